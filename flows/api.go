@@ -1,0 +1,181 @@
+package flows
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+)
+
+// APIRequest is a call made with the token.
+type APIRequest struct {
+	Method string
+	Path   string // absolute URL, or relative to the provider's API base
+	Header http.Header
+	Body   string
+}
+
+// APIResponse is what came back, with the body pretty-printed when JSON.
+type APIResponse struct {
+	Status   int
+	Header   http.Header
+	Body     string
+	Exchange Exchange
+	Error    *OAuthError // a Space API error, when the body is one
+}
+
+// DefaultTestCall is the request that best shows what a token can do.
+func DefaultTestCall(p Provider, m Method) APIRequest {
+	switch {
+	case p.Kind == KindSpace || p.Builtin:
+		if m == ClientCredentials {
+			return APIRequest{Method: http.MethodGet, Path: "/applications/me"}
+		}
+		return APIRequest{Method: http.MethodGet, Path: "/team-directory/profiles/me?$fields=id,username,name(firstName,lastName)"}
+	case p.UserinfoURL != "" && m != ClientCredentials:
+		return APIRequest{Method: http.MethodGet, Path: p.UserinfoURL}
+	}
+	return APIRequest{Method: http.MethodGet, Path: p.APIBase}
+}
+
+// ResolveAPIURL joins a relative path to the API base.
+func ResolveAPIURL(p Provider, path string) (string, error) {
+	path = strings.TrimSpace(path)
+	if strings.HasPrefix(path, "http://") || strings.HasPrefix(path, "https://") {
+		_, err := ValidateURL("API URL", path)
+		return path, err
+	}
+	if p.APIBase == "" {
+		return "", fmt.Errorf("the provider has no API base URL; give a full https:// URL")
+	}
+	return strings.TrimRight(p.APIBase, "/") + "/" + strings.TrimLeft(path, "/"), nil
+}
+
+// CallAPI sends req with the access token as a Bearer token (RFC 6750 §2.1).
+func CallAPI(ctx context.Context, env Env, p Provider, token Secret, req APIRequest) (APIResponse, error) {
+	target, err := ResolveAPIURL(p, req.Path)
+	if err != nil {
+		return APIResponse{}, err
+	}
+	method := req.Method
+	if method == "" {
+		method = http.MethodGet
+	}
+	var body io.Reader
+	if req.Body != "" {
+		body = strings.NewReader(req.Body)
+	}
+	hr, err := http.NewRequestWithContext(ctx, method, target, body)
+	if err != nil {
+		return APIResponse{}, err
+	}
+	for k, vs := range req.Header {
+		for _, v := range vs {
+			hr.Header.Add(k, v)
+		}
+	}
+	hr.Header.Set("Authorization", "Bearer "+token.Reveal())
+	if hr.Header.Get("Accept") == "" {
+		hr.Header.Set("Accept", "application/json")
+	}
+	if req.Body != "" && hr.Header.Get("Content-Type") == "" {
+		hr.Header.Set("Content-Type", "application/json")
+	}
+	c, rec := record(env.HTTP)
+	resp, err := c.Do(hr)
+	ex := rec.exchanges()
+	out := APIResponse{}
+	if len(ex) > 0 {
+		out.Exchange = ex[len(ex)-1]
+	}
+	if err != nil {
+		return out, err
+	}
+	defer resp.Body.Close()
+	raw, _ := io.ReadAll(resp.Body)
+	out.Status, out.Header, out.Body = resp.StatusCode, resp.Header, prettyBody(raw)
+	if resp.StatusCode >= 400 {
+		var e OAuthError
+		if json.Unmarshal(raw, &e) == nil && e.Code != "" {
+			e.Status = resp.StatusCode
+			out.Error = &e
+		}
+	}
+	return out, nil
+}
+
+func prettyBody(raw []byte) string {
+	var v any
+	if json.Unmarshal(raw, &v) == nil {
+		b, _ := json.MarshalIndent(v, "", "  ")
+		return string(b)
+	}
+	return clip(string(raw))
+}
+
+// FetchJWKS gets the provider's key set for signature checks.
+func FetchJWKS(ctx context.Context, env Env, jwksURL string) (keys []byte, ex []Exchange, err error) {
+	if jwksURL == "" {
+		return nil, nil, fmt.Errorf("no key set URL is known")
+	}
+	c, rec := record(env.HTTP)
+	ctx, cancel := context.WithTimeout(ctx, 15*time.Second)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, jwksURL, nil)
+	if err != nil {
+		return nil, nil, err
+	}
+	resp, err := c.Do(req)
+	if err != nil {
+		return nil, rec.exchanges(), err
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode != http.StatusOK {
+		return nil, rec.exchanges(), fmt.Errorf("%s answered HTTP %d", jwksURL, resp.StatusCode)
+	}
+	return b, rec.exchanges(), nil
+}
+
+// Introspect asks the server about a token (RFC 7662).
+func Introspect(ctx context.Context, env Env, st State, creds Credentials, token Secret) (map[string]any, []Exchange, error) {
+	return tokenEndpointCall(ctx, env, st, creds, st.Params.Provider.IntrospectURL, "introspection URL", url.Values{"token": {token.Reveal()}})
+}
+
+// Revoke asks the server to revoke a token (RFC 7009).
+func Revoke(ctx context.Context, env Env, st State, creds Credentials, token Secret, hint string) ([]Exchange, error) {
+	form := url.Values{"token": {token.Reveal()}}
+	if hint != "" {
+		form.Set("token_type_hint", hint)
+	}
+	_, ex, err := tokenEndpointCall(ctx, env, st, creds, st.Params.Provider.RevokeURL, "revocation URL", form)
+	return ex, err
+}
+
+func tokenEndpointCall(ctx context.Context, env Env, st State, creds Credentials, endpoint, name string, form url.Values) (map[string]any, []Exchange, error) {
+	if err := requireURL(name, endpoint); err != nil {
+		return nil, nil, err
+	}
+	b := base{st: st, creds: creds}
+	c, rec := record(env.HTTP)
+	if err := b.postForm(ctx, c, endpoint, form); err != nil {
+		return nil, rec.exchanges(), err
+	}
+	resp := rec.lastResponse()
+	ct := ""
+	if v := resp.Header["Content-Type"]; len(v) > 0 {
+		ct = v[0]
+	}
+	if resp.Status >= 300 {
+		return nil, rec.exchanges(), errorFromResponse(resp.Status, ct, rec.lastBody())
+	}
+	if len(rec.lastBody()) == 0 {
+		return map[string]any{}, rec.exchanges(), nil
+	}
+	fields, err := decodeFields(ct, rec.lastBody())
+	return fields, rec.exchanges(), err
+}

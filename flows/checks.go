@@ -1,0 +1,199 @@
+package flows
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/go-jose/go-jose/v4"
+)
+
+// Outcome of one check.
+type Outcome string
+
+const (
+	Pass          Outcome = "pass"
+	Fail          Outcome = "fail"
+	Warn          Outcome = "warn"
+	NotApplicable Outcome = "n/a"
+)
+
+// Verdict is one check of a token or a redirect, with a sentence a person
+// can act on.
+type Verdict struct {
+	Check   string  `json:"check"`
+	Outcome Outcome `json:"outcome"`
+	Detail  string  `json:"detail"`
+}
+
+// CheckInput is what the checks compare a token against.
+type CheckInput struct {
+	Now           time.Time
+	Skew          time.Duration // allowed clock difference; 60 s when zero
+	Issuer        string        // expected iss; empty skips the check
+	ClientID      string
+	Nonce         string // the nonce authplay sent, if any
+	StateChecked  bool   // the redirect's state matched
+	UsedState     bool   // the flow used a redirect with state at all
+	JWKS          *jose.JSONWebKeySet
+	JWKSError     string // why the key set could not be had
+	AccessTokenID bool   // checking an ID token: at_hash applies
+}
+
+// CheckAccessToken returns verdicts for an access token. Opaque tokens get a
+// single verdict saying so: only the server can judge them (introspection).
+func CheckAccessToken(tok string, in CheckInput) []Verdict {
+	if !LooksLikeJWT(tok) {
+		return []Verdict{{Check: "format", Outcome: NotApplicable, Detail: "opaque token: its meaning is known only to the server; introspection or an API call tells whether it works"}}
+	}
+	j, err := DecodeJWT(tok)
+	if err != nil {
+		return []Verdict{{Check: "format", Outcome: Fail, Detail: "looks like a JWT but does not decode: " + err.Error()}}
+	}
+	out := []Verdict{signatureVerdict(tok, j, in)}
+	out = append(out, timeVerdicts(j, in)...)
+	out = append(out, issuerVerdict(j, in))
+	if in.UsedState {
+		out = append(out, stateVerdict(in))
+	}
+	return out
+}
+
+// CheckIDToken adds the OpenID Connect checks: aud, azp, nonce, at_hash.
+func CheckIDToken(idToken, accessToken string, in CheckInput) []Verdict {
+	j, err := DecodeJWT(idToken)
+	if err != nil {
+		return []Verdict{{Check: "id_token", Outcome: Fail, Detail: "the ID token does not decode: " + err.Error()}}
+	}
+	out := []Verdict{signatureVerdict(idToken, j, in)}
+	out = append(out, timeVerdicts(j, in)...)
+	out = append(out, issuerVerdict(j, in))
+	aud := j.Audience()
+	switch {
+	case in.ClientID == "":
+	case slices.Contains(aud, in.ClientID):
+		out = append(out, Verdict{"aud", Pass, "the ID token is meant for this client (" + in.ClientID + ")"})
+	default:
+		out = append(out, Verdict{"aud", Fail, fmt.Sprintf("the ID token is meant for %v, not for %s: never accept someone else's ID token", aud, in.ClientID)})
+	}
+	if azp := j.Str("azp"); azp != "" && in.ClientID != "" {
+		if azp == in.ClientID {
+			out = append(out, Verdict{"azp", Pass, "authorized party is this client"})
+		} else {
+			out = append(out, Verdict{"azp", Fail, "authorized party is " + azp + ", not this client"})
+		}
+	} else if len(aud) > 1 {
+		out = append(out, Verdict{"azp", Warn, "several audiences but no azp: OIDC Core §2 expects one"})
+	}
+	switch n := j.Str("nonce"); {
+	case in.Nonce == "":
+		out = append(out, Verdict{"nonce", NotApplicable, "no nonce was sent"})
+	case n == in.Nonce:
+		out = append(out, Verdict{"nonce", Pass, "matches the nonce authplay sent, so this ID token was made for this sign-in, not replayed"})
+	default:
+		out = append(out, Verdict{"nonce", Fail, "differs from the nonce authplay sent: the ID token may be replayed from another sign-in"})
+	}
+	if ah := j.Str("at_hash"); ah == "" {
+		out = append(out, Verdict{"at_hash", NotApplicable, "no at_hash claim"})
+	} else if want, ok := halfHash(j.Alg(), accessToken); !ok {
+		out = append(out, Verdict{"at_hash", Warn, "cannot compute at_hash for alg " + j.Alg()})
+	} else if want == ah {
+		out = append(out, Verdict{"at_hash", Pass, "the ID token is bound to this access token"})
+	} else {
+		out = append(out, Verdict{"at_hash", Fail, "at_hash does not match the access token: they were not issued together"})
+	}
+	return out
+}
+
+func signatureVerdict(tok string, j *JWT, in CheckInput) Verdict {
+	if strings.EqualFold(j.Alg(), "none") {
+		return Verdict{"signature", Fail, "alg is none: the token is unsigned and anyone could have written it"}
+	}
+	if in.JWKS == nil {
+		why := in.JWKSError
+		if why == "" {
+			why = "no key set URL is known for this provider"
+		}
+		return Verdict{"signature", NotApplicable, "not checked: " + why}
+	}
+	kid, err := VerifySignature(tok, in.JWKS)
+	if err != nil {
+		return Verdict{"signature", Fail, err.Error()}
+	}
+	d := j.Alg() + ", verified with the server's published key"
+	if kid != "" {
+		d += " (kid " + kid + ")"
+	}
+	return Verdict{"signature", Pass, d}
+}
+
+func timeVerdicts(j *JWT, in CheckInput) []Verdict {
+	skew := in.Skew
+	if skew == 0 {
+		skew = time.Minute
+	}
+	var out []Verdict
+	exp, hasExp := j.Time("exp")
+	switch {
+	case !hasExp:
+		out = append(out, Verdict{"exp", Warn, "no expiry: the token works until revoked"})
+	case in.Now.After(exp.Add(skew)):
+		out = append(out, Verdict{"exp", Fail, "expired " + Human(in.Now.Sub(exp)) + " ago (" + exp.Local().Format("15:04:05") + "); refresh it or get a new one"})
+	default:
+		out = append(out, Verdict{"exp", Pass, "expires in " + Human(exp.Sub(in.Now)) + " (at " + exp.Local().Format("15:04:05") + ")"})
+	}
+	if nbf, ok := j.Time("nbf"); ok {
+		if in.Now.Add(skew).Before(nbf) {
+			out = append(out, Verdict{"nbf", Fail, "not valid before " + nbf.Local().Format("15:04:05") + ": is one of the clocks wrong?"})
+		} else {
+			out = append(out, Verdict{"nbf", Pass, "already valid"})
+		}
+	}
+	if iat, ok := j.Time("iat"); ok {
+		if iat.After(in.Now.Add(skew)) {
+			out = append(out, Verdict{"iat", Warn, "issued " + Human(iat.Sub(in.Now)) + " in the future: the server's clock and this one differ"})
+		} else {
+			out = append(out, Verdict{"iat", Pass, "issued " + Human(in.Now.Sub(iat)) + " ago"})
+		}
+	}
+	return out
+}
+
+func issuerVerdict(j *JWT, in CheckInput) Verdict {
+	iss := j.Str("iss")
+	switch {
+	case in.Issuer == "":
+		return Verdict{"iss", NotApplicable, "no expected issuer is configured"}
+	case iss == "":
+		return Verdict{"iss", Warn, "the token names no issuer"}
+	case strings.TrimRight(iss, "/") == strings.TrimRight(in.Issuer, "/"):
+		return Verdict{"iss", Pass, "issued by " + iss + ", the server authplay asked"}
+	}
+	return Verdict{"iss", Fail, "issued by " + iss + ", but authplay asked " + in.Issuer + ": a token from another server must not be accepted"}
+}
+
+func stateVerdict(in CheckInput) Verdict {
+	if in.StateChecked {
+		return Verdict{"state", Pass, "the redirect carried the same state authplay sent, so it answers this request (CSRF protection, RFC 6749 §10.12)"}
+	}
+	return Verdict{"state", Fail, "the redirect's state was not checked"}
+}
+
+// Human writes a duration for people: "9 min 42 s", "2 h 5 min", "12 s".
+func Human(d time.Duration) string {
+	if d < 0 {
+		d = -d
+	}
+	d = d.Round(time.Second)
+	h, m, s := int(d.Hours()), int(d.Minutes())%60, int(d.Seconds())%60
+	switch {
+	case h >= 48:
+		return fmt.Sprintf("%d days", h/24)
+	case h > 0:
+		return fmt.Sprintf("%d h %d min", h, m)
+	case m > 0:
+		return fmt.Sprintf("%d min %d s", m, s)
+	}
+	return fmt.Sprintf("%d s", s)
+}

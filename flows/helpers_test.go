@@ -1,0 +1,103 @@
+package flows_test
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/authplay/authplay/flows"
+	"github.com/authplay/authplay/flows/spacetest"
+)
+
+func newSpace(t *testing.T, opts ...spacetest.Option) *spacetest.Server {
+	t.Helper()
+	key, err := spacetest.SharedTestKey()
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := spacetest.NewServer(append([]spacetest.Option{spacetest.WithKey(key), spacetest.WithHeadlessApproval(true), spacetest.WithDeviceInterval(time.Second)}, opts...)...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(s.Close)
+	return s
+}
+
+func spaceParams(t *testing.T, s *spacetest.Server) flows.Params {
+	t.Helper()
+	p, err := flows.Space(s.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p.Builtin = true
+	p.DeviceURL = s.URL + "/oauth/device"
+	p.IntrospectURL = s.URL + "/oauth/introspect"
+	p.RevokeURL = s.URL + "/oauth/revoke"
+	return flows.Params{Provider: p, ClientID: spacetest.DemoClientID, AuthStyle: flows.AuthBasic, Scope: "**", RedirectURI: "http://127.0.0.1:0/callback", PKCE: flows.PKCES256}
+}
+
+func newEnv(t *testing.T) flows.Env {
+	lb := flows.NewLoopback()
+	t.Cleanup(lb.CloseAll)
+	return flows.Env{HTTP: flows.NewHTTPClient(10 * time.Second), Loopback: lb}
+}
+
+func demoCreds() flows.Credentials {
+	return flows.Credentials{ClientSecret: spacetest.DemoClientSecret, Password: spacetest.DemoPassword}
+}
+
+// approveHeadless plays the browser through the server's headless approval
+// and follows the redirect to the loopback listener, as a browser would.
+func approveHeadless(t *testing.T, s *spacetest.Server, authURL string) {
+	t.Helper()
+	resp, err := http.PostForm(s.URL+"/demo/approve", url.Values{"authorization_url": {authURL}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var body struct {
+		RedirectTo string `json:"redirect_to"`
+	}
+	if err := decodeJSON(resp, &body); err != nil || body.RedirectTo == "" {
+		t.Fatalf("approve: %v %+v", err, body)
+	}
+	follow(t, body.RedirectTo)
+}
+
+func follow(t *testing.T, to string) {
+	t.Helper()
+	if strings.Contains(to, "#") {
+		// A fragment never reaches a server; the relay page would post it.
+		base, frag, _ := strings.Cut(to, "#")
+		r, err := http.Post(base, "text/plain", strings.NewReader(frag))
+		if err != nil {
+			t.Fatal(err)
+		}
+		r.Body.Close()
+		return
+	}
+	r, err := http.Get(to)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.Body.Close()
+}
+
+func run(t *testing.T, m flows.Machine, env flows.Env, in flows.Input) flows.Step {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	st, err := m.Next(ctx, env, in)
+	if err != nil {
+		t.Fatalf("%s: %v\n%+v", st.Caption, err, st.Diagnosis)
+	}
+	return st
+}
+
+func asOAuth(err error, target **flows.OAuthError) bool { return errorsAs(err, target) }
+
+var errorsAs = errors.As

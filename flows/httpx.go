@@ -1,0 +1,324 @@
+package flows
+
+import (
+	"bytes"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/url"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+)
+
+// Version is reported in the User-Agent; main sets it at build time.
+var Version = "dev"
+
+// MaxBody is the most authplay reads of any response: a token response is a
+// few kilobytes, so anything near this is a misconfigured endpoint.
+const MaxBody = 1 << 20
+
+// ErrBodyTooLarge is returned when a response exceeds MaxBody.
+var ErrBodyTooLarge = errors.New("the response is larger than 1 MiB, far more than any OAuth response; is this the right endpoint?")
+
+// NewHTTPClient returns a client with the timeouts a person at a terminal
+// expects: a server that does not answer fails within the overall timeout.
+func NewHTTPClient(timeout time.Duration) *http.Client {
+	if timeout <= 0 {
+		timeout = 30 * time.Second
+	}
+	tr := &http.Transport{
+		Proxy:                 http.ProxyFromEnvironment,
+		DialContext:           (&net.Dialer{Timeout: 10 * time.Second, KeepAlive: 30 * time.Second}).DialContext,
+		TLSHandshakeTimeout:   10 * time.Second,
+		ResponseHeaderTimeout: timeout,
+		MaxIdleConns:          16,
+		IdleConnTimeout:       60 * time.Second,
+	}
+	return &http.Client{Transport: tr, Timeout: timeout, CheckRedirect: limitRedirects}
+}
+
+func limitRedirects(req *http.Request, via []*http.Request) error {
+	if len(via) >= 5 {
+		return fmt.Errorf("stopped after %d redirects (last to %s): the endpoint redirects in a loop", len(via), req.URL.Redacted())
+	}
+	return nil
+}
+
+// Exchange is one HTTP request and its response, with secrets redacted, for
+// the learner to read.
+type Exchange struct {
+	Request  Message  `json:"request"`
+	Response *Message `json:"response,omitempty"`
+	Duration Duration `json:"duration"`
+	Error    string   `json:"error,omitempty"`
+}
+
+// Message is a redacted HTTP request or response.
+type Message struct {
+	Method string              `json:"method,omitempty"`
+	URL    string              `json:"url,omitempty"`
+	Status int                 `json:"status,omitempty"`
+	Header map[string][]string `json:"header,omitempty"`
+	Body   string              `json:"body,omitempty"`
+}
+
+// Duration marshals as a Go duration string, for readable session files.
+type Duration time.Duration
+
+func (d Duration) MarshalJSON() ([]byte, error) { return json.Marshal(time.Duration(d).String()) }
+
+func (d *Duration) UnmarshalJSON(b []byte) error {
+	var s string
+	if err := json.Unmarshal(b, &s); err != nil {
+		return err
+	}
+	v, err := time.ParseDuration(s)
+	*d = Duration(v)
+	return err
+}
+
+// recorder wraps a client's transport and keeps every exchange, so a step can
+// show exactly what went over the wire, including what x/oauth2 sent for us.
+type recorder struct {
+	base http.RoundTripper
+	mu   sync.Mutex
+	list []Exchange
+	raw  [][]byte // unredacted response bodies, for parsing token responses
+}
+
+func record(c *http.Client) (*http.Client, *recorder) {
+	if c == nil {
+		c = NewHTTPClient(0)
+	}
+	base := c.Transport
+	if base == nil {
+		base = http.DefaultTransport
+	}
+	r := &recorder{base: base}
+	cc := *c
+	cc.Transport = r
+	return &cc, r
+}
+
+func (r *recorder) RoundTrip(req *http.Request) (*http.Response, error) {
+	req = req.Clone(req.Context())
+	req.Header.Set("User-Agent", "authplay/"+Version+" (+OAuth 2.0 playground)")
+	var reqBody []byte
+	if req.Body != nil {
+		reqBody, _ = io.ReadAll(req.Body)
+		req.Body.Close()
+		req.Body = io.NopCloser(bytes.NewReader(reqBody))
+	}
+	ex := Exchange{Request: Message{
+		Method: req.Method, URL: redactURL(req.URL), Header: redactHeader(req.Header), Body: redactBody(req.Header.Get("Content-Type"), reqBody),
+	}}
+	start := time.Now()
+	resp, err := r.base.RoundTrip(req)
+	if err != nil {
+		ex.Duration = Duration(time.Since(start))
+		ex.Error = err.Error()
+		r.add(ex, nil)
+		return nil, err
+	}
+	body, rerr := io.ReadAll(io.LimitReader(resp.Body, MaxBody+1))
+	resp.Body.Close()
+	ex.Duration = Duration(time.Since(start))
+	ex.Response = &Message{Status: resp.StatusCode, Header: redactHeader(resp.Header), Body: redactBody(resp.Header.Get("Content-Type"), body)}
+	if rerr == nil && len(body) > MaxBody {
+		rerr = ErrBodyTooLarge
+		ex.Response.Body = "(not shown: the body is larger than 1 MiB)"
+	}
+	if rerr != nil {
+		ex.Error = rerr.Error()
+		r.add(ex, nil)
+		return nil, rerr
+	}
+	r.add(ex, body)
+	resp.Body = io.NopCloser(bytes.NewReader(body))
+	return resp, nil
+}
+
+func (r *recorder) add(ex Exchange, raw []byte) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.list = append(r.list, ex)
+	r.raw = append(r.raw, raw)
+}
+
+func (r *recorder) exchanges() []Exchange {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return append([]Exchange(nil), r.list...)
+}
+
+// lastBody returns the unredacted body of the last response.
+func (r *recorder) lastBody() []byte {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if len(r.raw) == 0 {
+		return nil
+	}
+	return r.raw[len(r.raw)-1]
+}
+
+func (r *recorder) lastResponse() *Message {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if len(r.list) == 0 {
+		return nil
+	}
+	return r.list[len(r.list)-1].Response
+}
+
+// Fields whose values are secrets: fully masked, or peeked when telling
+// tokens apart helps the learner.
+var (
+	hiddenFields = map[string]bool{"client_secret": true, "password": true, "client_assertion": true}
+	peekedFields = map[string]bool{
+		"access_token": true, "refresh_token": true, "id_token": true, "code": true, "code_verifier": true,
+		"device_code": true, "token": true, "assertion": true, "subject_token": true,
+	}
+)
+
+func redactValue(k, v string) string {
+	switch {
+	case hiddenFields[k]:
+		return mask
+	case peekedFields[k]:
+		return Peek(v)
+	}
+	return v
+}
+
+func redactURL(u *url.URL) string {
+	c := *u
+	if c.User != nil {
+		c.User = url.User(c.User.Username())
+	}
+	q := c.Query()
+	for k, vs := range q {
+		for i := range vs {
+			vs[i] = redactValue(k, vs[i])
+		}
+	}
+	c.RawQuery = encodeSorted(q)
+	if c.Fragment != "" {
+		if fq, err := url.ParseQuery(c.Fragment); err == nil {
+			for k, vs := range fq {
+				for i := range vs {
+					vs[i] = redactValue(k, vs[i])
+				}
+			}
+			c.Fragment = encodeSorted(fq)
+		}
+	}
+	return c.String()
+}
+
+// encodeSorted is url.Values.Encode but keeps the masks readable.
+func encodeSorted(q url.Values) string {
+	keys := make([]string, 0, len(q))
+	for k := range q {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	var sb strings.Builder
+	for _, k := range keys {
+		for _, v := range q[k] {
+			if sb.Len() > 0 {
+				sb.WriteByte('&')
+			}
+			sb.WriteString(url.QueryEscape(k) + "=" + strings.NewReplacer("%E2%80%A2", "•", "%E2%80%A6", "…").Replace(url.QueryEscape(v)))
+		}
+	}
+	return sb.String()
+}
+
+func redactHeader(h http.Header) map[string][]string {
+	out := map[string][]string{}
+	for k, vs := range h {
+		for _, v := range vs {
+			out[k] = append(out[k], redactHeaderValue(k, v))
+		}
+	}
+	return out
+}
+
+func redactHeaderValue(k, v string) string {
+	switch strings.ToLower(k) {
+	case "authorization", "proxy-authorization":
+		scheme, cred, _ := strings.Cut(v, " ")
+		if strings.EqualFold(scheme, "basic") {
+			if dec, err := base64.StdEncoding.DecodeString(cred); err == nil {
+				id, _, _ := strings.Cut(string(dec), ":")
+				return "Basic " + strings.TrimRight(base64.StdEncoding.EncodeToString([]byte(id+":")), "=") + mask + "  (" + id + ":" + mask + ")"
+			}
+			return "Basic " + mask
+		}
+		return scheme + " " + Peek(cred)
+	case "cookie", "set-cookie", "x-space-signature", "x-space-public-key-signature":
+		return Peek(v)
+	}
+	return v
+}
+
+func redactBody(contentType string, body []byte) string {
+	if len(body) == 0 {
+		return ""
+	}
+	ct := strings.ToLower(contentType)
+	switch {
+	case strings.Contains(ct, "x-www-form-urlencoded"):
+		q, err := url.ParseQuery(string(body))
+		if err != nil {
+			return "(form body that does not parse; not shown)"
+		}
+		for k, vs := range q {
+			for i := range vs {
+				vs[i] = redactValue(k, vs[i])
+			}
+		}
+		return encodeSorted(q)
+	case strings.Contains(ct, "json") || json.Valid(body):
+		var v any
+		if err := json.Unmarshal(body, &v); err != nil {
+			return clip(string(body))
+		}
+		out, _ := json.MarshalIndent(redactJSON(v), "", "  ")
+		return string(out)
+	}
+	return clip(string(body))
+}
+
+func redactJSON(v any) any {
+	switch t := v.(type) {
+	case map[string]any:
+		for k, val := range t {
+			if s, ok := val.(string); ok {
+				t[k] = redactValue(k, s)
+			} else {
+				t[k] = redactJSON(val)
+			}
+		}
+	case []any:
+		for i := range t {
+			t[i] = redactJSON(t[i])
+		}
+	}
+	return v
+}
+
+// clip keeps a body readable on screen: HTML error pages can be huge.
+func clip(s string) string {
+	const limit = 4000
+	if len(s) <= limit {
+		return s
+	}
+	return s[:limit] + fmt.Sprintf("\n… (%d more bytes not shown)", len(s)-limit)
+}

@@ -1,0 +1,58 @@
+package flows
+
+import (
+	"context"
+	"errors"
+	"strings"
+)
+
+// permanentToken: Ready -> Authorized | Failed. Bring a token (a Space
+// personal or application permanent token, or any bearer token); authplay
+// inspects it and proves it with one API call.
+type permanentToken struct{ base }
+
+func (m *permanentToken) Next(ctx context.Context, env Env, in Input) (Step, error) {
+	if m.st.Phase != PhaseReady && m.st.Phase != PhaseAuthorized {
+		return Step{}, errors.New("the flow is finished; start a new one")
+	}
+	step := Step{Name: "test_call", Caption: "Try the token against the API", At: env.now()}
+	tok := strings.TrimSpace(m.st.Seed.Reveal())
+	tok = strings.TrimSpace(strings.TrimPrefix(strings.TrimPrefix(tok, "Bearer "), "bearer "))
+	if tok == "" {
+		return m.fail(step, errors.New("paste the token first"), "")
+	}
+	p := m.st.Params.Provider
+	call := DefaultTestCall(p, PermanentToken)
+	resp, err := CallAPI(ctx, env, p, Secret(tok), call)
+	step.Exchanges = []Exchange{resp.Exchange}
+	if err != nil {
+		return m.fail(step, err, call.Path)
+	}
+	// An application token cannot read a user's profile; that is a fact
+	// about the token, not a failure, so ask the application endpoint instead.
+	if resp.Status == 403 && (p.Kind == KindSpace || p.Builtin) {
+		call = DefaultTestCall(p, ClientCredentials)
+		if r2, err2 := CallAPI(ctx, env, p, Secret(tok), call); err2 == nil {
+			resp = r2
+			step.Exchanges = append(step.Exchanges, r2.Exchange)
+		}
+	}
+	if resp.Status >= 400 {
+		err := error(resp.Error)
+		if resp.Error == nil {
+			err = errors.New("the API answered HTTP " + itoa(resp.Status))
+		}
+		step.WhatHappened = "authplay called " + call.Path + " with the token, and the API refused it."
+		return m.fail(step, err, call.Path)
+	}
+	m.authorized(Token{AccessToken: Secret(tok), TokenType: "Bearer", ObtainedAt: env.now()})
+	if j, err := DecodeJWT(tok); err == nil {
+		if exp, ok := j.Time("exp"); ok {
+			m.st.Token.Expiry = exp
+		}
+	}
+	step.OK = true
+	step.WhatHappened = "authplay sent the token as Authorization: Bearer to " + call.Path + " and the API accepted it (HTTP " + itoa(resp.Status) + "). A permanent token works until someone revokes it: keep it like a password, and prefer OAuth flows for anything that runs unattended. [RFC 6750 §2.1]"
+	step.WhatNext = "Inspect the token or call other APIs with it."
+	return step, nil
+}

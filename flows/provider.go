@@ -1,0 +1,252 @@
+package flows
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"slices"
+	"strings"
+)
+
+// ProviderKind says how the endpoints were found.
+type ProviderKind string
+
+const (
+	KindSpace     ProviderKind = "space"     // a JetBrains Space service URL
+	KindEndpoints ProviderKind = "endpoints" // endpoints typed in
+	KindDiscovery ProviderKind = "discovery" // read from the issuer's metadata
+)
+
+// Provider is an authorization server and the API behind it.
+type Provider struct {
+	Name          string       `json:"name"`
+	Kind          ProviderKind `json:"kind"`
+	ServiceURL    string       `json:"service_url,omitempty"` // Space, or the issuer for discovery
+	Issuer        string       `json:"issuer,omitempty"`
+	AuthURL       string       `json:"auth_url,omitempty"`
+	TokenURL      string       `json:"token_url,omitempty"`
+	DeviceURL     string       `json:"device_url,omitempty"`
+	JWKSURL       string       `json:"jwks_url,omitempty"`
+	APIBase       string       `json:"api_base,omitempty"`
+	IntrospectURL string       `json:"introspect_url,omitempty"`
+	RevokeURL     string       `json:"revoke_url,omitempty"`
+	UserinfoURL   string       `json:"userinfo_url,omitempty"`
+	// Builtin marks authplay's own offline server: demo shortcuts apply.
+	Builtin bool `json:"builtin,omitempty"`
+	// Advertised is what discovery said the server supports.
+	Advertised *Metadata `json:"advertised,omitempty"`
+}
+
+// Metadata is the part of an OIDC or RFC 8414 discovery document authplay uses.
+type Metadata struct {
+	Issuer                 string   `json:"issuer"`
+	AuthorizationEndpoint  string   `json:"authorization_endpoint"`
+	TokenEndpoint          string   `json:"token_endpoint"`
+	DeviceEndpoint         string   `json:"device_authorization_endpoint"`
+	JWKSURI                string   `json:"jwks_uri"`
+	IntrospectionEndpoint  string   `json:"introspection_endpoint"`
+	RevocationEndpoint     string   `json:"revocation_endpoint"`
+	UserinfoEndpoint       string   `json:"userinfo_endpoint"`
+	GrantTypes             []string `json:"grant_types_supported"`
+	ResponseTypes          []string `json:"response_types_supported"`
+	AuthMethods            []string `json:"token_endpoint_auth_methods_supported"`
+	Scopes                 []string `json:"scopes_supported"`
+	CodeChallengeMethods   []string `json:"code_challenge_methods_supported"`
+	ServiceDocumentation   string   `json:"service_documentation"`
+	IDTokenSigningAlgs     []string `json:"id_token_signing_alg_values_supported"`
+	SubjectTypesSupported  []string `json:"subject_types_supported"`
+	DiscoveryDocumentURL   string   `json:"-"`
+	DiscoveryDocumentNotes []string `json:"-"`
+}
+
+// ValidateURL checks a URL a person typed, with a message that says what is wrong.
+func ValidateURL(field, raw string) (*url.URL, error) {
+	raw = strings.TrimSpace(raw)
+	if raw == "" {
+		return nil, fmt.Errorf("%s is empty", field)
+	}
+	u, err := url.Parse(raw)
+	if err != nil {
+		return nil, fmt.Errorf("%s %q is not a URL: %v", field, raw, unwrapURLError(err))
+	}
+	if u.Scheme != "http" && u.Scheme != "https" {
+		return nil, fmt.Errorf("%s %q must start with https:// (or http:// for a local server)", field, raw)
+	}
+	if u.Host == "" {
+		return nil, fmt.Errorf("%s %q has no host name", field, raw)
+	}
+	return u, nil
+}
+
+func unwrapURLError(err error) error {
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		return ue.Err
+	}
+	return err
+}
+
+// Space builds the endpoints of a JetBrains Space organization (Cloud or
+// On-Premises) from its service URL.
+func Space(serviceURL string) (Provider, error) {
+	u, err := ValidateURL("Space URL", serviceURL)
+	if err != nil {
+		return Provider{}, err
+	}
+	base := strings.TrimRight(u.Scheme+"://"+u.Host+u.Path, "/")
+	return Provider{
+		Name: u.Host, Kind: KindSpace, ServiceURL: base, Issuer: base,
+		AuthURL: base + "/oauth/auth", TokenURL: base + "/oauth/token", JWKSURL: base + "/oauth/jwks.json",
+		APIBase: base + "/api/http",
+	}, nil
+}
+
+// Endpoints builds a provider from URLs typed in; empty ones stay unknown.
+func Endpoints(name, authURL, tokenURL string) (Provider, error) {
+	p := Provider{Name: name, Kind: KindEndpoints, AuthURL: strings.TrimSpace(authURL), TokenURL: strings.TrimSpace(tokenURL)}
+	for field, v := range map[string]string{"authorization URL": p.AuthURL, "token URL": p.TokenURL} {
+		if v == "" {
+			continue
+		}
+		if _, err := ValidateURL(field, v); err != nil {
+			return Provider{}, err
+		}
+	}
+	if p.Name == "" {
+		if u, err := url.Parse(p.TokenURL + p.AuthURL); err == nil {
+			p.Name = u.Host
+		}
+	}
+	return p, nil
+}
+
+// Discover reads the issuer's metadata: OpenID Connect discovery first, then
+// RFC 8414 (which puts the well-known part between host and path).
+func Discover(ctx context.Context, client *http.Client, issuer string) (Provider, []Exchange, error) {
+	u, err := ValidateURL("issuer", issuer)
+	if err != nil {
+		return Provider{}, nil, err
+	}
+	issuer = strings.TrimRight(u.String(), "/")
+	path := strings.TrimRight(u.Path, "/")
+	candidates := []string{
+		issuer + "/.well-known/openid-configuration",
+		u.Scheme + "://" + u.Host + "/.well-known/oauth-authorization-server" + path,
+	}
+	rc, rec := record(client)
+	var lastErr error
+	for _, c := range candidates {
+		md, err := fetchMetadata(ctx, rc, c)
+		if err != nil {
+			lastErr = err
+			continue
+		}
+		md.DiscoveryDocumentURL = c
+		if md.Issuer != "" && strings.TrimRight(md.Issuer, "/") != issuer {
+			return Provider{}, rec.exchanges(), fmt.Errorf("the metadata at %s names issuer %q, not %q; RFC 8414 §3.3 says such metadata must not be used (wrong URL, or a proxy in between?)", c, md.Issuer, issuer)
+		}
+		if md.TokenEndpoint == "" && md.AuthorizationEndpoint == "" {
+			lastErr = fmt.Errorf("%s has neither token_endpoint nor authorization_endpoint", c)
+			continue
+		}
+		return Provider{
+			Name: u.Host, Kind: KindDiscovery, ServiceURL: issuer, Issuer: issuer,
+			AuthURL: md.AuthorizationEndpoint, TokenURL: md.TokenEndpoint, DeviceURL: md.DeviceEndpoint,
+			JWKSURL: md.JWKSURI, IntrospectURL: md.IntrospectionEndpoint, RevokeURL: md.RevocationEndpoint,
+			UserinfoURL: md.UserinfoEndpoint, Advertised: md,
+		}, rec.exchanges(), nil
+	}
+	return Provider{}, rec.exchanges(), fmt.Errorf("no discovery document found for %s: %w", issuer, lastErr)
+}
+
+func fetchMetadata(ctx context.Context, c *http.Client, docURL string) (*Metadata, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, docURL, nil)
+	if err != nil {
+		return nil, err
+	}
+	req.Header.Set("Accept", "application/json")
+	resp, err := c.Do(req)
+	if err != nil {
+		return nil, err
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(resp.Body)
+	if err != nil {
+		return nil, err
+	}
+	if resp.StatusCode != http.StatusOK {
+		return nil, fmt.Errorf("%s answered HTTP %d", docURL, resp.StatusCode)
+	}
+	return ParseMetadata(body)
+}
+
+// ParseMetadata reads a discovery document and checks that its endpoints are URLs.
+func ParseMetadata(body []byte) (*Metadata, error) {
+	if _, err := decodeFields("application/json", body); err != nil {
+		return nil, err
+	}
+	var md Metadata
+	if err := json.Unmarshal(body, &md); err != nil {
+		return nil, fmt.Errorf("the discovery document does not match the standard's shape: %w", err)
+	}
+	for name, v := range map[string]string{
+		"authorization_endpoint": md.AuthorizationEndpoint, "token_endpoint": md.TokenEndpoint,
+		"device_authorization_endpoint": md.DeviceEndpoint, "jwks_uri": md.JWKSURI,
+		"introspection_endpoint": md.IntrospectionEndpoint, "revocation_endpoint": md.RevocationEndpoint,
+	} {
+		if v == "" {
+			continue
+		}
+		if _, err := ValidateURL(name, v); err != nil {
+			return nil, err
+		}
+	}
+	return &md, nil
+}
+
+// Lint compares a planned request with what the server advertises, so a
+// mismatch is known before anything is sent.
+func (p Provider) Lint(m Method, style AuthStyle, scope string, pkce PKCEMethod) []string {
+	md := p.Advertised
+	if md == nil {
+		return nil
+	}
+	var out []string
+	grant := string(m)
+	switch m {
+	case DeviceCode:
+		grant = deviceGrant
+	case PermanentToken:
+		grant = ""
+	}
+	if grant != "" && len(md.GrantTypes) > 0 && !slices.Contains(md.GrantTypes, grant) {
+		out = append(out, fmt.Sprintf("the server does not list %s among its grant types (%s)", grant, strings.Join(md.GrantTypes, ", ")))
+	}
+	if m == Implicit && len(md.ResponseTypes) > 0 && !slices.Contains(md.ResponseTypes, "token") {
+		out = append(out, "the server does not list response type token: it has no implicit flow")
+	}
+	if am := style.Method(); len(md.AuthMethods) > 0 && m != Implicit && !slices.Contains(md.AuthMethods, am) {
+		out = append(out, fmt.Sprintf("the server does not list client authentication %s (it lists %s)", am, strings.Join(md.AuthMethods, ", ")))
+	}
+	if m == AuthorizationCode && pkce != PKCEOff && len(md.CodeChallengeMethods) > 0 && !slices.Contains(md.CodeChallengeMethods, string(pkce)) {
+		out = append(out, fmt.Sprintf("the server does not list PKCE method %s (it lists %s)", pkce, strings.Join(md.CodeChallengeMethods, ", ")))
+	}
+	if m == AuthorizationCode && pkce != PKCEOff && md.CodeChallengeMethods == nil {
+		out = append(out, "the server does not say it supports PKCE; it may ignore the challenge")
+	}
+	if len(md.Scopes) > 0 {
+		for _, s := range strings.Fields(scope) {
+			if !slices.Contains(md.Scopes, s) {
+				out = append(out, fmt.Sprintf("scope %q is not among those the server lists (servers may accept unlisted scopes)", s))
+			}
+		}
+	}
+	if m == DeviceCode && p.DeviceURL == "" {
+		out = append(out, "the server advertises no device_authorization_endpoint")
+	}
+	return out
+}

@@ -1,0 +1,299 @@
+package flows
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"html/template"
+	"io"
+	"net"
+	"net/http"
+	"net/url"
+	"strings"
+	"sync"
+	"syscall"
+	"time"
+)
+
+// Loopback receives authorization redirects on loopback addresses (RFC 8252
+// §7.3), one listener per redirect URI. It lives for the whole program, not
+// one step, so a flow waiting for its redirect survives between steps and a
+// resumed session re-opens the same address.
+type Loopback struct {
+	mu    sync.Mutex
+	byURI map[string]*listener
+}
+
+// Expect says what a redirect must carry to be accepted.
+type Expect struct {
+	State    string // the state sent; a redirect without it is refused
+	Fragment bool   // the response is in the URL fragment (implicit flow): serve the relay page
+}
+
+// Redirect is an accepted authorization response.
+type Redirect struct {
+	Params   url.Values `json:"-"` // holds the code or token: never persisted as is
+	Via      string     `json:"via"`
+	Rejected int        `json:"rejected"` // redirects refused before this one (wrong or missing state)
+}
+
+type listener struct {
+	uri      string
+	path     string
+	srv      *http.Server
+	expect   Expect
+	ch       chan Redirect
+	done     bool
+	rejected int
+}
+
+// ErrStateMismatch is returned for a pasted URL from another attempt.
+var ErrStateMismatch = errors.New("the state in that URL is not the one authplay sent: it answers another attempt (or was forged), so it is ignored")
+
+// NewLoopback returns an empty set of listeners.
+func NewLoopback() *Loopback { return &Loopback{byURI: map[string]*listener{}} }
+
+// Prepare starts listening for redirectURI (port 0 or none picks a free
+// port) and returns the URI with the real port, which is the one to send.
+// Preparing a URI that already has a listener only updates what it expects.
+func (l *Loopback) Prepare(redirectURI string, exp Expect) (string, error) {
+	u, err := url.Parse(redirectURI)
+	if err != nil {
+		return "", fmt.Errorf("redirect URI %q does not parse: %w", redirectURI, err)
+	}
+	if u.Scheme != "http" {
+		return "", fmt.Errorf("redirect URI %q: authplay can receive redirects only at http:// loopback addresses (RFC 8252 §7.3); for other URIs, paste the URL the browser ends on", redirectURI)
+	}
+	host := u.Hostname()
+	bindHost := host
+	switch host {
+	case "127.0.0.1", "::1":
+	case "localhost":
+		bindHost = "127.0.0.1" // RFC 8252 §8.3: bind the IP, the name may resolve elsewhere
+	default:
+		return "", fmt.Errorf("redirect URI %q: host %q is not a loopback address; use 127.0.0.1, [::1] or localhost, or paste the URL the browser ends on", redirectURI, host)
+	}
+	path := u.Path
+	if path == "" {
+		path = "/"
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if u.Port() != "" && u.Port() != "0" {
+		if ex := l.byURI[redirectURI]; ex != nil {
+			ex.expect, ex.done = exp, false
+			return redirectURI, nil
+		}
+	}
+	port := u.Port()
+	if port == "" {
+		port = "0"
+	}
+	ln, err := net.Listen("tcp", net.JoinHostPort(bindHost, port))
+	if err != nil {
+		if errors.Is(err, syscall.EADDRINUSE) {
+			return "", fmt.Errorf("port %s on %s is in use by another program: choose another port in the redirect URI, or port 0 for any free one (if the server accepts any loopback port)", port, bindHost)
+		}
+		return "", fmt.Errorf("cannot listen on %s: %w", net.JoinHostPort(bindHost, port), err)
+	}
+	actual := *u
+	_, realPort, _ := net.SplitHostPort(ln.Addr().String())
+	actual.Host = net.JoinHostPort(host, realPort)
+	lst := &listener{uri: actual.String(), path: path, expect: exp, ch: make(chan Redirect, 1)}
+	lst.srv = &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { l.serve(lst, w, r) }), ReadHeaderTimeout: 10 * time.Second}
+	go lst.srv.Serve(ln) //nolint:errcheck // returns on Close
+	l.byURI[lst.uri] = lst
+	return lst.uri, nil
+}
+
+// Listening reports whether a listener is open for uri.
+func (l *Loopback) Listening(uri string) bool {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.byURI[uri] != nil
+}
+
+// Wait blocks until an accepted redirect arrives for uri, or ctx ends.
+func (l *Loopback) Wait(ctx context.Context, uri string) (Redirect, error) {
+	l.mu.Lock()
+	lst := l.byURI[uri]
+	l.mu.Unlock()
+	if lst == nil {
+		return Redirect{}, fmt.Errorf("no listener is open for %s", uri)
+	}
+	select {
+	case r := <-lst.ch:
+		return r, nil
+	case <-ctx.Done():
+		return Redirect{}, ctx.Err()
+	}
+}
+
+// Paste feeds the URL a browser ended on, for when the browser cannot reach
+// this machine (SSH, another computer). It passes the same checks as a
+// redirect to the listener.
+func (l *Loopback) Paste(uri, pasted string) error {
+	params, err := ParseRedirectURL(pasted)
+	if err != nil {
+		return err
+	}
+	l.mu.Lock()
+	lst := l.byURI[uri]
+	l.mu.Unlock()
+	if lst == nil {
+		return fmt.Errorf("nothing is waiting for a redirect to %s", uri)
+	}
+	_, err = l.accept(lst, params, "pasted")
+	return err
+}
+
+// Close stops the listener for uri.
+func (l *Loopback) Close(uri string) {
+	l.mu.Lock()
+	lst := l.byURI[uri]
+	delete(l.byURI, uri)
+	l.mu.Unlock()
+	if lst != nil {
+		lst.srv.Close() //nolint:errcheck
+	}
+}
+
+// CloseAll stops every listener.
+func (l *Loopback) CloseAll() {
+	l.mu.Lock()
+	uris := make([]string, 0, len(l.byURI))
+	for u := range l.byURI {
+		uris = append(uris, u)
+	}
+	l.mu.Unlock()
+	for _, u := range uris {
+		l.Close(u)
+	}
+}
+
+// ParseRedirectURL reads the authorization response out of a URL, from the
+// query or, for the implicit flow, the fragment. A bare query or fragment
+// ("code=...&state=...") is accepted too.
+func ParseRedirectURL(raw string) (url.Values, error) {
+	raw = strings.TrimSpace(raw)
+	if raw == "" {
+		return nil, errors.New("the URL is empty")
+	}
+	if len(raw) > 16<<10 {
+		return nil, errors.New("the URL is longer than 16 KiB; that is not an authorization response")
+	}
+	u, err := url.Parse(raw)
+	if err != nil {
+		return nil, fmt.Errorf("that is not a URL: %w", err)
+	}
+	var candidates []string
+	if u.Scheme == "" && u.Host == "" && !strings.Contains(raw, "?") && !strings.Contains(raw, "#") {
+		candidates = []string{raw}
+	} else {
+		candidates = []string{u.RawQuery, u.Fragment}
+	}
+	for _, c := range candidates {
+		q, err := url.ParseQuery(c)
+		if err != nil {
+			continue
+		}
+		if q.Has("code") || q.Has("access_token") || q.Has("error") {
+			return q, nil
+		}
+	}
+	return nil, errors.New("the URL carries no code, access_token or error: copy the whole address from the browser's address bar after it was sent back")
+}
+
+func (l *Loopback) accept(lst *listener, q url.Values, via string) (Redirect, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if lst.done {
+		return Redirect{}, errors.New("a redirect was already received for this attempt; each is used once")
+	}
+	if lst.expect.State != "" && !constantEqual(q.Get("state"), lst.expect.State) {
+		lst.rejected++
+		if q.Get("state") == "" {
+			return Redirect{}, errors.New("the redirect has no state, so authplay cannot tell that it answers its own request; it is ignored")
+		}
+		return Redirect{}, ErrStateMismatch
+	}
+	lst.done = true
+	r := Redirect{Params: q, Via: via, Rejected: lst.rejected}
+	lst.ch <- r
+	return r, nil
+}
+
+func (l *Loopback) serve(lst *listener, w http.ResponseWriter, r *http.Request) {
+	if r.URL.Path != lst.path {
+		pageOut(w, http.StatusNotFound, "Not here", "authplay is waiting for the redirect at "+lst.path+", not at "+r.URL.Path+".", false)
+		return
+	}
+	var q url.Values
+	switch {
+	case r.Method == http.MethodPost && lst.expect.Fragment:
+		b, _ := io.ReadAll(io.LimitReader(r.Body, 64<<10))
+		parsed, err := url.ParseQuery(string(b))
+		if err != nil {
+			http.Error(w, "The fragment could not be read: "+err.Error(), http.StatusBadRequest)
+			return
+		}
+		q = parsed
+	case r.Method == http.MethodGet && lst.expect.Fragment && !r.URL.Query().Has("error"):
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		w.Header().Set("Cache-Control", "no-store")
+		io.WriteString(w, relayPage) //nolint:errcheck
+		return
+	case r.Method == http.MethodGet:
+		q = r.URL.Query()
+	default:
+		http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
+		return
+	}
+	_, err := l.accept(lst, q, "loopback")
+	relay := r.Method == http.MethodPost
+	switch {
+	case err != nil && relay:
+		http.Error(w, err.Error()+" authplay keeps waiting.", http.StatusBadRequest)
+	case err != nil:
+		pageOut(w, http.StatusBadRequest, "Redirect refused", err.Error()+" authplay keeps waiting for the real one.", true)
+	case q.Get("error") != "":
+		msg := "The server sent back an error (" + q.Get("error") + "). authplay shows what it means and how to fix it; you can close this tab."
+		if relay {
+			io.WriteString(w, msg) //nolint:errcheck
+			return
+		}
+		pageOut(w, http.StatusOK, "The server said no", msg, true)
+	case relay:
+		io.WriteString(w, "authplay received the token. You can close this tab and return to the terminal.") //nolint:errcheck
+	default:
+		pageOut(w, http.StatusOK, "Done", "authplay received the authorization response. You can close this tab and return to the terminal.", false)
+	}
+}
+
+var pageHTML = template.Must(template.New("p").Parse(`<!doctype html><html><head><meta charset="utf-8"><title>authplay · {{.Title}}</title>
+<style>body{font-family:system-ui,sans-serif;max-width:34rem;margin:4rem auto;color:#1f2328}h1{font-size:1.2rem}.bad{color:#b3261e}</style></head>
+<body><h1 id="title" {{if .Bad}}class="bad"{{end}}>{{.Title}}</h1><p id="status">{{.Msg}}</p></body></html>`))
+
+func pageOut(w http.ResponseWriter, status int, title, msg string, bad bool) {
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	pageHTML.Execute(w, map[string]any{"Title": title, "Msg": msg, "Bad": bad}) //nolint:errcheck
+}
+
+// relayPage sends the URL fragment, which browsers never send to servers,
+// back to authplay, then wipes it from the address bar and history.
+const relayPage = `<!doctype html><html><head><meta charset="utf-8"><title>authplay · receiving</title>
+<style>body{font-family:system-ui,sans-serif;max-width:34rem;margin:4rem auto;color:#1f2328}</style></head>
+<body><h1>authplay</h1><p id="status">waiting</p><script>
+const frag = location.hash.slice(1);
+const status = document.getElementById('status');
+history.replaceState(null, '', location.pathname);
+if (!frag) {
+  status.textContent = 'Nothing arrived: the address has no part after #, where the implicit flow puts the token.';
+} else {
+  fetch(location.pathname, {method: 'POST', headers: {'Content-Type': 'text/plain'}, body: frag})
+    .then(r => r.text()).then(t => { status.textContent = t; })
+    .catch(e => { status.textContent = 'Could not reach authplay: ' + e; });
+}
+</script></body></html>`

@@ -1,0 +1,66 @@
+package flows
+
+import (
+	"context"
+	"errors"
+	"net/url"
+)
+
+// refreshFlow: Ready -> Authorized (-> refresh again) | Failed, from a
+// refresh token kept earlier or pasted (RFC 6749 §6).
+type refreshFlow struct{ base }
+
+func (m *refreshFlow) Next(ctx context.Context, env Env, in Input) (Step, error) {
+	if m.st.Phase == PhaseReady || m.st.Phase == PhaseAuthorized {
+		return m.refresh(ctx, env)
+	}
+	return Step{}, errors.New("the flow is finished; start a new one")
+}
+
+// refresh trades the refresh token for a new access token. The refresh
+// token is kept when the server sends none back (no rotation), as Space's
+// SDKs do.
+func (b *base) refresh(ctx context.Context, env Env) (Step, error) {
+	step := Step{Name: "refresh", Caption: "Trade the refresh token for a new access token", At: env.now()}
+	p := b.st.Params
+	rt := b.st.Seed
+	if b.st.Token != nil && b.st.Token.RefreshToken != "" {
+		rt = b.st.Token.RefreshToken
+	}
+	if err := requireURL("token URL", p.Provider.TokenURL); err != nil {
+		return b.fail(step, err, p.Provider.TokenURL)
+	}
+	if rt == "" {
+		return b.fail(step, errors.New("there is no refresh token: get one with Authorization Code (Space: access_type=offline) or paste one"), p.Provider.TokenURL)
+	}
+	form := url.Values{"grant_type": {"refresh_token"}, "refresh_token": {rt.Reveal()}}
+	if p.Scope != "" {
+		form.Set("scope", p.Scope)
+	}
+	c, rec := record(env.HTTP)
+	tok, err := tokenResult(rec, b.postForm(ctx, c, p.Provider.TokenURL, form), env.now())
+	step.Exchanges = rec.exchanges()
+	if err != nil {
+		step.WhatHappened = "authplay sent the refresh token, and the server refused it."
+		return b.fail(step, err, p.Provider.TokenURL)
+	}
+	rotated := tok.RefreshToken != "" && tok.RefreshToken != rt
+	if tok.RefreshToken == "" {
+		tok.RefreshToken = rt
+	}
+	if tok.IDToken == "" && b.st.Token != nil {
+		tok.IDToken = b.st.Token.IDToken
+	}
+	b.st.Rotated = &rotated
+	b.st.Refreshes++
+	b.authorized(tok)
+	step.OK = true
+	step.Notes = tok.Notes
+	rot := "The server sent no new refresh token, so the old one stays in use (no rotation)."
+	if rotated {
+		rot = "The server rotated the refresh token: the old one is now spent, and only the new one works. Keep the new one."
+	}
+	step.WhatHappened = "authplay sent grant_type=refresh_token with the refresh token and the application's credentials. The server issued a new access token for the same user without asking them again. " + rot + " [RFC 6749 §6]"
+	step.WhatNext = "Use the new access token; refresh again before it expires."
+	return step, nil
+}

@@ -1,0 +1,235 @@
+package spacetest
+
+import (
+	"encoding/json"
+	"errors"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/go-jose/go-jose/v4"
+)
+
+// apiError is Space's HTTP API error body (space-oauth.md §2).
+type apiError struct {
+	status      int
+	Code        string `json:"error"`
+	Description string `json:"error_description"`
+}
+
+func writeAPIError(w http.ResponseWriter, e *apiError) {
+	if e.status == http.StatusUnauthorized {
+		w.Header().Set("WWW-Authenticate", `Bearer realm="Space"`)
+	}
+	writeJSON(w, e.status, e)
+}
+
+func authRequired(desc string) *apiError {
+	return &apiError{status: http.StatusUnauthorized, Code: "authentication-required", Description: desc}
+}
+
+func permissionDenied(desc string) *apiError {
+	return &apiError{status: http.StatusForbidden, Code: "permission-denied", Description: desc}
+}
+
+func userOnly() *apiError {
+	return permissionDenied("this resource belongs to a user, and this token acts for the application itself; use a flow in which a user signs in (authorization code, device or password)")
+}
+
+// tokenInfo is what an access or permanent token stands for.
+type tokenInfo struct {
+	Kind, Subject, Username, ClientID, Scope, Sid string
+	Expires                                       time.Time
+}
+
+var (
+	errExpired = errors.New("Access token has expired")
+	errRevoked = errors.New("Refresh token associated with the access token is revoked")
+	errBadJWT  = errors.New("Access token is not valid")
+)
+
+// bearer checks a token: a permanent token by lookup, a JWT by signature,
+// expiry and revocation.
+func (s *Server) bearer(tok string) (*tokenInfo, error) {
+	s.mu.Lock()
+	if pt := s.permanent[tok]; pt != nil {
+		s.mu.Unlock()
+		if pt.UserID != "" {
+			u := s.userByID(pt.UserID)
+			if u == nil {
+				return nil, errBadJWT
+			}
+			return &tokenInfo{Kind: principalUser, Subject: u.ID, Username: u.Username, Scope: pt.Scope}, nil
+		}
+		return &tokenInfo{Kind: principalService, Subject: pt.ClientID, ClientID: pt.ClientID, Scope: pt.Scope}, nil
+	}
+	s.mu.Unlock()
+	key, err := s.keys.get()
+	if err != nil {
+		return nil, err
+	}
+	jws, err := jose.ParseSignedCompact(tok, []jose.SignatureAlgorithm{jose.RS512})
+	if err != nil {
+		return nil, errBadJWT
+	}
+	payload, err := jws.Verify(&key.PublicKey)
+	if err != nil {
+		return nil, errBadJWT
+	}
+	var c struct {
+		Sub, Aud, Scope, Name, Sid string
+		Kind                       string `json:"principal_type"`
+		Exp                        int64
+	}
+	if err := json.Unmarshal(payload, &c); err != nil {
+		return nil, errBadJWT
+	}
+	info := &tokenInfo{Kind: c.Kind, Subject: c.Sub, ClientID: c.Aud, Scope: c.Scope, Sid: c.Sid, Expires: time.Unix(c.Exp, 0)}
+	if c.Kind == principalUser {
+		info.Username = c.Name
+	}
+	if !s.now().Before(info.Expires) {
+		return info, errExpired
+	}
+	s.mu.Lock()
+	revoked := s.revoked[c.Sid]
+	s.mu.Unlock()
+	if revoked {
+		return info, errRevoked
+	}
+	return info, nil
+}
+
+func (s *Server) authenticateAPI(r *http.Request) (*tokenInfo, *apiError) {
+	h := r.Header.Get("Authorization")
+	scheme, tok, ok := strings.Cut(h, " ")
+	if !ok || !strings.EqualFold(scheme, "Bearer") || tok == "" {
+		return nil, authRequired("send Authorization: Bearer <access token>")
+	}
+	info, err := s.bearer(strings.TrimSpace(tok))
+	if err != nil {
+		return nil, authRequired(err.Error())
+	}
+	return info, nil
+}
+
+func (s *Server) requireUser(w http.ResponseWriter, r *http.Request, permission string) (*User, *tokenInfo, bool) {
+	info, aerr := s.authenticateAPI(r)
+	if aerr == nil && info.Kind != principalUser {
+		aerr = userOnly()
+	}
+	if aerr == nil && !scopeGrants(info.Scope, permission) {
+		aerr = permissionDenied("the token's scope does not include " + permission + " (scope: " + orNone(info.Scope) + ")")
+	}
+	if aerr != nil {
+		writeAPIError(w, aerr)
+		return nil, nil, false
+	}
+	u := s.userByID(info.Subject)
+	if u == nil {
+		writeAPIError(w, &apiError{status: http.StatusNotFound, Code: "not-found", Description: "the member no longer exists"})
+		return nil, nil, false
+	}
+	return u, info, true
+}
+
+func (s *Server) handleProfileMe(w http.ResponseWriter, r *http.Request) {
+	u, _, ok := s.requireUser(w, r, "Profile.View")
+	if !ok {
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{
+		"id": u.ID, "username": u.Username,
+		"name":   map[string]string{"firstName": u.FirstName, "lastName": u.LastName},
+		"emails": []map[string]string{{"email": u.Email}},
+	})
+}
+
+func (s *Server) handleAbsences(w http.ResponseWriter, r *http.Request) {
+	info, aerr := s.authenticateAPI(r)
+	if aerr == nil && !scopeGrants(info.Scope, "Profile.Absences.View") {
+		aerr = permissionDenied("the token's scope does not include Profile.Absences.View (scope: " + orNone(info.Scope) + ")")
+	}
+	if aerr != nil {
+		writeAPIError(w, aerr)
+		return
+	}
+	day := s.now().UTC().Truncate(24 * time.Hour)
+	writeJSON(w, http.StatusOK, map[string]any{
+		"next": "1", "totalCount": 1,
+		"data": []map[string]any{{
+			"id": "abs-1", "member": map[string]string{"username": "alice"},
+			"since": day.AddDate(0, 0, 3).Format("2006-01-02"), "till": day.AddDate(0, 0, 7).Format("2006-01-02"),
+		}},
+	})
+}
+
+func (s *Server) handleApplicationMe(w http.ResponseWriter, r *http.Request) {
+	info, aerr := s.authenticateAPI(r)
+	if aerr != nil {
+		writeAPIError(w, aerr)
+		return
+	}
+	s.mu.Lock()
+	app := s.apps[info.ClientID]
+	s.mu.Unlock()
+	if app == nil {
+		writeAPIError(w, permissionDenied("this token is not tied to an application"))
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"id": "app-" + app.ClientID, "name": app.Name, "clientId": app.ClientID})
+}
+
+// handlePublicKeys serves the keys Space signs endpoint requests with. As in
+// Space, the body is a JSON string whose content is the JWKS.
+func (s *Server) handlePublicKeys(w http.ResponseWriter, r *http.Request) {
+	if _, aerr := s.authenticateAPI(r); aerr != nil {
+		writeAPIError(w, aerr)
+		return
+	}
+	ident := r.PathValue("app")
+	s.mu.Lock()
+	_, known := s.apps[strings.TrimPrefix(ident, "clientId:")]
+	s.mu.Unlock()
+	if ident != "me" && !known {
+		writeAPIError(w, &apiError{status: http.StatusNotFound, Code: "not-found", Description: "no application " + ident})
+		return
+	}
+	set, err := jwks(s.keys)
+	if err != nil {
+		writeAPIError(w, &apiError{status: http.StatusInternalServerError, Code: "internal-server-error", Description: err.Error()})
+		return
+	}
+	writeJSON(w, http.StatusOK, string(set))
+}
+
+func (s *Server) handleRevokeOwnRefresh(w http.ResponseWriter, r *http.Request) {
+	info, aerr := s.authenticateAPI(r)
+	if aerr == nil && info.Kind != principalUser {
+		aerr = userOnly()
+	}
+	if aerr != nil {
+		writeAPIError(w, aerr)
+		return
+	}
+	s.mu.Lock()
+	for _, g := range s.refresh {
+		if g.Sid == info.Sid && !g.Revoked {
+			g.Revoked = true
+			delete(s.offline, g.UserID+"|"+g.ClientID)
+		}
+	}
+	s.mu.Unlock()
+	s.persist()
+	w.WriteHeader(http.StatusOK)
+}
+
+func (s *Server) handleJWKS(w http.ResponseWriter, r *http.Request) {
+	set, err := jwks(s.keys)
+	if err != nil {
+		writeAPIError(w, &apiError{status: http.StatusServiceUnavailable, Code: "internal-server-error", Description: err.Error()})
+		return
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Write(set) //nolint:errcheck
+}

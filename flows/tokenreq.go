@@ -1,0 +1,123 @@
+package flows
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"golang.org/x/oauth2"
+)
+
+// oauth2Context hands x/oauth2 our recording client.
+func oauth2Context(ctx context.Context, c *http.Client) context.Context {
+	return context.WithValue(ctx, oauth2.HTTPClient, c)
+}
+
+func (b *base) oauth2Config() *oauth2.Config {
+	p := b.st.Params
+	cfg := &oauth2.Config{
+		ClientID: p.ClientID, ClientSecret: b.creds.ClientSecret.Reveal(),
+		Endpoint: oauth2.Endpoint{
+			AuthURL: p.Provider.AuthURL, TokenURL: p.Provider.TokenURL, DeviceAuthURL: p.Provider.DeviceURL,
+			AuthStyle: p.AuthStyle.oauth2(),
+		},
+		RedirectURL: b.st.RedirectURI,
+		Scopes:      strings.Fields(p.Scope),
+	}
+	if p.AuthStyle == AuthNone {
+		cfg.ClientSecret = ""
+	}
+	return cfg
+}
+
+// tokenResult reads the token endpoint's answer from the recorded response
+// rather than from x/oauth2's result, so the raw response is kept whole and
+// every server's quirks are judged by one parser.
+func tokenResult(rec *recorder, callErr error, now time.Time) (Token, error) {
+	resp := rec.lastResponse()
+	if resp == nil {
+		if callErr == nil {
+			callErr = fmt.Errorf("no response was recorded")
+		}
+		return Token{}, callErr
+	}
+	body := rec.lastBody()
+	ct := ""
+	if v := resp.Header["Content-Type"]; len(v) > 0 {
+		ct = v[0]
+	}
+	if resp.Status >= 300 {
+		return Token{}, errorFromResponse(resp.Status, ct, body)
+	}
+	return ParseTokenResponse(ct, body, now)
+}
+
+// errorFromResponse reads an RFC 6749 §5.2 error body, or says what came instead.
+func errorFromResponse(status int, contentType string, body []byte) error {
+	fields, err := decodeFields(contentType, body)
+	if err != nil {
+		return fmt.Errorf("HTTP %d, and %w", status, err)
+	}
+	code, _ := fields["error"].(string)
+	if code == "" {
+		return fmt.Errorf("HTTP %d without an OAuth error code; body: %s", status, head(string(body), 200))
+	}
+	desc, _ := fields["error_description"].(string)
+	uri, _ := fields["error_uri"].(string)
+	return &OAuthError{Code: code, Description: desc, URI: uri, Status: status}
+}
+
+// postForm sends a token-endpoint style request with the client
+// authentication the params ask for. It is used where x/oauth2 cannot send
+// what Space expects: extra parameters on the password and refresh grants,
+// and one device poll at a time.
+func (b *base) postForm(ctx context.Context, c *http.Client, endpoint string, form url.Values) error {
+	p := b.st.Params
+	switch p.AuthStyle {
+	case AuthBody:
+		form.Set("client_id", p.ClientID)
+		form.Set("client_secret", b.creds.ClientSecret.Reveal())
+	case AuthNone:
+		form.Set("client_id", p.ClientID)
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, endpoint, strings.NewReader(form.Encode()))
+	if err != nil {
+		return err
+	}
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("Accept", "application/json")
+	if p.AuthStyle == AuthBasic || p.AuthStyle == "" {
+		// RFC 6749 §2.3.1: each part is form-encoded before base64.
+		req.SetBasicAuth(url.QueryEscape(p.ClientID), url.QueryEscape(b.creds.ClientSecret.Reveal()))
+	}
+	resp, err := c.Do(req)
+	if err != nil {
+		return err
+	}
+	resp.Body.Close()
+	return nil
+}
+
+func requireURL(name, v string) error {
+	if v == "" {
+		return fmt.Errorf("the provider has no %s; set it in the profile (or use discovery)", name)
+	}
+	_, err := ValidateURL(name, v)
+	return err
+}
+
+func scopeOr(s string) string {
+	if s == "" {
+		return "(none: the server's default)"
+	}
+	return s
+}
+
+func pretty(v any) string {
+	b, _ := json.MarshalIndent(v, "", "  ")
+	return string(b)
+}

@@ -1,0 +1,318 @@
+// Package store keeps sessions (a flow's state and every step it took) in a
+// bbolt database, and drives each session's state machine: Advance runs one
+// step outside any transaction, then commits the new state and the step
+// record in one short transaction.
+//
+// The database is opened per operation with a short lock timeout, so two
+// running authplays share it: bbolt's file lock is exclusive, and holding it
+// for a whole TUI session would make the second one hang.
+package store
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+
+	"github.com/authplay/authplay/flows"
+)
+
+const (
+	dbName        = "sessions.db"
+	schemaVersion = 1
+	lockTimeout   = 2 * time.Second
+)
+
+var (
+	bucketMeta     = []byte("meta")
+	bucketSessions = []byte("sessions")
+	bucketIndex    = []byte("index")
+	keySchema      = []byte("schema")
+)
+
+// ErrNotFound is returned for an unknown session ID.
+var ErrNotFound = errors.New("no such session")
+
+// ErrBusy means another authplay held the database for longer than the lock timeout.
+var ErrBusy = errors.New("the session database is busy: another authplay is writing to it; try again")
+
+// Session is one run of one flow.
+type Session struct {
+	ID      string       `json:"id"`
+	Profile string       `json:"profile"`
+	Method  flows.Method `json:"method"`
+	Created time.Time    `json:"created"`
+	Updated time.Time    `json:"updated"`
+	State   flows.State  `json:"state"`
+	Steps   []flows.Step `json:"steps"`
+}
+
+// Summary is what the session list shows, kept apart so listing 10,000
+// sessions reads little.
+type Summary struct {
+	ID      string       `json:"id"`
+	Profile string       `json:"profile"`
+	Method  flows.Method `json:"method"`
+	Phase   flows.Phase  `json:"phase"`
+	Created time.Time    `json:"created"`
+	Updated time.Time    `json:"updated"`
+	Expiry  time.Time    `json:"expiry,omitzero"`
+	Steps   int          `json:"steps"`
+}
+
+func (s Session) summary() Summary {
+	sum := Summary{ID: s.ID, Profile: s.Profile, Method: s.Method, Phase: s.State.Phase, Created: s.Created, Updated: s.Updated, Steps: len(s.Steps)}
+	if s.State.Token != nil {
+		sum.Expiry = s.State.Token.Expiry
+	}
+	return sum
+}
+
+// Store is the session store in a state directory.
+type Store struct {
+	dir  string
+	path string
+	// Notice says what happened at open that a person should know (a damaged
+	// database moved aside).
+	Notice string
+
+	mu    sync.Mutex
+	creds map[string]flows.Credentials // per session, in memory only: secrets are never written
+}
+
+// DefaultDir is $XDG_STATE_HOME/authplay, or ~/.local/state/authplay.
+func DefaultDir() (string, error) {
+	if d := os.Getenv("XDG_STATE_HOME"); d != "" {
+		return filepath.Join(d, "authplay"), nil
+	}
+	home, err := os.UserHomeDir()
+	if err != nil {
+		return "", fmt.Errorf("cannot find a state directory: %w (set XDG_STATE_HOME)", err)
+	}
+	return filepath.Join(home, ".local", "state", "authplay"), nil
+}
+
+// Open prepares the store in dir (0700), creating or migrating the database.
+// A database that cannot be read is moved aside and a fresh one started;
+// Notice then names where the old one went.
+func Open(dir string) (*Store, error) {
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return nil, fmt.Errorf("cannot create %s: %w", dir, err)
+	}
+	if err := os.Chmod(dir, 0o700); err != nil {
+		return nil, err
+	}
+	s := &Store{dir: dir, path: filepath.Join(dir, dbName), creds: map[string]flows.Credentials{}}
+	err := s.update(initSchema)
+	if err != nil && !errors.Is(err, ErrBusy) && !errors.Is(err, errNewerSchema) {
+		aside := fmt.Sprintf("%s.damaged-%s", s.path, time.Now().Format("20060102-150405"))
+		if rerr := os.Rename(s.path, aside); rerr != nil {
+			return nil, fmt.Errorf("the session database %s cannot be read (%v), and moving it aside failed: %w", s.path, err, rerr)
+		}
+		s.Notice = fmt.Sprintf("The session database could not be read (%v). It was moved to %s and a new one was started.", err, aside)
+		err = s.update(initSchema)
+	}
+	if err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+var errNewerSchema = errors.New("the session database was written by a newer authplay")
+
+func initSchema(tx *bolt.Tx) error {
+	meta, err := tx.CreateBucketIfNotExists(bucketMeta)
+	if err != nil {
+		return err
+	}
+	v := 0
+	if raw := meta.Get(keySchema); raw != nil {
+		if err := json.Unmarshal(raw, &v); err != nil {
+			return fmt.Errorf("schema version is unreadable: %w", err)
+		}
+	}
+	if v > schemaVersion {
+		return fmt.Errorf("%w (schema %d; this one knows up to %d): upgrade authplay, or point it at another state directory", errNewerSchema, v, schemaVersion)
+	}
+	for _, migrate := range migrations[v:] {
+		if err := migrate(tx); err != nil {
+			return err
+		}
+	}
+	return meta.Put(keySchema, []byte(fmt.Sprint(schemaVersion)))
+}
+
+// migrations[i] brings schema i to i+1.
+var migrations = []func(*bolt.Tx) error{
+	func(tx *bolt.Tx) error {
+		for _, b := range [][]byte{bucketSessions, bucketIndex} {
+			if _, err := tx.CreateBucketIfNotExists(b); err != nil {
+				return err
+			}
+		}
+		return nil
+	},
+}
+
+func (s *Store) open(readOnly bool) (*bolt.DB, error) {
+	db, err := bolt.Open(s.path, 0o600, &bolt.Options{Timeout: lockTimeout, ReadOnly: readOnly})
+	if errors.Is(err, bolt.ErrTimeout) {
+		return nil, ErrBusy
+	}
+	return db, err
+}
+
+func (s *Store) update(fn func(*bolt.Tx) error) error {
+	db, err := s.open(false)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	return db.Update(fn)
+}
+
+func (s *Store) view(fn func(*bolt.Tx) error) error {
+	if _, err := os.Stat(s.path); err != nil {
+		return err
+	}
+	db, err := s.open(true)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	return db.View(fn)
+}
+
+func newID() string {
+	b := make([]byte, 6)
+	rand.Read(b) //nolint:errcheck
+	return time.Now().UTC().Format("20060102T150405") + "-" + hex.EncodeToString(b)
+}
+
+// Create starts a session for a flow in its first state.
+func (s *Store) Create(profile string, st flows.State, creds flows.Credentials) (Session, error) {
+	now := time.Now()
+	sess := Session{ID: newID(), Profile: profile, Method: st.Method, Created: now, Updated: now, State: st}
+	if err := s.update(func(tx *bolt.Tx) error { return put(tx, sess) }); err != nil {
+		return Session{}, err
+	}
+	s.SetCredentials(sess.ID, creds)
+	return sess, nil
+}
+
+// SetCredentials gives a session its secrets for this run of the program.
+func (s *Store) SetCredentials(id string, c flows.Credentials) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.creds[id] = c
+}
+
+func (s *Store) credentials(id string) flows.Credentials {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.creds[id]
+}
+
+func put(tx *bolt.Tx, sess Session) error {
+	full, err := json.Marshal(sess)
+	if err != nil {
+		return err
+	}
+	sum, err := json.Marshal(sess.summary())
+	if err != nil {
+		return err
+	}
+	if err := tx.Bucket(bucketSessions).Put([]byte(sess.ID), full); err != nil {
+		return err
+	}
+	return tx.Bucket(bucketIndex).Put([]byte(sess.ID), sum)
+}
+
+// Get loads a session.
+func (s *Store) Get(id string) (Session, error) {
+	var sess Session
+	err := s.view(func(tx *bolt.Tx) error {
+		raw := tx.Bucket(bucketSessions).Get([]byte(id))
+		if raw == nil {
+			return ErrNotFound
+		}
+		return json.Unmarshal(raw, &sess)
+	})
+	return sess, err
+}
+
+// List returns summaries, newest first, optionally for one profile and
+// matching a search word (method, phase, profile or ID).
+func (s *Store) List(profile, search string) ([]Summary, error) {
+	var out []Summary
+	search = strings.ToLower(search)
+	err := s.view(func(tx *bolt.Tx) error {
+		return tx.Bucket(bucketIndex).ForEach(func(_, v []byte) error {
+			var sum Summary
+			if err := json.Unmarshal(v, &sum); err != nil {
+				return nil // one bad record must not hide the rest
+			}
+			if profile != "" && sum.Profile != profile {
+				return nil
+			}
+			if search != "" && !strings.Contains(strings.ToLower(sum.ID+" "+string(sum.Method)+" "+string(sum.Phase)+" "+sum.Profile), search) {
+				return nil
+			}
+			out = append(out, sum)
+			return nil
+		})
+	})
+	sort.Slice(out, func(i, j int) bool { return out[i].Updated.After(out[j].Updated) })
+	return out, err
+}
+
+// Delete removes a session.
+func (s *Store) Delete(id string) error {
+	return s.update(func(tx *bolt.Tx) error {
+		if tx.Bucket(bucketSessions).Get([]byte(id)) == nil {
+			return ErrNotFound
+		}
+		if err := tx.Bucket(bucketSessions).Delete([]byte(id)); err != nil {
+			return err
+		}
+		return tx.Bucket(bucketIndex).Delete([]byte(id))
+	})
+}
+
+// Advance runs the session's next step and commits what changed. The step
+// runs outside any transaction: it may wait minutes for a browser. A step
+// interrupted by ctx is not recorded and leaves the session as it was.
+func (s *Store) Advance(ctx context.Context, id string, env flows.Env, in flows.Input) (Session, flows.Step, error) {
+	sess, err := s.Get(id)
+	if err != nil {
+		return Session{}, flows.Step{}, err
+	}
+	m, err := flows.New(sess.State, s.credentials(id))
+	if err != nil {
+		return sess, flows.Step{}, err
+	}
+	step, stepErr := m.Next(ctx, env, in)
+	if stepErr != nil && ctx.Err() != nil && step.Diagnosis == nil {
+		return sess, step, stepErr
+	}
+	if step.Name == "" { // nothing happened (a finished flow was asked again)
+		return sess, step, stepErr
+	}
+	sess.State = m.State()
+	sess.Steps = append(sess.Steps, step)
+	sess.Updated = time.Now()
+	if err := s.update(func(tx *bolt.Tx) error { return put(tx, sess) }); err != nil {
+		return sess, step, fmt.Errorf("the step ran but could not be saved: %w", err)
+	}
+	return sess, step, stepErr
+}

@@ -1,0 +1,239 @@
+package ui
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/authplay/authplay/flows"
+	"github.com/authplay/authplay/store"
+	"github.com/authplay/authplay/themes"
+)
+
+// Screen is what every screen of the program satisfies.
+type Screen interface {
+	Update(tea.Msg) (Screen, tea.Cmd)
+	View() string
+	Keys() []key.Binding
+	// Typing reports whether a text field has focus, so single-letter
+	// global keys stay out of the way.
+	Typing() bool
+}
+
+type screenID int
+
+const (
+	screenPicker screenID = iota
+	screenForm
+	screenRun
+	screenInspect
+)
+
+func (s screenID) String() string {
+	return [...]string{"pick a flow", "parameters", "running", "token"}[s]
+}
+
+const (
+	minWidth  = 80
+	minHeight = 24
+)
+
+// App is the root model.
+type App struct {
+	c        *common
+	keys     globalKeys
+	active   screenID
+	screen   Screen
+	method   flows.Method
+	showHelp bool
+	flash    string
+	flashID  int
+	isDark   bool
+}
+
+// New builds the program's root model.
+func New(deps Deps) *App {
+	if deps.Theme == "" {
+		deps.Theme = themes.Default()
+	}
+	a := &App{c: &common{styles: themes.New(deps.Theme, true), deps: &deps, width: minWidth, height: minHeight}, keys: newGlobalKeys(), isDark: true}
+	if deps.Flow != "" {
+		a.method = deps.Flow
+		a.active, a.screen = screenForm, newForm(a.c, deps.Flow)
+	} else {
+		a.active, a.screen = screenPicker, newPicker(a.c)
+	}
+	return a
+}
+
+// Init asks the terminal for its background, to pick light or dark styles.
+func (a *App) Init() tea.Cmd {
+	return tea.Batch(tea.RequestBackgroundColor, tick())
+}
+
+func (a *App) goTo(id screenID, s Screen) tea.Cmd {
+	a.active, a.screen = id, s
+	switch s := s.(type) {
+	case *runScreen:
+		return s.start()
+	case *inspect:
+		return s.loadChecks()
+	}
+	return nil
+}
+
+// Update routes messages: sizes and colours to all, domain results to the
+// root, global keys, then the active screen.
+func (a *App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	switch msg := msg.(type) {
+	case tea.WindowSizeMsg:
+		a.c.width, a.c.height = msg.Width, msg.Height
+	case tea.BackgroundColorMsg:
+		a.isDark = msg.IsDark()
+		a.c.styles = themes.New(a.c.styles.Name, a.isDark)
+		return a, nil
+	case flowChosenMsg:
+		a.method = msg.method
+		return a, a.goTo(screenForm, newForm(a.c, msg.method))
+	case submitMsg:
+		return a, a.goTo(screenRun, newRun(a.c, msg.state, msg.creds))
+	case authorizedMsg:
+		return a, a.goTo(screenInspect, newInspect(a.c, msg.sess))
+	case backMsg:
+		switch a.active {
+		case screenForm:
+			return a, a.goTo(screenPicker, newPicker(a.c))
+		case screenRun, screenInspect:
+			return a, a.goTo(screenForm, newForm(a.c, a.method))
+		}
+		return a, nil
+	case tickMsg:
+		return a, tick() // the countdowns redraw once a second
+	case flashMsg:
+		if msg.id == a.flashID {
+			a.flash = ""
+		}
+		return a, nil
+	case statusMsg:
+		return a, a.setFlash(string(msg))
+	case tea.KeyPressMsg:
+		switch {
+		case key.Matches(msg, a.keys.ForceQuit):
+			return a, tea.Quit
+		case a.showHelp:
+			a.showHelp = false
+			return a, nil
+		case !a.screen.Typing() && key.Matches(msg, a.keys.Quit):
+			return a, tea.Quit
+		case !a.screen.Typing() && key.Matches(msg, a.keys.Help):
+			a.showHelp = true
+			return a, nil
+		case key.Matches(msg, a.keys.Theme):
+			a.c.styles = themes.New(themes.Next(a.c.styles.Name), a.isDark)
+			return a, a.setFlash("theme: " + a.c.styles.Name)
+		}
+	}
+	var cmd tea.Cmd
+	a.screen, cmd = a.screen.Update(msg)
+	return a, cmd
+}
+
+// View draws the frame: header, rule, the screen, flash and help lines.
+func (a *App) View() tea.View {
+	v := tea.NewView(a.render())
+	v.AltScreen = true
+	v.WindowTitle = "authplay · " + a.active.String()
+	return v
+}
+
+func (a *App) render() string {
+	s := a.c.styles
+	w, h := a.c.width, a.c.height
+	if w < minWidth || h < minHeight {
+		return s.Warn.Render(fmt.Sprintf("authplay needs at least %d×%d; this window is %d×%d. Make it larger.", minWidth, minHeight, w, h))
+	}
+	left := s.Header.Render(" authplay") + s.Subtle.Render(" · "+a.c.deps.Profile.Name)
+	right := ""
+	if a.method != "" && a.active != screenPicker {
+		right = s.Subtle.Render(a.method.Info().Title + " ")
+	}
+	gap := max(1, w-lipgloss.Width(left)-lipgloss.Width(right))
+	header := left + strings.Repeat(" ", gap) + right
+	rule := s.Rule.Render(strings.Repeat("─", w))
+	body := a.screen.View()
+	if a.showHelp {
+		body = a.helpView()
+	}
+	footer := a.helpLine()
+	if a.flash != "" {
+		footer = s.OK.Render(" " + a.flash)
+	}
+	bodyHeight := h - 3
+	lines := strings.Split(body, "\n")
+	if len(lines) > bodyHeight {
+		lines = lines[:bodyHeight]
+	}
+	for len(lines) < bodyHeight {
+		lines = append(lines, "")
+	}
+	for i, l := range lines {
+		if lipgloss.Width(l) > w {
+			lines[i] = truncate(l, w)
+		}
+	}
+	return strings.Join(append([]string{header, rule}, append(lines, footer)...), "\n")
+}
+
+func (a *App) globalBindings() []key.Binding {
+	if a.screen.Typing() {
+		return []key.Binding{bind("ctrl+c", "ctrl+c", "quit")}
+	}
+	return []key.Binding{a.keys.Help, a.keys.Quit}
+}
+
+func (a *App) helpLine() string {
+	s := a.c.styles
+	var parts []string
+	for _, b := range append(a.screen.Keys(), a.globalBindings()...) {
+		if !b.Enabled() {
+			continue
+		}
+		parts = append(parts, s.HelpKey.Render(b.Help().Key)+" "+s.HelpDesc.Render(b.Help().Desc))
+	}
+	line := " " + strings.Join(parts, s.HelpDesc.Render(" · "))
+	return truncate(line, a.c.width)
+}
+
+func (a *App) helpView() string {
+	s := a.c.styles
+	var b strings.Builder
+	b.WriteString(s.Title.Render("  Keys on this screen") + "\n\n")
+	for _, k := range append(a.screen.Keys(), a.keys.Theme, a.keys.Help, a.keys.Quit, a.keys.ForceQuit) {
+		if !k.Enabled() {
+			continue
+		}
+		fmt.Fprintf(&b, "  %-14s %s\n", s.HelpKey.Render(k.Help().Key), s.HelpDesc.Render(k.Help().Desc))
+	}
+	b.WriteString("\n" + s.Subtle.Render("  q quits when no text field has focus; ctrl+c always quits. Any key closes this help."))
+	return b.String()
+}
+
+func (a *App) setFlash(text string) tea.Cmd {
+	a.flash = text
+	a.flashID++
+	id := a.flashID
+	return tea.Tick(3*time.Second, func(time.Time) tea.Msg { return flashMsg{id: id} })
+}
+
+type statusMsg string
+
+type authorizedMsg struct{ sess store.Session }
+
+func truncate(s string, w int) string { return ansi.Truncate(s, w, "…") }
+
+func tick() tea.Cmd { return tea.Tick(time.Second, func(t time.Time) tea.Msg { return tickMsg(t) }) }

@@ -1,0 +1,193 @@
+// Package cli is authplay's command line: it parses arguments, wires the
+// store, the built-in server and the TUI together, and runs the headless
+// commands. main only calls Main.
+package cli
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"runtime"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+	"github.com/atotto/clipboard"
+	"github.com/cli/browser"
+
+	"github.com/authplay/authplay/flows"
+	"github.com/authplay/authplay/store"
+	"github.com/authplay/authplay/themes"
+	"github.com/authplay/authplay/ui"
+)
+
+// Exit codes.
+const (
+	ExitOK          = 0
+	ExitFailed      = 1
+	ExitUsage       = 2
+	ExitInterrupted = 130
+)
+
+// IO is where a command reads and writes.
+type IO struct {
+	In       io.Reader
+	Out, Err io.Writer
+}
+
+// Main runs authplay with args (without the program name) and returns the exit code.
+func Main(args []string, stdio IO) int {
+	if len(args) > 0 {
+		switch args[0] {
+		case "token":
+			return runToken(args[1:], stdio)
+		case "demo-server":
+			return runDemoServer(args[1:], stdio)
+		case "version", "--version":
+			fmt.Fprintln(stdio.Out, "authplay", flows.Version, runtime.Version())
+			return ExitOK
+		case "help":
+			args = []string{"--help"}
+		}
+	}
+	return runTUI(args, stdio)
+}
+
+func usageError(stdio IO, format string, a ...any) int {
+	fmt.Fprintf(stdio.Err, "authplay: "+format+"\n", a...)
+	return ExitUsage
+}
+
+func runTUI(args []string, stdio IO) int {
+	fs := flag.NewFlagSet("authplay", flag.ContinueOnError)
+	fs.SetOutput(stdio.Err)
+	demo := fs.Bool("demo", false, "use the built-in offline Space-compatible server")
+	flow := fs.String("flow", "", "open this flow's form at once (client_credentials, authorization_code, device_code, refresh_token, permanent_token, password, implicit)")
+	theme := fs.String("theme", themes.Default(), "colour theme")
+	noBrowser := fs.Bool("no-browser", false, "never open a browser; show the URL to open yourself")
+	fs.Usage = func() {
+		fmt.Fprint(stdio.Err, `authplay: an OAuth 2.0 playground for the terminal
+
+Usage:
+  authplay [--demo] [--flow NAME] [--theme NAME]   open the playground
+  authplay token --flow NAME ...                   get a token without the TUI (authplay token --help)
+  authplay demo-server [--addr 127.0.0.1:9090]     run the built-in server in the foreground
+  authplay version
+
+Flags:
+`)
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return ExitOK
+		}
+		return ExitUsage
+	}
+	if fs.NArg() > 0 {
+		return usageError(stdio, "unknown command %q (see authplay --help)", fs.Arg(0))
+	}
+	if err := themes.Check(*theme); err != nil {
+		return usageError(stdio, "%v", err)
+	}
+	var method flows.Method
+	if *flow != "" {
+		m, err := flows.ParseMethod(*flow)
+		if err != nil {
+			return usageError(stdio, "--flow: %v", err)
+		}
+		method = m
+	}
+	_ = demo // without saved profiles the built-in server is the default either way
+	stateDir, err := store.DefaultDir()
+	if err != nil {
+		fmt.Fprintln(stdio.Err, "authplay:", err)
+		return ExitFailed
+	}
+	st, err := store.Open(stateDir)
+	if err != nil {
+		fmt.Fprintln(stdio.Err, "authplay:", err)
+		return ExitFailed
+	}
+	srv, err := startDemo(stateDir)
+	if err != nil {
+		fmt.Fprintln(stdio.Err, "authplay: the built-in server could not start:", err)
+		return ExitFailed
+	}
+	defer srv.Close()
+	lb := flows.NewLoopback()
+	defer lb.CloseAll()
+	httpClient := flows.NewHTTPClient(30 * time.Second)
+	env := flows.Env{HTTP: httpClient, Loopback: lb}
+	if !*noBrowser && canOpenBrowser() {
+		env.OpenBrowser = browser.OpenURL
+	}
+	browser.Stdout, browser.Stderr = io.Discard, io.Discard // a browser's chatter must not garble the screen
+	deps := ui.Deps{
+		Store: st, Env: env, Profile: demoProfile(srv), Demo: demoApprover{srv: srv, client: httpClient},
+		Theme: *theme, Flow: method, Clipboard: systemClipboard(),
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	p := tea.NewProgram(ui.New(deps), tea.WithContext(ctx))
+	if _, err := p.Run(); err != nil {
+		if errors.Is(err, tea.ErrInterrupted) || errors.Is(err, tea.ErrProgramKilled) {
+			return ExitInterrupted
+		}
+		fmt.Fprintln(stdio.Err, "authplay:", err)
+		return ExitFailed
+	}
+	return ExitOK
+}
+
+// canOpenBrowser avoids spawning a browser where none can show: a headless
+// Linux box without a display would only print errors.
+func canOpenBrowser() bool {
+	if os.Getenv("BROWSER") != "" || runtime.GOOS == "darwin" || runtime.GOOS == "windows" {
+		return true
+	}
+	return os.Getenv("DISPLAY") != "" || os.Getenv("WAYLAND_DISPLAY") != ""
+}
+
+// systemClipboard returns a writer to the X, Wayland or OS clipboard when
+// one is reachable; OSC 52 covers the rest.
+func systemClipboard() ui.Clipboard {
+	if clipboard.Unsupported {
+		return nil
+	}
+	if runtime.GOOS == "linux" && os.Getenv("DISPLAY") == "" && os.Getenv("WAYLAND_DISPLAY") == "" {
+		return nil
+	}
+	return clipboard.WriteAll
+}
+
+func runDemoServer(args []string, stdio IO) int {
+	fs := flag.NewFlagSet("demo-server", flag.ContinueOnError)
+	fs.SetOutput(stdio.Err)
+	addr := fs.String("addr", "127.0.0.1:9090", "loopback address to listen on")
+	dir := fs.String("dir", "", "keep the server's key and grants here (default: in memory)")
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return ExitOK
+		}
+		return ExitUsage
+	}
+	srv, err := newDemoServer(*addr, *dir)
+	if err != nil {
+		fmt.Fprintln(stdio.Err, "authplay demo-server:", err)
+		return ExitFailed
+	}
+	defer srv.Close()
+	printDemoBanner(stdio.Err, srv)
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	<-ctx.Done()
+	shutdown, cancel := context.WithTimeout(context.Background(), 3*time.Second)
+	defer cancel()
+	srv.Shutdown(shutdown) //nolint:errcheck
+	fmt.Fprintln(stdio.Err, "stopped")
+	return ExitOK
+}

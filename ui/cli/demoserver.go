@@ -1,0 +1,48 @@
+package cli
+
+import (
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/authplay/authplay/flows/spacetest"
+)
+
+func newDemoServer(addr, dir string) (*spacetest.Server, error) {
+	opts := []spacetest.Option{spacetest.WithAddr(addr), spacetest.WithHeadlessApproval(true)}
+	if dir != "" {
+		opts = append(opts, spacetest.WithDir(dir))
+	}
+	srv, err := spacetest.NewServer(opts...)
+	if err != nil {
+		return nil, err
+	}
+	if err := srv.WaitKey(); err != nil {
+		srv.Close()
+		return nil, err
+	}
+	return srv, nil
+}
+
+func printDemoBanner(w io.Writer, srv *spacetest.Server) {
+	fmt.Fprintf(w, "authplay's built-in Space-compatible server is listening at %s\n\n", srv.URL)
+	fmt.Fprintf(w, "Endpoints: %[1]s/oauth/auth  %[1]s/oauth/token  %[1]s/oauth/jwks.json  API %[1]s/api/http\n", srv.URL)
+	fmt.Fprintf(w, "Extensions Space lacks (for learning): %[1]s/oauth/device, /oauth/introspect, /oauth/revoke, /.well-known/openid-configuration\n\n", srv.URL)
+	fmt.Fprintln(w, "Registered applications:")
+	for _, a := range srv.Apps() {
+		secret := "(public: no secret)"
+		if a.ClientSecret != "" {
+			secret = "secret " + a.ClientSecret
+		}
+		fmt.Fprintf(w, "  %-22s %-22s %s\n", a.ClientID, secret, a.About)
+	}
+	fmt.Fprintf(w, "\nUsers: demo / demo, alice / alice\nPermanent tokens: %s (personal, demo), %s (application)\n\n", spacetest.DemoPersonalToken, spacetest.DemoApplicationToken)
+	fmt.Fprintln(w, "Try:")
+	cmds := []string{
+		fmt.Sprintf("curl -u %s:%s -d grant_type=client_credentials -d 'scope=**' %s/oauth/token", spacetest.DemoClientID, spacetest.DemoClientSecret, srv.URL),
+		fmt.Sprintf("CLIENT_SECRET=%s authplay token --flow client_credentials --space-url %s --client-id %s --client-secret-env CLIENT_SECRET", spacetest.DemoClientSecret, srv.URL, spacetest.DemoClientID),
+		fmt.Sprintf("curl -H 'Authorization: Bearer %s' %s/api/http/team-directory/profiles/me", spacetest.DemoPersonalToken, srv.URL),
+	}
+	fmt.Fprintln(w, "  "+strings.Join(cmds, "\n  "))
+	fmt.Fprintln(w, "\nHeadless approval is on (POST /demo/approve), for scripts and tests. Press ctrl+c to stop.")
+}

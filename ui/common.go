@@ -1,0 +1,89 @@
+// Package ui is authplay's terminal face: a Bubble Tea v2 program that steps
+// through flow selection, parameter entry, redirect capture and token
+// inspection. All protocol work happens in flows, driven through store
+// sessions from tea.Cmds; ui only renders what comes back.
+package ui
+
+import (
+	"context"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/authplay/authplay/flows"
+	"github.com/authplay/authplay/store"
+	"github.com/authplay/authplay/themes"
+)
+
+// Profile is a provider with a client registration, ready to prefill a form.
+type Profile struct {
+	Name   string
+	Params flows.Params
+	Creds  flows.Credentials
+	// Seed prefills the refresh-token or bring-a-token field.
+	Seed flows.Secret
+}
+
+// DemoApprover approves as the demo user on the built-in server: the demo
+// shortcut for people (and tests) without a browser at hand.
+type DemoApprover interface {
+	ApproveURL(ctx context.Context, authURL string) error
+	ApproveDevice(ctx context.Context, userCode string) error
+}
+
+// Clipboard writes to the system clipboard; nil means OSC 52 only.
+type Clipboard func(string) error
+
+// Deps is what the program needs from outside.
+type Deps struct {
+	Store     *store.Store
+	Env       flows.Env
+	Profile   Profile
+	Demo      DemoApprover // nil unless the profile is the built-in server
+	Theme     string
+	Flow      flows.Method // open this flow's form at once
+	Clipboard Clipboard
+	Now       func() time.Time
+}
+
+// Message types of the package.
+type (
+	flowChosenMsg struct{ method flows.Method }
+	submitMsg     struct {
+		state flows.State
+		creds flows.Credentials
+	}
+	stepDoneMsg struct {
+		attempt int
+		sess    store.Session
+		step    flows.Step
+		err     error
+	}
+	flashMsg    struct{ id int }
+	tickMsg     time.Time
+	approvedMsg struct {
+		attempt int
+		err     error
+	}
+	apiDoneMsg struct {
+		resp flows.APIResponse
+		err  error
+	}
+	backMsg struct{}
+)
+
+func emit(msg tea.Msg) tea.Cmd { return func() tea.Msg { return msg } }
+
+type common struct {
+	styles *themes.Styles
+	width  int
+	height int
+	deps   *Deps
+}
+
+func (c *common) now() time.Time {
+	if c.deps.Now != nil {
+		return c.deps.Now()
+	}
+	return time.Now()
+}

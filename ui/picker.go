@@ -1,0 +1,79 @@
+package ui
+
+import (
+	"fmt"
+	"strings"
+
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
+
+	"github.com/authplay/authplay/flows"
+)
+
+type pickerKeys struct{ Up, Down, Choose key.Binding }
+
+type picker struct {
+	c       *common
+	keys    pickerKeys
+	methods []flows.MethodInfo
+	cursor  int
+}
+
+func newPicker(c *common) *picker {
+	return &picker{c: c, methods: flows.Methods(), keys: pickerKeys{
+		Up: bind("up,k", "↑/k", "up"), Down: bind("down,j", "↓/j", "down"), Choose: bind("enter", "enter", "choose"),
+	}}
+}
+
+func (p *picker) Typing() bool        { return false }
+func (p *picker) Keys() []key.Binding { return []key.Binding{p.keys.Up, p.keys.Down, p.keys.Choose} }
+
+func (p *picker) Update(msg tea.Msg) (Screen, tea.Cmd) {
+	if k, ok := msg.(tea.KeyPressMsg); ok {
+		switch {
+		case key.Matches(k, p.keys.Up):
+			p.cursor = (p.cursor + len(p.methods) - 1) % len(p.methods)
+		case key.Matches(k, p.keys.Down):
+			p.cursor = (p.cursor + 1) % len(p.methods)
+		case key.Matches(k, p.keys.Choose):
+			return p, emit(flowChosenMsg{p.methods[p.cursor].Method})
+		}
+	}
+	return p, nil
+}
+
+func (p *picker) View() string {
+	s := p.c.styles
+	var b strings.Builder
+	fmt.Fprintf(&b, "\n %s\n\n", s.Title.Render(fmt.Sprintf("%-38s", " Pick a flow"))+s.Subtle.Render(fmt.Sprintf("%-16s%s", "acts for", "status")))
+	for i, m := range p.methods {
+		cursor, name := "   ", fmt.Sprintf("%-36s", m.Title)
+		if i == p.cursor {
+			cursor = s.Selected.Render(" › ")
+			name = s.Selected.Render(name)
+		}
+		status := s.OK.Render(m.Status)
+		switch {
+		case m.Warning != "":
+			status = s.Warn.Render(m.Status)
+		case !m.Recommended:
+			status = s.Subtle.Render(m.Status)
+		}
+		fmt.Fprintf(&b, "%s%s%s%s\n", cursor, name, s.Text.Render(fmt.Sprintf("%-16s", m.ActsFor)), status)
+	}
+	cur := p.methods[p.cursor]
+	text := cur.Summary
+	if cur.Warning != "" {
+		text += "\n\n" + s.Warn.Render(cur.Warning)
+	}
+	width := p.c.width - 4
+	box := s.Box.Width(width).Render(lipgloss.NewStyle().Width(width-4).Render(text) + "\n" + lipgloss.PlaceHorizontal(width-4, lipgloss.Right, s.Subtle.Render(cur.Refs)))
+	b.WriteString("\n" + indent(box, 1))
+	return b.String()
+}
+
+func indent(s string, n int) string {
+	pad := strings.Repeat(" ", n)
+	return pad + strings.ReplaceAll(s, "\n", "\n"+pad)
+}

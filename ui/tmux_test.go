@@ -1,0 +1,117 @@
+package ui_test
+
+import (
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+// The real binary, driven in tmux with the keys a person would press.
+
+var binary string
+
+func TestMain(m *testing.M) {
+	dir, err := os.MkdirTemp("", "authplay-ui")
+	if err != nil {
+		panic(err)
+	}
+	code := func() int {
+		defer os.RemoveAll(dir)
+		if _, err := exec.LookPath("tmux"); err == nil {
+			binary = filepath.Join(dir, "authplay")
+			if out, err := exec.Command("go", "build", "-o", binary, "github.com/authplay/authplay").CombinedOutput(); err != nil {
+				fmt.Fprintf(os.Stderr, "building authplay: %v\n%s", err, out)
+				return 1
+			}
+		}
+		return m.Run()
+	}()
+	os.Exit(code)
+}
+
+type tmuxSession struct {
+	t    *testing.T
+	sock string
+	name string
+}
+
+// startTmux runs authplay with args in a private tmux server of w×h.
+func startTmux(t *testing.T, w, h int, args ...string) *tmuxSession {
+	t.Helper()
+	if binary == "" {
+		if os.Getenv("AUTHPLAY_E2E") == "1" {
+			t.Fatal("tmux is not installed, and AUTHPLAY_E2E=1 requires it")
+		}
+		t.Skip("tmux is not installed; skipping the terminal journey (set AUTHPLAY_E2E=1 to make this a failure)")
+	}
+	dir, err := os.MkdirTemp("", "ap")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { os.RemoveAll(dir) })
+	conf := filepath.Join(dir, "tmux.conf")
+	os.WriteFile(conf, []byte("set -g remain-on-exit on\nset -g set-clipboard on\n"), 0o600)
+	s := &tmuxSession{t: t, sock: filepath.Join(dir, "s"), name: "ap"}
+	state := filepath.Join(dir, "state")
+	cmdline := fmt.Sprintf(`"$0" "$@"; echo "[exit $?]"`)
+	full := append([]string{"-f", conf, "new-session", "-d", "-s", s.name, "-x", fmt.Sprint(w), "-y", fmt.Sprint(h),
+		"-e", "LANG=C.UTF-8", "-e", "XDG_STATE_HOME=" + state, "-e", "DISPLAY=", "-e", "BROWSER=",
+		"--", "sh", "-c", cmdline, binary}, args...)
+	s.tmux(full...)
+	t.Cleanup(func() { s.tmux("kill-server") })
+	return s
+}
+
+func (s *tmuxSession) tmux(args ...string) string {
+	s.t.Helper()
+	out, err := exec.Command("tmux", append([]string{"-S", s.sock}, args...)...).CombinedOutput()
+	if err != nil && args[0] != "kill-server" {
+		s.t.Fatalf("tmux %v: %v\n%s", args, err, out)
+	}
+	return string(out)
+}
+
+func (s *tmuxSession) screen() string { return s.tmux("capture-pane", "-p", "-S", "-", "-t", s.name) }
+
+func (s *tmuxSession) keys(keys ...string) {
+	s.tmux(append([]string{"send-keys", "-t", s.name}, keys...)...)
+}
+
+// waitFor polls the screen until every text shows, or fails with the screen.
+func (s *tmuxSession) waitFor(timeout time.Duration, texts ...string) string {
+	s.t.Helper()
+	deadline := time.Now().Add(timeout)
+	for {
+		scr := s.screen()
+		missing := ""
+		for _, want := range texts {
+			if !strings.Contains(scr, want) {
+				missing = want
+				break
+			}
+		}
+		if missing == "" {
+			return scr
+		}
+		if time.Now().After(deadline) {
+			s.t.Fatalf("waited %s for %q; the screen shows:\n%s", timeout, missing, scr)
+		}
+		time.Sleep(30 * time.Millisecond)
+	}
+}
+
+func TestClientCredentialsJourneyInTmux(t *testing.T) {
+	s := startTmux(t, 80, 24, "--demo", "--flow", "client_credentials")
+	scr := s.waitFor(10*time.Second, "Client Credentials", "Token URL", "demo-app")
+	if strings.Contains(scr, "demo-secret") {
+		t.Fatalf("the client secret shows on screen:\n%s", scr)
+	}
+	s.keys("Enter")
+	s.waitFor(20*time.Second, "Access token", "expires in", "acts for the application")
+	s.keys("q")
+	s.waitFor(10*time.Second, "[exit 0]")
+}
