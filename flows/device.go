@@ -31,9 +31,14 @@ func (m *deviceCode) start(ctx context.Context, env Env) (Step, error) {
 	if err := requireURL("device authorization URL", p.Provider.DeviceURL); err != nil {
 		return m.fail(step, err, p.Provider.DeviceURL)
 	}
+	// Sent by hand: x/oauth2's DeviceAuth sends only client_id, so a
+	// confidential client could not authenticate (RFC 8628 §3.1).
 	c, rec := record(env.HTTP)
-	cfg := m.oauth2Config()
-	_, callErr := cfg.DeviceAuth(oauth2Context(ctx, c))
+	form := url.Values{}
+	if p.Scope != "" {
+		form.Set("scope", p.Scope)
+	}
+	callErr := m.postForm(ctx, c, p.Provider.DeviceURL, form)
 	step.Exchanges = rec.exchanges()
 	resp := rec.lastResponse()
 	if resp == nil {

@@ -154,7 +154,14 @@ func (l *Loopback) Close(uri string) {
 	delete(l.byURI, uri)
 	l.mu.Unlock()
 	if lst != nil {
-		lst.srv.Close() //nolint:errcheck
+		// Graceful: the browser that just delivered the redirect still gets its page.
+		go func() {
+			ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+			defer cancel()
+			if lst.srv.Shutdown(ctx) != nil {
+				lst.srv.Close() //nolint:errcheck
+			}
+		}()
 	}
 }
 
