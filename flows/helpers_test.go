@@ -56,14 +56,16 @@ func approveHeadless(t *testing.T, s *spacetest.Server, authURL string) {
 	t.Helper()
 	resp, err := http.PostForm(s.URL+"/demo/approve", url.Values{"authorization_url": {authURL}})
 	if err != nil {
-		t.Fatal(err)
+		t.Error(err)
+		return
 	}
 	defer resp.Body.Close()
 	var body struct {
 		RedirectTo string `json:"redirect_to"`
 	}
 	if err := decodeJSON(resp, &body); err != nil || body.RedirectTo == "" {
-		t.Fatalf("approve: %v %+v", err, body)
+		t.Errorf("approve: %v %+v", err, body)
+		return
 	}
 	follow(t, body.RedirectTo)
 }
@@ -75,14 +77,16 @@ func follow(t *testing.T, to string) {
 		base, frag, _ := strings.Cut(to, "#")
 		r, err := http.Post(base, "text/plain", strings.NewReader(frag))
 		if err != nil {
-			t.Fatal(err)
+			t.Error(err)
+			return
 		}
 		r.Body.Close()
 		return
 	}
 	r, err := http.Get(to)
 	if err != nil {
-		t.Fatal(err)
+		t.Error(err)
+		return
 	}
 	r.Body.Close()
 }
