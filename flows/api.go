@@ -162,20 +162,13 @@ func tokenEndpointCall(ctx context.Context, env Env, st State, creds Credentials
 	}
 	b := base{st: st, creds: creds}
 	c, rec := record(env.HTTP)
-	if err := b.postForm(ctx, c, endpoint, form); err != nil {
+	ct, body, err := rec.outcome(b.postForm(ctx, c, endpoint, form))
+	if err != nil {
 		return nil, rec.exchanges(), err
 	}
-	resp := rec.lastResponse()
-	ct := ""
-	if v := resp.Header["Content-Type"]; len(v) > 0 {
-		ct = v[0]
-	}
-	if resp.Status >= 300 {
-		return nil, rec.exchanges(), errorFromResponse(resp.Status, ct, rec.lastBody())
-	}
-	if len(rec.lastBody()) == 0 {
+	if len(body) == 0 {
 		return map[string]any{}, rec.exchanges(), nil
 	}
-	fields, err := decodeFields(ct, rec.lastBody())
+	fields, err := decodeFields(ct, body)
 	return fields, rec.exchanges(), err
 }

@@ -40,18 +40,11 @@ func (m *deviceCode) start(ctx context.Context, env Env) (Step, error) {
 	}
 	callErr := m.postForm(ctx, c, p.Provider.DeviceURL, form)
 	step.Exchanges = rec.exchanges()
-	resp := rec.lastResponse()
-	if resp == nil {
-		return m.fail(step, callErr, p.Provider.DeviceURL)
+	_, body, err := rec.outcome(callErr)
+	if err != nil {
+		return m.fail(step, err, p.Provider.DeviceURL)
 	}
-	ct := ""
-	if v := resp.Header["Content-Type"]; len(v) > 0 {
-		ct = v[0]
-	}
-	if resp.Status >= 300 {
-		return m.fail(step, errorFromResponse(resp.Status, ct, rec.lastBody()), p.Provider.DeviceURL)
-	}
-	ds, err := ParseDeviceResponse(rec.lastBody(), env.now())
+	ds, err := ParseDeviceResponse(body, env.now())
 	if err != nil {
 		return m.fail(step, err, p.Provider.DeviceURL)
 	}

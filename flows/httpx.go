@@ -157,23 +157,29 @@ func (r *recorder) exchanges() []Exchange {
 	return append([]Exchange(nil), r.list...)
 }
 
-// lastBody returns the unredacted body of the last response.
-func (r *recorder) lastBody() []byte {
+// outcome reads the last recorded answer: its content type and raw body, or
+// the error it stands for (the transport's, or an RFC 6749 §5.2 error for a
+// status of 300 and up).
+func (r *recorder) outcome(callErr error) (contentType string, body []byte, err error) {
 	r.mu.Lock()
-	defer r.mu.Unlock()
-	if len(r.raw) == 0 {
-		return nil
+	var resp *Message
+	if n := len(r.list); n > 0 {
+		resp, body = r.list[n-1].Response, r.raw[n-1]
 	}
-	return r.raw[len(r.raw)-1]
-}
-
-func (r *recorder) lastResponse() *Message {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	if len(r.list) == 0 {
-		return nil
+	r.mu.Unlock()
+	if resp == nil {
+		if callErr == nil {
+			callErr = errors.New("no response was recorded")
+		}
+		return "", nil, callErr
 	}
-	return r.list[len(r.list)-1].Response
+	if v := resp.Header["Content-Type"]; len(v) > 0 {
+		contentType = v[0]
+	}
+	if resp.Status >= 300 {
+		return contentType, body, errorFromResponse(resp.Status, contentType, body)
+	}
+	return contentType, body, nil
 }
 
 // Fields whose values are secrets: fully masked, or peeked when telling

@@ -38,20 +38,9 @@ func (b *base) oauth2Config() *oauth2.Config {
 // rather than from x/oauth2's result, so the raw response is kept whole and
 // every server's quirks are judged by one parser.
 func tokenResult(rec *recorder, callErr error, now time.Time) (Token, error) {
-	resp := rec.lastResponse()
-	if resp == nil {
-		if callErr == nil {
-			callErr = fmt.Errorf("no response was recorded")
-		}
-		return Token{}, callErr
-	}
-	body := rec.lastBody()
-	ct := ""
-	if v := resp.Header["Content-Type"]; len(v) > 0 {
-		ct = v[0]
-	}
-	if resp.Status >= 300 {
-		return Token{}, errorFromResponse(resp.Status, ct, body)
+	ct, body, err := rec.outcome(callErr)
+	if err != nil {
+		return Token{}, err
 	}
 	return ParseTokenResponse(ct, body, now)
 }
