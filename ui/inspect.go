@@ -70,7 +70,7 @@ func (in *inspect) Typing() bool { return false }
 
 func (in *inspect) Keys() []key.Binding {
 	if in.copyAs {
-		return []key.Binding{bind("1-6", "1-6", "choose"), bind("esc", "esc", "close")}
+		return []key.Binding{bind("1", fmt.Sprintf("1-%d", len(TokenForms)), "choose"), bind("esc", "esc", "close")}
 	}
 	tok := in.sess.State.Token
 	in.keys.Refresh.SetEnabled(tok != nil && tok.RefreshToken != "" && in.sess.Method != flows.Implicit)
@@ -136,9 +136,13 @@ func (in *inspect) key(k tea.KeyPressMsg) tea.Cmd {
 	tok := in.sess.State.Token
 	if in.copyAs {
 		in.copyAs = false
-		if k.String() >= "1" && k.String() <= "6" {
-			what, text := in.copyForm(k.String())
-			return copyCmd(in.c, text, what)
+		if i := int(k.Code - '1'); k.Text != "" && i >= 0 && i < len(TokenForms) {
+			f := TokenForms[i]
+			text, err := FormatToken(in.sess.State, f.Name)
+			if err != nil {
+				return emit(statusMsg(err.Error()))
+			}
+			return copyCmd(in.c, text, f.What)
 		}
 		return nil
 	}
@@ -183,61 +187,6 @@ func (in *inspect) key(k tea.KeyPressMsg) tea.Cmd {
 	return nil
 }
 
-// copyForm renders the token in one of the "copy as" forms.
-func (in *inspect) copyForm(choice string) (what, text string) {
-	st := in.sess.State
-	at := st.Token.AccessToken.Reveal()
-	api, _ := flows.ResolveAPIURL(st.Params.Provider, flows.DefaultTestCall(st.Params.Provider, st.Method).Path)
-	switch choice {
-	case "1":
-		return "the access token", at
-	case "2":
-		return "an Authorization header", "Authorization: Bearer " + at
-	case "3":
-		return "a curl command", fmt.Sprintf("curl -H 'Authorization: Bearer %s' -H 'Accept: application/json' '%s'", at, api)
-	case "4":
-		return "the token response as JSON", string(st.Token.Raw)
-	case "5":
-		return "an export line", "export ACCESS_TOKEN='" + at + "'"
-	}
-	return "an authplay command line (no secrets in it)", authplayCommand(st)
-}
-
-func authplayCommand(st flows.State) string {
-	p := st.Params
-	args := []string{"authplay", "token", "--flow", string(st.Method)}
-	switch {
-	case p.Provider.Builtin:
-		args = append(args, "--space-url", p.Provider.ServiceURL)
-	case p.Provider.Kind == flows.KindSpace:
-		args = append(args, "--space-url", p.Provider.ServiceURL)
-	case p.Provider.Kind == flows.KindDiscovery:
-		args = append(args, "--issuer", p.Provider.Issuer)
-	default:
-		if p.Provider.AuthURL != "" {
-			args = append(args, "--auth-url", p.Provider.AuthURL)
-		}
-		if p.Provider.TokenURL != "" {
-			args = append(args, "--token-url", p.Provider.TokenURL)
-		}
-	}
-	if p.ClientID != "" {
-		args = append(args, "--client-id", p.ClientID, "--client-secret-env", "CLIENT_SECRET")
-	}
-	if p.Scope != "" {
-		args = append(args, "--scope", shellQuote(p.Scope))
-	}
-	if p.AuthStyle != "" && p.AuthStyle != flows.AuthBasic {
-		args = append(args, "--auth-style", string(p.AuthStyle))
-	}
-	if st.Method == flows.Password {
-		args = append(args, "--username", p.Username, "--password-env", "PASSWORD")
-	}
-	return strings.Join(args, " ")
-}
-
-func shellQuote(s string) string { return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'" }
-
 func (in *inspect) View() string {
 	s := in.c.styles
 	w := in.c.width - 4
@@ -278,7 +227,11 @@ func (in *inspect) View() string {
 	}
 	b.WriteString(strings.Join(lines[in.scroll:], "\n"))
 	if in.copyAs {
-		menu := "1 token · 2 Authorization header · 3 curl · 4 JSON response · 5 export line · 6 authplay command"
+		var items []string
+		for i, f := range TokenForms {
+			items = append(items, fmt.Sprintf("%d %s", i+1, f.Label))
+		}
+		menu := strings.Join(items, " · ")
 		return b.String() + "\n\n  " + s.Title.Render("Copy as: ") + s.Text.Render(menu)
 	}
 	if in.busy != "" {

@@ -2,17 +2,18 @@ package cli
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
 	"os"
 	"os/signal"
+	"slices"
 	"strings"
 	"time"
 
 	"github.com/authplay/authplay/flows"
 	"github.com/authplay/authplay/store"
+	"github.com/authplay/authplay/ui"
 )
 
 // runToken gets a token without the TUI: the result on stdout, everything
@@ -34,7 +35,7 @@ func runToken(args []string, stdio IO) int {
 	refreshEnv := fs.String("refresh-token-env", "", "refresh_token flow: read the refresh token from this variable")
 	tokenEnv := fs.String("token-env", "", "permanent_token flow: read the token from this variable")
 	accessType := fs.String("access-type", "", "Space: online or offline")
-	output := fs.String("output", "json", "json, access_token, header or curl")
+	output := fs.String("output", "json", "what to print: "+ui.TokenFormNames())
 	timeout := fs.Duration("timeout", time.Minute, "give up after this long")
 	verbose := fs.Bool("verbose", false, "print each step's redacted HTTP exchange on stderr")
 	if err := fs.Parse(args); err != nil {
@@ -54,10 +55,8 @@ func runToken(args []string, stdio IO) int {
 	if err != nil {
 		return usageError(stdio, "--auth-style: %v", err)
 	}
-	switch *output {
-	case "json", "access_token", "header", "curl":
-	default:
-		return usageError(stdio, "--output %q: choose json, access_token, header or curl", *output)
+	if !slices.ContainsFunc(ui.TokenForms, func(f ui.TokenForm) bool { return f.Name == *output }) {
+		return usageError(stdio, "--output %q: choose one of %s", *output, ui.TokenFormNames())
 	}
 	var prov flows.Provider
 	switch {
@@ -115,7 +114,12 @@ func runToken(args []string, stdio IO) int {
 	if code != ExitOK {
 		return code
 	}
-	printToken(stdio, final, *output)
+	text, err := ui.FormatToken(final, *output)
+	if err != nil {
+		fmt.Fprintln(stdio.Err, "authplay:", err)
+		return ExitFailed
+	}
+	fmt.Fprintln(stdio.Out, text)
 	return ExitOK
 }
 
@@ -123,17 +127,14 @@ func runToken(args []string, stdio IO) int {
 // so scripted runs appear in the TUI's history too.
 func runHeadless(ctx context.Context, st flows.State, creds flows.Credentials, env flows.Env, stdio IO, verbose bool) (flows.State, int) {
 	var advance func() (flows.State, flows.Step, error)
-	if dir, err := store.DefaultDir(); err == nil {
-		if s, err := store.Open(dir); err == nil {
-			if sess, err := s.Create("headless", st, creds); err == nil {
-				advance = func() (flows.State, flows.Step, error) {
-					sess, step, err := s.Advance(ctx, sess.ID, env, flows.Input{})
-					return sess.State, step, err
-				}
-			}
+	sess, s, err := openHeadlessSession(st, creds)
+	if err == nil {
+		advance = func() (flows.State, flows.Step, error) {
+			got, step, err := s.Advance(ctx, sess.ID, env, flows.Input{})
+			return got.State, step, err
 		}
-	}
-	if advance == nil {
+	} else {
+		fmt.Fprintln(stdio.Err, "authplay: this run is not saved to the session history:", err)
 		m, err := flows.New(st, creds)
 		if err != nil {
 			fmt.Fprintln(stdio.Err, "authplay:", err)
@@ -150,7 +151,7 @@ func runHeadless(ctx context.Context, st flows.State, creds flows.Credentials, e
 			printStep(stdio, step)
 		}
 		switch {
-		case ctx.Err() != nil && errors.Is(ctx.Err(), context.Canceled):
+		case errors.Is(ctx.Err(), context.Canceled):
 			return cur, ExitInterrupted
 		case err != nil:
 			d := step.Diagnosis
@@ -163,6 +164,19 @@ func runHeadless(ctx context.Context, st flows.State, creds flows.Credentials, e
 			return cur, ExitOK
 		}
 	}
+}
+
+func openHeadlessSession(st flows.State, creds flows.Credentials) (store.Session, *store.Store, error) {
+	dir, err := store.DefaultDir()
+	if err != nil {
+		return store.Session{}, nil, err
+	}
+	s, err := store.Open(dir)
+	if err != nil {
+		return store.Session{}, nil, err
+	}
+	sess, err := s.Create("headless", st, creds)
+	return sess, s, err
 }
 
 func printStep(stdio IO, step flows.Step) {
@@ -178,25 +192,6 @@ func printStep(stdio IO, step flows.Step) {
 	}
 	if step.WhatHappened != "" {
 		fmt.Fprintln(stdio.Err, step.WhatHappened)
-	}
-}
-
-func printToken(stdio IO, st flows.State, output string) {
-	at := st.Token.AccessToken.Reveal()
-	switch output {
-	case "access_token":
-		fmt.Fprintln(stdio.Out, at)
-	case "header":
-		fmt.Fprintln(stdio.Out, "Authorization: Bearer "+at)
-	case "curl":
-		api, _ := flows.ResolveAPIURL(st.Params.Provider, flows.DefaultTestCall(st.Params.Provider, st.Method).Path)
-		fmt.Fprintf(stdio.Out, "curl -H 'Authorization: Bearer %s' '%s'\n", at, api)
-	default:
-		raw := st.Token.Raw
-		if len(raw) == 0 {
-			raw, _ = json.Marshal(map[string]string{"access_token": at, "token_type": "Bearer"})
-		}
-		fmt.Fprintln(stdio.Out, string(raw))
 	}
 }
 
