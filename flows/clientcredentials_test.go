@@ -47,15 +47,11 @@ func TestClientCredentialsAgainstSpace(t *testing.T) {
 func TestClientCredentialsWrongSecret(t *testing.T) {
 	s := newSpace(t)
 	m, _ := flows.New(flows.Start(flows.ClientCredentials, spaceParams(t, s)), flows.Credentials{ClientSecret: "nope"})
-	step, err := m.Next(t.Context(), newEnv(t), flows.Input{})
-	var oe *flows.OAuthError
-	if !asOAuth(err, &oe) || oe.Code != "invalid_client" || oe.Status != 401 {
-		t.Fatalf("err = %v", err)
-	}
-	if step.Diagnosis == nil || !strings.Contains(step.Diagnosis.Fix, "secret") || m.State().Phase != flows.PhaseFailed {
+	step, oe := failsWith(t, m, "invalid_client")
+	if oe.Status != 401 || !strings.Contains(step.Diagnosis.Fix, "secret") {
 		t.Fatalf("diagnosis %+v", step.Diagnosis)
 	}
-	if strings.Contains(err.Error()+step.Diagnosis.Raw, "nope") {
+	if strings.Contains(step.Diagnosis.Raw+step.Diagnosis.Cause, "nope") {
 		t.Error("the secret leaked into an error")
 	}
 }

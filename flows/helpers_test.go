@@ -15,16 +15,7 @@ import (
 
 func newSpace(t *testing.T, opts ...spacetest.Option) *spacetest.Server {
 	t.Helper()
-	key, err := spacetest.SharedTestKey()
-	if err != nil {
-		t.Fatal(err)
-	}
-	s, err := spacetest.NewServer(append([]spacetest.Option{spacetest.WithKey(key), spacetest.WithHeadlessApproval(true), spacetest.WithDeviceInterval(time.Second)}, opts...)...)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(s.Close)
-	return s
+	return spacetest.Start(t, append([]spacetest.Option{spacetest.WithDeviceInterval(time.Second)}, opts...)...)
 }
 
 func spaceParams(t *testing.T, s *spacetest.Server) flows.Params {
@@ -102,6 +93,17 @@ func run(t *testing.T, m flows.Machine, env flows.Env, in flows.Input) flows.Ste
 	return st
 }
 
-func asOAuth(err error, target **flows.OAuthError) bool { return errorsAs(err, target) }
-
-var errorsAs = errors.As
+// failsWith runs one step that must fail with the server's error code,
+// leaving the machine Failed with a diagnosis.
+func failsWith(t *testing.T, m flows.Machine, code string) (flows.Step, *flows.OAuthError) {
+	t.Helper()
+	step, err := m.Next(context.Background(), newEnv(t), flows.Input{})
+	var oe *flows.OAuthError
+	if !errors.As(err, &oe) || oe.Code != code {
+		t.Fatalf("want error %s, got %v", code, err)
+	}
+	if m.State().Phase != flows.PhaseFailed || step.Diagnosis == nil || step.Diagnosis.Fix == "" {
+		t.Fatalf("phase %s, diagnosis %+v", m.State().Phase, step.Diagnosis)
+	}
+	return step, oe
+}

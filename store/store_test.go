@@ -15,15 +15,7 @@ import (
 )
 
 func TestAdvanceCommitsStateAndStepWithoutSecrets(t *testing.T) {
-	key, err := spacetest.SharedTestKey()
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv, err := spacetest.NewServer(spacetest.WithKey(key))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer srv.Close()
+	srv := spacetest.Start(t)
 	dir := t.TempDir()
 	st, err := store.Open(dir)
 	if err != nil {

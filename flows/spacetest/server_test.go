@@ -11,20 +11,6 @@ import (
 	"github.com/authplay/authplay/flows/spacetest"
 )
 
-func start(t *testing.T) *spacetest.Server {
-	t.Helper()
-	key, err := spacetest.SharedTestKey()
-	if err != nil {
-		t.Fatal(err)
-	}
-	s, err := spacetest.NewServer(spacetest.WithKey(key), spacetest.WithHeadlessApproval(true))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(s.Close)
-	return s
-}
-
 type tokenReply struct {
 	status int
 	header http.Header
@@ -52,7 +38,7 @@ func postToken(t *testing.T, s *spacetest.Server, user, pass string, form url.Va
 }
 
 func TestTokenEndpointErrors(t *testing.T) {
-	s := start(t)
+	s := spacetest.Start(t)
 	cc := url.Values{"grant_type": {"client_credentials"}, "scope": {"**"}}
 	cases := []struct {
 		name, user, pass string
@@ -86,7 +72,7 @@ func TestTokenEndpointErrors(t *testing.T) {
 }
 
 func TestBodyOverOneMiB(t *testing.T) {
-	s := start(t)
+	s := spacetest.Start(t)
 	big := url.Values{"grant_type": {"client_credentials"}, "pad": {strings.Repeat("a", 2<<20)}}
 	r := postToken(t, s, spacetest.DemoClientID, spacetest.DemoClientSecret, big)
 	if r.status != 400 || r.body["error"] != "invalid_request" {
@@ -95,7 +81,7 @@ func TestBodyOverOneMiB(t *testing.T) {
 }
 
 func TestAuthorizeRefusesUnregisteredRedirectWithAPage(t *testing.T) {
-	s := start(t)
+	s := spacetest.Start(t)
 	c := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 	q := url.Values{"response_type": {"code"}, "client_id": {spacetest.DemoClientID}, "redirect_uri": {"https://evil.example/cb"}, "state": {"s"}}
 	resp, err := c.Get(s.URL + "/oauth/auth?" + q.Encode())
@@ -122,7 +108,7 @@ func TestAuthorizeRefusesUnregisteredRedirectWithAPage(t *testing.T) {
 }
 
 func TestAPIRefusesAppTokenForUserResource(t *testing.T) {
-	s := start(t)
+	s := spacetest.Start(t)
 	r := postToken(t, s, spacetest.DemoClientID, spacetest.DemoClientSecret, url.Values{"grant_type": {"client_credentials"}})
 	at, _ := r.body["access_token"].(string)
 	req, _ := http.NewRequest(http.MethodGet, s.URL+"/api/http/team-directory/profiles/me", nil)

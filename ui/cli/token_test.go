@@ -10,15 +10,7 @@ import (
 )
 
 func TestTokenCommand(t *testing.T) {
-	key, err := spacetest.SharedTestKey()
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv, err := spacetest.NewServer(spacetest.WithKey(key))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer srv.Close()
+	srv := spacetest.Start(t)
 	t.Setenv("XDG_STATE_HOME", t.TempDir())
 	t.Setenv("CS", spacetest.DemoClientSecret)
 	var out, errb bytes.Buffer
