@@ -124,3 +124,8 @@ func TestAPIRefusesAppTokenForUserResource(t *testing.T) {
 		t.Fatalf("%d %v", resp.StatusCode, body)
 	}
 }
+
+func jsonDecode(r *http.Response, v any) error {
+	defer r.Body.Close()
+	return json.NewDecoder(r.Body).Decode(v)
+}
