@@ -161,6 +161,13 @@ func (r *recorder) exchanges() []Exchange {
 // the error it stands for (the transport's, or an RFC 6749 §5.2 error for a
 // status of 300 and up).
 func (r *recorder) outcome(callErr error) (contentType string, body []byte, err error) {
+	// A *url.Error is the HTTP client's own failure (transport, timeout,
+	// redirect policy, the size cap): it outranks whatever was recorded
+	// before it, such as the 307 of a redirect loop.
+	var clientErr *url.Error
+	if errors.As(callErr, &clientErr) {
+		return "", nil, callErr
+	}
 	r.mu.Lock()
 	var resp *Message
 	if n := len(r.list); n > 0 {

@@ -37,11 +37,10 @@ func ParseTokenResponse(contentType string, body []byte, now time.Time) (Token, 
 		return Token{}, err
 	}
 	t := Token{ObtainedAt: now}
-	if raw, err := json.Marshal(fields); err == nil {
-		t.Raw = raw
-	}
 	if isJSON(contentType, body) {
 		t.Raw = append(json.RawMessage(nil), body...)
+	} else if raw, err := json.Marshal(fields); err == nil {
+		t.Raw = raw // a form-encoded answer, kept as JSON for one shape everywhere
 	}
 	str := func(k string) string {
 		if s, ok := fields[k].(string); ok {

@@ -1,0 +1,52 @@
+// Package flows is the OAuth 2.0 protocol for authplay, with no user
+// interface: one state machine per method, each step told for a learner.
+//
+// A Machine (New) is rebuilt from a State, plain JSON-serialisable data,
+// and Credentials, the secrets, which are never part of State. Next performs
+// exactly one protocol step and returns a Step: a caption, what just
+// happened and what comes next, the HTTP exchanges with secrets redacted,
+// and on failure a Diagnosis that leads with the fix. Every side effect
+// (HTTP, the clock, sleeping, opening a browser, the loopback listener) is
+// in Env, so each step runs against a real server in tests.
+//
+//	client_credentials   Ready → Authorized | Failed
+//	authorization_code   Ready → AwaitingRedirect → Exchanging → Authorized (→ refresh → Authorized) | Failed
+//	implicit             Ready → AwaitingRedirect → Authorized | Failed          (deprecated)
+//	password             Ready → Authorized (→ refresh) | Failed                 (not recommended)
+//	refresh_token        Ready → Authorized (→ again) | Failed
+//	permanent_token      Ready → Authorized | Failed                             (one API call proves it)
+//	device_code          Ready → AwaitingUser (→ one poll per step) → Authorized | Failed
+//
+// Shared pieces: providers (Space from a service URL, explicit endpoints,
+// OIDC or RFC 8414 discovery, with Lint against what the server
+// advertises); client authentication (Basic, body, none); the Loopback
+// redirect listener (RFC 8252) with its relay page for URL fragments, and
+// ParseRedirectURL for a pasted URL; the token model, which keeps the raw
+// response whole; JWT decoding, JWKS signature checks and claim verdicts;
+// Explain, which maps RFC 6749, RFC 8628, Space API and transport errors to
+// a fix; CallAPI, Introspect and Revoke; VerifySpaceRequest for requests
+// Space sends to an application's endpoint.
+//
+// # Libraries, and what is written by hand
+//
+// golang.org/x/oauth2 builds the authorization URL (AuthCodeURL), makes the
+// PKCE verifier and S256 challenge, and sends the client-credentials and
+// authorization-code token requests. go-jose parses JWS and key sets and
+// verifies signatures. Written here, because those libraries cannot:
+//
+//   - the password and refresh grants: x/oauth2 cannot add Space's
+//     access_type (password) or scope (refresh) parameters;
+//   - the device authorization request: x/oauth2's DeviceAuth sends only
+//     client_id, so a confidential client cannot authenticate (RFC 8628 §3.1);
+//   - one device poll per step: x/oauth2's DeviceAccessToken loops inside
+//     one call, and a learner should see each poll;
+//   - reading token responses: x/oauth2's Token drops the raw response and
+//     does not check token_type; authplay records the exchange with a
+//     RoundTripper and parses the recorded body itself (ParseTokenResponse);
+//   - claim verdicts and their explanations, and Space's request signatures
+//     (HMAC-SHA256 and RSA-SHA512 over timestamp:body).
+//
+// HTTP hygiene: connect, header and overall timeouts, at most 5 redirects,
+// a 1 MiB cap on every response, a User-Agent naming authplay, and no secret
+// in any error: Secret prints as a mask under every fmt verb.
+package flows

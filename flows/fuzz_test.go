@@ -1,0 +1,118 @@
+package flows_test
+
+import (
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/authplay/authplay/flows"
+)
+
+// Parsers must return a value or an error for any input: never panic, never
+// hang, never echo a huge input back whole.
+
+func FuzzParseRedirectURL(f *testing.F) {
+	for _, s := range []string{
+		"http://127.0.0.1:53682/callback?code=abc&state=xyz",
+		"http://127.0.0.1/cb#access_token=t&token_type=bearer&state=s",
+		"code=abc&state=xyz", "http://x/?error=access_denied", "%zz", "#", "?", "http://[::1",
+	} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		q, err := flows.ParseRedirectURL(s)
+		if err == nil && !q.Has("code") && !q.Has("access_token") && !q.Has("error") {
+			t.Fatalf("accepted %q without code, token or error", s)
+		}
+	})
+}
+
+func FuzzParseTokenResponse(f *testing.F) {
+	f.Add("application/json", `{"access_token":"a","token_type":"Bearer","expires_in":600}`)
+	f.Add("application/json", `{"access_token":"a","token_type":"bearer","expires_in":"60"}`)
+	f.Add("application/x-www-form-urlencoded", "access_token=a&token_type=bearer")
+	f.Add("text/html", "<html></html>")
+	f.Add("", `{"error":"invalid_grant"}`)
+	f.Add("application/json", `{"access_token":1}`)
+	f.Fuzz(func(t *testing.T, ct, body string) {
+		tok, err := flows.ParseTokenResponse(ct, []byte(body), time.Unix(1e9, 0))
+		if err == nil && (tok.AccessToken == "" || tok.TokenType != "Bearer") {
+			t.Fatalf("accepted %q as %+v", body, tok)
+		}
+		if err != nil && len(err.Error()) > 600 {
+			t.Fatalf("error echoes the input: %d bytes", len(err.Error()))
+		}
+	})
+}
+
+func FuzzDecodeJWT(f *testing.F) {
+	f.Add("eyJhbGciOiJSUzUxMiJ9.eyJzdWIiOiJ4In0.c2ln")
+	f.Add("a.b.c")
+	f.Add("eyJhbGciOiJub25lIn0.e30.")
+	f.Add("....")
+	f.Fuzz(func(t *testing.T, s string) {
+		j, err := flows.DecodeJWT(s)
+		if err == nil {
+			if j.Alg() == "" {
+				t.Fatal("decoded without alg")
+			}
+			j.Audience()
+			j.Time("exp")
+			flows.CheckAccessToken(s, flows.CheckInput{Now: time.Unix(1e9, 0), Issuer: "x"})
+		}
+	})
+}
+
+func FuzzParseMetadata(f *testing.F) {
+	f.Add(`{"issuer":"https://x","token_endpoint":"https://x/t","authorization_endpoint":"https://x/a"}`)
+	f.Add(`{"token_endpoint":"javascript:alert(1)"}`)
+	f.Add(`{"grant_types_supported":"password"}`)
+	f.Add(`[]`)
+	f.Fuzz(func(t *testing.T, s string) {
+		md, err := flows.ParseMetadata([]byte(s))
+		if err == nil && md.TokenEndpoint != "" && !strings.HasPrefix(md.TokenEndpoint, "http") {
+			t.Fatalf("accepted token_endpoint %q", md.TokenEndpoint)
+		}
+	})
+}
+
+func FuzzParseDeviceResponse(f *testing.F) {
+	f.Add(`{"device_code":"d","user_code":"U","verification_uri":"https://x/d","expires_in":600,"interval":5}`)
+	f.Add(`{"device_code":"d","user_code":"U","verification_url":"https://x/d","expires_in":"600"}`)
+	f.Add(`{"expires_in":-1}`)
+	f.Fuzz(func(t *testing.T, s string) {
+		ds, err := flows.ParseDeviceResponse([]byte(s), time.Unix(1e9, 0))
+		if err == nil && (ds.DeviceCode == "" || ds.UserCode == "" || ds.Interval <= 0 || !ds.Expires.After(time.Unix(1e9, 0))) {
+			t.Fatalf("accepted %q as %+v", s, ds)
+		}
+	})
+}
+
+func FuzzParseJWKS(f *testing.F) {
+	f.Add(`{"keys":[{"kty":"RSA","n":"AQAB","e":"AQAB"}]}`)
+	f.Add(`"{\"keys\":[]}"`)
+	f.Add(`{"keys":[{"kty":"EC"}]}`)
+	f.Fuzz(func(t *testing.T, s string) {
+		set, err := flows.ParseJWKS([]byte(s))
+		if err == nil && len(set.Keys) == 0 {
+			t.Fatal("accepted an empty key set")
+		}
+	})
+}
+
+func FuzzVerifySpaceRequest(f *testing.F) {
+	f.Add("1795330000000", "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef", "c2ln", `{"a":1}`)
+	f.Add("1795330000", "zz", "!!!", "")
+	f.Add("-1", "", "", `{"verificationToken":"t"}`)
+	f.Fuzz(func(t *testing.T, ts, sig, pksig, body string) {
+		h := http.Header{}
+		h.Set("X-Space-Timestamp", ts)
+		h.Set("X-Space-Signature", sig)
+		h.Set("X-Space-Public-Key-Signature", pksig)
+		c := flows.VerifySpaceRequest(h, []byte(body), flows.EndpointKeys{SigningKey: "k", VerificationToken: "t", Now: time.UnixMilli(1795330000000)})
+		if c.OK {
+			t.Fatalf("a guessed request passed: %+v", c)
+		}
+	})
+}
