@@ -18,6 +18,7 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -29,7 +30,7 @@ import (
 
 const (
 	dbName        = "sessions.db"
-	schemaVersion = 1
+	schemaVersion = 2
 	lockTimeout   = 2 * time.Second
 )
 
@@ -57,8 +58,8 @@ type Session struct {
 	Steps   []flows.Step `json:"steps"`
 }
 
-// Summary is what the session list shows, kept apart so listing 10,000
-// sessions reads little.
+// Summary is what the session list shows, kept apart (and compact: a
+// tab-separated line, not JSON) so listing 10,000 sessions reads little.
 type Summary struct {
 	ID      string       `json:"id"`
 	Profile string       `json:"profile"`
@@ -68,6 +69,41 @@ type Summary struct {
 	Updated time.Time    `json:"updated"`
 	Expiry  time.Time    `json:"expiry,omitzero"`
 	Steps   int          `json:"steps"`
+}
+
+func (s Summary) encode() []byte {
+	return []byte(strings.Join([]string{
+		s.ID, strings.ReplaceAll(s.Profile, "\t", " "), string(s.Method), string(s.Phase), strconv.FormatInt(s.Created.UnixNano(), 10),
+		strconv.FormatInt(s.Updated.UnixNano(), 10), strconv.FormatInt(unixNanoOrZero(s.Expiry), 10), strconv.Itoa(s.Steps),
+	}, "\t"))
+}
+
+func unixNanoOrZero(t time.Time) int64 {
+	if t.IsZero() {
+		return 0
+	}
+	return t.UnixNano()
+}
+
+func decodeSummary(b []byte) (Summary, bool) {
+	f := strings.Split(string(b), "\t")
+	if len(f) != 8 {
+		return Summary{}, false
+	}
+	var n [4]int64
+	for i, v := range []string{f[4], f[5], f[6], f[7]} {
+		x, err := strconv.ParseInt(v, 10, 64)
+		if err != nil {
+			return Summary{}, false
+		}
+		n[i] = x
+	}
+	s := Summary{ID: f[0], Profile: f[1], Method: flows.Method(f[2]), Phase: flows.Phase(f[3]),
+		Created: time.Unix(0, n[0]), Updated: time.Unix(0, n[1]), Steps: int(n[3])}
+	if n[2] != 0 {
+		s.Expiry = time.Unix(0, n[2])
+	}
+	return s, true
 }
 
 func (s Session) summary() Summary {
@@ -162,6 +198,23 @@ var migrations = []func(*bolt.Tx) error{
 		}
 		return nil
 	},
+	// 2: the index holds compact lines instead of JSON; rebuild it.
+	func(tx *bolt.Tx) error {
+		if err := tx.DeleteBucket(bucketIndex); err != nil {
+			return err
+		}
+		idx, err := tx.CreateBucket(bucketIndex)
+		if err != nil {
+			return err
+		}
+		return tx.Bucket(bucketSessions).ForEach(func(k, v []byte) error {
+			var sess Session
+			if json.Unmarshal(v, &sess) != nil {
+				return nil // an unreadable record stays out of the list but stays stored
+			}
+			return idx.Put(k, sess.summary().encode())
+		})
+	},
 }
 
 func (s *Store) open(readOnly bool) (*bolt.DB, error) {
@@ -228,14 +281,10 @@ func put(tx *bolt.Tx, sess Session) error {
 	if err != nil {
 		return err
 	}
-	sum, err := json.Marshal(sess.summary())
-	if err != nil {
-		return err
-	}
 	if err := tx.Bucket(bucketSessions).Put([]byte(sess.ID), full); err != nil {
 		return err
 	}
-	return tx.Bucket(bucketIndex).Put([]byte(sess.ID), sum)
+	return tx.Bucket(bucketIndex).Put([]byte(sess.ID), sess.summary().encode())
 }
 
 // Get loads a session.
@@ -258,8 +307,8 @@ func (s *Store) List(profile, search string) ([]Summary, error) {
 	search = strings.ToLower(search)
 	err := s.view(func(tx *bolt.Tx) error {
 		return tx.Bucket(bucketIndex).ForEach(func(_, v []byte) error {
-			var sum Summary
-			if err := json.Unmarshal(v, &sum); err != nil {
+			sum, ok := decodeSummary(v)
+			if !ok {
 				return nil // one bad record must not hide the rest
 			}
 			if profile != "" && sum.Profile != profile {

@@ -3,6 +3,7 @@ package store_test
 import (
 	"bytes"
 	"context"
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
@@ -21,9 +22,7 @@ func TestAdvanceCommitsStateAndStepWithoutSecrets(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	prov, _ := flows.Space(srv.URL)
-	p := flows.Params{Provider: prov, ClientID: spacetest.DemoClientID, Scope: "**", Username: spacetest.DemoUsername, AccessType: "offline"}
-	sess, err := st.Create("demo", flows.Start(flows.Password, p), flows.Credentials{ClientSecret: spacetest.DemoClientSecret, Password: spacetest.DemoPassword})
+	sess, err := st.Create("demo", flows.Start(flows.Password, demoParams(srv.URL)), demoCreds())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -45,6 +44,9 @@ func TestAdvanceCommitsStateAndStepWithoutSecrets(t *testing.T) {
 	if err != nil || len(list) != 1 {
 		t.Fatalf("%v %v", err, list)
 	}
+	if list, _ := again.List("other-profile", ""); len(list) != 0 {
+		t.Fatalf("filter by profile: %v", list)
+	}
 	raw, err := os.ReadFile(filepath.Join(dir, "sessions.db"))
 	if err != nil {
 		t.Fatal(err)
@@ -56,6 +58,15 @@ func TestAdvanceCommitsStateAndStepWithoutSecrets(t *testing.T) {
 	}
 	if fi, _ := os.Stat(filepath.Join(dir, "sessions.db")); fi.Mode().Perm() != 0o600 {
 		t.Errorf("mode %v", fi.Mode())
+	}
+	if err := again.Delete(sess.ID); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := again.Get(sess.ID); !errors.Is(err, store.ErrNotFound) {
+		t.Fatalf("deleted session: %v", err)
+	}
+	if err := again.Delete(sess.ID); !errors.Is(err, store.ErrNotFound) {
+		t.Fatalf("second delete: %v", err)
 	}
 }
 
@@ -78,4 +89,14 @@ func TestCorruptDatabaseIsMovedAside(t *testing.T) {
 	if _, err := st.List("", ""); err != nil {
 		t.Fatal(err)
 	}
+}
+
+func demoParams(url string) flows.Params {
+	prov, _ := flows.Space(url)
+	return flows.Params{Provider: prov, ClientID: spacetest.DemoClientID, Scope: "**", Username: spacetest.DemoUsername,
+		AccessType: "offline", RedirectURI: "http://127.0.0.1:0/callback", PKCE: flows.PKCES256}
+}
+
+func demoCreds() flows.Credentials {
+	return flows.Credentials{ClientSecret: spacetest.DemoClientSecret, Password: spacetest.DemoPassword}
 }

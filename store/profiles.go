@@ -1,0 +1,213 @@
+package store
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/authplay/authplay/flows"
+)
+
+// Profile is a provider and a client registration, as a person writes it in
+// profiles.json. Secrets are references (env:NAME or file:PATH) unless the
+// person chose to save a value.
+type Profile struct {
+	Name         string         `json:"name"`
+	Provider     flows.Provider `json:"provider"`
+	ClientID     string         `json:"client_id,omitempty"`
+	ClientSecret string         `json:"client_secret,omitempty"` // env:NAME, file:PATH, or a saved value
+	AuthStyle    string         `json:"auth_style,omitempty"`
+	RedirectURI  string         `json:"redirect_uri,omitempty"`
+	Scope        string         `json:"scope,omitempty"`
+	PKCE         string         `json:"pkce,omitempty"`
+	AccessType   string         `json:"access_type,omitempty"`
+	Username     string         `json:"username,omitempty"`
+	Password     string         `json:"password,omitempty"` // env:NAME or file:PATH
+}
+
+type profilesFile struct {
+	Comment  string    `json:"_comment,omitempty"`
+	Profiles []Profile `json:"profiles"`
+}
+
+const profilesComment = "authplay profiles. Secrets: write env:VARIABLE or file:/path instead of a value. See README, Profiles."
+
+// ProfilesPath is os.UserConfigDir()/authplay/profiles.json.
+func ProfilesPath() (string, error) {
+	dir, err := os.UserConfigDir()
+	if err != nil {
+		return "", fmt.Errorf("cannot find a config directory: %w (set XDG_CONFIG_HOME)", err)
+	}
+	return filepath.Join(dir, "authplay", "profiles.json"), nil
+}
+
+// LoadProfiles reads the profiles file; a missing file is no profiles. A
+// syntax error names its line and column.
+func LoadProfiles(path string) ([]Profile, error) {
+	b, err := os.ReadFile(path)
+	if errors.Is(err, os.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.DisallowUnknownFields()
+	var f profilesFile
+	if err := dec.Decode(&f); err != nil {
+		return nil, fmt.Errorf("%s: %w", path, positioned(b, err))
+	}
+	seen := map[string]bool{}
+	for i, p := range f.Profiles {
+		switch {
+		case strings.TrimSpace(p.Name) == "":
+			return nil, fmt.Errorf("%s: profile %d has no name", path, i+1)
+		case seen[p.Name]:
+			return nil, fmt.Errorf("%s: two profiles are named %q", path, p.Name)
+		}
+		seen[p.Name] = true
+	}
+	return f.Profiles, nil
+}
+
+// positioned adds line and column to a JSON error.
+func positioned(b []byte, err error) error {
+	var off int64 = -1
+	var se *json.SyntaxError
+	var te *json.UnmarshalTypeError
+	switch {
+	case errors.As(err, &se):
+		off = se.Offset
+	case errors.As(err, &te):
+		off = te.Offset
+	}
+	if off < 0 {
+		return err
+	}
+	line, col := 1, 1
+	for _, c := range b[:min(int(off), len(b))] {
+		if c == '\n' {
+			line, col = line+1, 1
+		} else {
+			col++
+		}
+	}
+	return fmt.Errorf("line %d, column %d: %w", line, col, err)
+}
+
+// SaveProfiles writes the file atomically (0600 in a 0700 directory). The
+// old file is kept as profiles.json.bak, so nothing saved is lost.
+func SaveProfiles(path string, ps []Profile) error {
+	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+		return err
+	}
+	b, err := json.MarshalIndent(profilesFile{Comment: profilesComment, Profiles: ps}, "", "  ")
+	if err != nil {
+		return err
+	}
+	if old, err := os.ReadFile(path); err == nil {
+		if err := os.WriteFile(path+".bak", old, 0o600); err != nil {
+			return err
+		}
+	}
+	tmp := fmt.Sprintf("%s.tmp-%d", path, time.Now().UnixNano())
+	if err := os.WriteFile(tmp, append(b, '\n'), 0o600); err != nil {
+		return err
+	}
+	return os.Rename(tmp, path)
+}
+
+// FindProfile returns the profile of that name.
+func FindProfile(ps []Profile, name string) (Profile, error) {
+	var names []string
+	for _, p := range ps {
+		if p.Name == name {
+			return p, nil
+		}
+		names = append(names, p.Name)
+	}
+	if len(names) == 0 {
+		return Profile{}, fmt.Errorf("no profile %q: there are no profiles yet", name)
+	}
+	return Profile{}, fmt.Errorf("no profile %q; there are: %s", name, strings.Join(names, ", "))
+}
+
+// Params turns the profile into a flow's settings, completing a Space
+// provider's endpoints from its service URL.
+func (p Profile) Params() (flows.Params, error) {
+	prov := p.Provider
+	if prov.Kind == flows.KindSpace && prov.TokenURL == "" {
+		sp, err := flows.Space(prov.ServiceURL)
+		if err != nil {
+			return flows.Params{}, fmt.Errorf("profile %q: %w", p.Name, err)
+		}
+		sp.Name = or(prov.Name, p.Name)
+		prov = sp
+	}
+	style, err := flows.ParseAuthStyle(p.AuthStyle)
+	if err != nil {
+		return flows.Params{}, fmt.Errorf("profile %q: %w", p.Name, err)
+	}
+	pkce, err := flows.ParsePKCE(p.PKCE)
+	if err != nil {
+		return flows.Params{}, fmt.Errorf("profile %q: %w", p.Name, err)
+	}
+	return flows.Params{
+		Provider: prov, ClientID: p.ClientID, AuthStyle: style, Scope: p.Scope, RedirectURI: or(p.RedirectURI, "http://127.0.0.1:0/callback"),
+		PKCE: pkce, AccessType: p.AccessType, Username: p.Username,
+	}, nil
+}
+
+// Credentials resolves the profile's secret references.
+func (p Profile) Credentials() (flows.Credentials, error) {
+	cs, err := ResolveSecret(p.ClientSecret)
+	if err != nil {
+		return flows.Credentials{}, fmt.Errorf("profile %q, client_secret: %w", p.Name, err)
+	}
+	pw, err := ResolveSecret(p.Password)
+	if err != nil {
+		return flows.Credentials{}, fmt.Errorf("profile %q, password: %w", p.Name, err)
+	}
+	return flows.Credentials{ClientSecret: cs, Password: pw}, nil
+}
+
+// ResolveSecret reads env:NAME or file:PATH; anything else is the value itself.
+func ResolveSecret(ref string) (flows.Secret, error) {
+	switch {
+	case strings.HasPrefix(ref, "env:"):
+		name := strings.TrimPrefix(ref, "env:")
+		v, ok := os.LookupEnv(name)
+		if !ok {
+			return "", fmt.Errorf("the environment variable %s is not set", name)
+		}
+		return flows.Secret(v), nil
+	case strings.HasPrefix(ref, "file:"):
+		path := strings.TrimPrefix(ref, "file:")
+		b, err := os.ReadFile(path)
+		if err != nil {
+			return "", fmt.Errorf("cannot read %s: %w", path, unwrapPath(err))
+		}
+		return flows.Secret(strings.TrimRight(string(b), "\r\n")), nil
+	}
+	return flows.Secret(ref), nil
+}
+
+func unwrapPath(err error) error {
+	var pe *os.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
+}
+
+func or(v, def string) string {
+	if v == "" {
+		return def
+	}
+	return v
+}
