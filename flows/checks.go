@@ -1,6 +1,7 @@
 package flows
 
 import (
+	"context"
 	"fmt"
 	"slices"
 	"strings"
@@ -196,4 +197,33 @@ func Human(d time.Duration) string {
 		return fmt.Sprintf("%d min %d s", m, s)
 	}
 	return fmt.Sprintf("%d s", s)
+}
+
+// CheckState checks a flow's tokens as far as the provider allows: it
+// fetches the key set when one is known, then judges the access token and
+// any ID token against what the flow sent (issuer, client, nonce, state).
+func CheckState(ctx context.Context, env Env, st State) []Verdict {
+	if st.Token == nil {
+		return nil
+	}
+	p := st.Params.Provider
+	in := CheckInput{Now: env.now(), Issuer: p.Issuer, ClientID: st.Params.ClientID, Nonce: st.Nonce,
+		StateChecked: st.StateMatched, UsedState: st.StateValue != ""}
+	if LooksLikeJWT(st.Token.AccessToken.Reveal()) || st.Token.IDToken != "" {
+		if raw, _, err := FetchJWKS(ctx, env, p.JWKSURL); err != nil {
+			in.JWKSError = err.Error()
+		} else if set, err := ParseJWKS(raw); err != nil {
+			in.JWKSError = err.Error()
+		} else {
+			in.JWKS = set
+		}
+	}
+	out := CheckAccessToken(st.Token.AccessToken.Reveal(), in)
+	if st.Token.IDToken != "" {
+		for _, v := range CheckIDToken(st.Token.IDToken.Reveal(), st.Token.AccessToken.Reveal(), in) {
+			v.Check = "id_token " + v.Check
+			out = append(out, v)
+		}
+	}
+	return out
 }

@@ -32,19 +32,17 @@ type inspectKeys struct {
 
 // inspect is the token inspector.
 type inspect struct {
-	c       *common
-	keys    inspectKeys
-	sess    store.Session
-	panel   panel
-	reveal  bool
-	scroll  int
-	checks  []flows.Verdict
-	jwksErr string
-	api     *flows.APIResponse
-	apiErr  error
-	busy    string
-	copyAs  bool
-	attempt int
+	c      *common
+	keys   inspectKeys
+	sess   store.Session
+	panel  panel
+	reveal bool
+	scroll int
+	checks []flows.Verdict
+	api    *flows.APIResponse
+	apiErr error
+	busy   string
+	copyAs bool
 }
 
 type checksMsg struct {
@@ -80,33 +78,7 @@ func (in *inspect) Keys() []key.Binding {
 // Init-like: the checks need the key set, fetched once.
 func (in *inspect) loadChecks() tea.Cmd {
 	env, st := in.c.deps.Env, in.sess.State
-	return func() tea.Msg { return checksMsg{verdicts: computeChecks(context.Background(), env, st)} }
-}
-
-func computeChecks(ctx context.Context, env flows.Env, st flows.State) []flows.Verdict {
-	if st.Token == nil {
-		return nil
-	}
-	p := st.Params.Provider
-	ci := flows.CheckInput{Now: time.Now(), Issuer: p.Issuer, ClientID: st.Params.ClientID, Nonce: st.Nonce,
-		StateChecked: st.StateMatched, UsedState: st.StateValue != ""}
-	if raw, _, err := flows.FetchJWKS(ctx, env, p.JWKSURL); err == nil {
-		if set, err := flows.ParseJWKS(raw); err == nil {
-			ci.JWKS = set
-		} else {
-			ci.JWKSError = err.Error()
-		}
-	} else {
-		ci.JWKSError = err.Error()
-	}
-	out := flows.CheckAccessToken(st.Token.AccessToken.Reveal(), ci)
-	if st.Token.IDToken != "" {
-		for _, v := range flows.CheckIDToken(st.Token.IDToken.Reveal(), st.Token.AccessToken.Reveal(), ci) {
-			v.Check = "id_token " + v.Check
-			out = append(out, v)
-		}
-	}
-	return out
+	return func() tea.Msg { return checksMsg{verdicts: flows.CheckState(context.Background(), env, st)} }
 }
 
 func (in *inspect) Update(msg tea.Msg) (Screen, tea.Cmd) {

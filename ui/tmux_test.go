@@ -57,7 +57,7 @@ func startTmux(t *testing.T, w, h int, args ...string) *tmuxSession {
 	os.WriteFile(conf, []byte("set -g remain-on-exit on\nset -g set-clipboard on\n"), 0o600)
 	s := &tmuxSession{t: t, sock: filepath.Join(dir, "s"), name: "ap"}
 	state := filepath.Join(dir, "state")
-	cmdline := fmt.Sprintf(`"$0" "$@"; echo "[exit $?]"`)
+	cmdline := `"$0" "$@"; echo "[exit $?]"`
 	full := append([]string{"-f", conf, "new-session", "-d", "-s", s.name, "-x", fmt.Sprint(w), "-y", fmt.Sprint(h),
 		"-e", "LANG=C.UTF-8", "-e", "XDG_STATE_HOME=" + state, "-e", "DISPLAY=", "-e", "BROWSER=",
 		"--", "sh", "-c", cmdline, binary}, args...)

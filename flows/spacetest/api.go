@@ -2,7 +2,6 @@ package spacetest
 
 import (
 	"encoding/json"
-	"errors"
 	"net/http"
 	"strings"
 	"time"
@@ -42,10 +41,16 @@ type tokenInfo struct {
 	Expires                                       time.Time
 }
 
-var (
-	errExpired = errors.New("Access token has expired")
-	errRevoked = errors.New("Refresh token associated with the access token is revoked")
-	errBadJWT  = errors.New("Access token is not valid")
+// apiDenial is why the API refused a token, in Space's exact words (which
+// are capitalised, unlike Go error strings, because clients match them).
+type apiDenial string
+
+func (d apiDenial) Error() string { return string(d) }
+
+const (
+	errExpired apiDenial = "Access token has expired"
+	errRevoked apiDenial = "Refresh token associated with the access token is revoked"
+	errBadJWT  apiDenial = "Access token is not valid"
 )
 
 // bearer checks a token: a permanent token by lookup, a JWT by signature,

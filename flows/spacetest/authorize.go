@@ -1,7 +1,6 @@
 package spacetest
 
 import (
-	"encoding/json"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -352,9 +351,4 @@ func (s *Server) handleHome(w http.ResponseWriter, r *http.Request) {
 	apps := s.Apps()
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	pageTmpl.ExecuteTemplate(w, "home", map[string]any{"URL": s.URL, "Apps": apps}) //nolint:errcheck
-}
-
-func jsonString(v any) string {
-	b, _ := json.Marshal(v)
-	return string(b)
 }

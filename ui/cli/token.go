@@ -16,186 +16,262 @@ import (
 	"github.com/authplay/authplay/ui"
 )
 
-// runToken gets a token without the TUI: the result on stdout, everything
-// else on stderr. This first cut runs the flows that need no browser.
-func runToken(args []string, stdio IO) int {
-	fs := flag.NewFlagSet("token", flag.ContinueOnError)
+// tokenFlags are `authplay token`'s flags.
+type tokenFlags struct {
+	flow, profile, spaceURL, issuer, authURL, tokenURL, deviceURL, apiBase string
+	clientID, secretEnv, secretFile, secretValue                           string
+	scope, authStyle, pkce, accessType, redirectURI                        string
+	username, passwordEnv, passwordFile, refreshEnv, tokenEnv              string
+	output                                                                 string
+	timeout                                                                time.Duration
+	noBrowser, verbose, strict                                             bool
+	set                                                                    map[string]bool // flags given on the command line
+}
+
+func parseTokenFlags(args []string, stdio IO) (*tokenFlags, int) {
+	f := &tokenFlags{set: map[string]bool{}}
+	fs := flag.NewFlagSet("authplay token", flag.ContinueOnError)
 	fs.SetOutput(stdio.Err)
-	flow := fs.String("flow", "", "client_credentials, password, refresh_token or permanent_token")
-	spaceURL := fs.String("space-url", "", "JetBrains Space service URL")
-	tokenURL := fs.String("token-url", "", "token endpoint")
-	clientID := fs.String("client-id", "", "client ID")
-	secretEnv := fs.String("client-secret-env", "", "read the client secret from this environment variable")
-	secretFile := fs.String("client-secret-file", "", "read the client secret from this file")
-	secretValue := fs.String("client-secret", "", "the client secret (shows in the process list: prefer --client-secret-env)")
-	scope := fs.String("scope", "", "scope to request")
-	authStyle := fs.String("auth-style", "basic", "basic, body or none")
-	username := fs.String("username", "", "password flow: the user")
-	passwordEnv := fs.String("password-env", "", "password flow: read the password from this variable")
-	refreshEnv := fs.String("refresh-token-env", "", "refresh_token flow: read the refresh token from this variable")
-	tokenEnv := fs.String("token-env", "", "permanent_token flow: read the token from this variable")
-	accessType := fs.String("access-type", "", "Space: online or offline")
-	output := fs.String("output", "json", "what to print: "+ui.TokenFormNames())
-	timeout := fs.Duration("timeout", time.Minute, "give up after this long")
-	verbose := fs.Bool("verbose", false, "print each step's redacted HTTP exchange on stderr")
+	fs.StringVar(&f.flow, "flow", "", "client_credentials, authorization_code, implicit, password, refresh_token, device_code or permanent_token")
+	fs.StringVar(&f.profile, "profile", "", "take the provider and client from this saved profile")
+	fs.StringVar(&f.spaceURL, "space-url", "", "JetBrains Space service URL (endpoints follow from it)")
+	fs.StringVar(&f.issuer, "issuer", "", "issuer URL: endpoints from its discovery document")
+	fs.StringVar(&f.authURL, "auth-url", "", "authorization endpoint")
+	fs.StringVar(&f.tokenURL, "token-url", "", "token endpoint")
+	fs.StringVar(&f.deviceURL, "device-url", "", "device authorization endpoint")
+	fs.StringVar(&f.apiBase, "api-base", "", "API base URL, for permanent_token's test call")
+	fs.StringVar(&f.clientID, "client-id", "", "client ID")
+	fs.StringVar(&f.secretEnv, "client-secret-env", "", "read the client secret from this environment variable")
+	fs.StringVar(&f.secretFile, "client-secret-file", "", "read the client secret from this file")
+	fs.StringVar(&f.secretValue, "client-secret", "", "the client secret itself (visible in the process list: prefer -env or -file)")
+	fs.StringVar(&f.scope, "scope", "", `scope to request, space-separated ("**" is everything in Space)`)
+	fs.StringVar(&f.authStyle, "auth-style", "", "client authentication: basic (default), body or none")
+	fs.StringVar(&f.pkce, "pkce", "", "authorization_code: S256 (default), plain or off")
+	fs.StringVar(&f.accessType, "access-type", "", "Space: online or offline (offline asks for a refresh token)")
+	fs.StringVar(&f.redirectURI, "redirect-uri", "", "loopback redirect URI (default http://127.0.0.1:0/callback: any free port)")
+	fs.BoolVar(&f.noBrowser, "no-browser", false, "print the URL to open on stderr instead of opening a browser")
+	fs.StringVar(&f.username, "username", "", "password: the user")
+	fs.StringVar(&f.passwordEnv, "password-env", "", "password: read the password from this variable")
+	fs.StringVar(&f.passwordFile, "password-file", "", "password: read the password from this file")
+	fs.StringVar(&f.refreshEnv, "refresh-token-env", "", "refresh_token: read the refresh token from this variable")
+	fs.StringVar(&f.tokenEnv, "token-env", "", "permanent_token: read the token from this variable")
+	fs.StringVar(&f.output, "output", "json", "what to print on stdout: "+ui.TokenFormNames())
+	fs.DurationVar(&f.timeout, "timeout", 5*time.Minute, "give up after this long")
+	fs.BoolVar(&f.verbose, "verbose", false, "print each step's redacted HTTP exchange and the token checks on stderr")
+	fs.BoolVar(&f.strict, "strict", false, "fail (exit 1) when a token check fails")
+	fs.Usage = func() {
+		fmt.Fprint(stdio.Err, "Usage: authplay token --flow NAME [flags]\n\nGets a token without the TUI: the result on stdout, everything else on stderr.\nExit codes: 0 token obtained, 1 the flow failed, 2 usage, 130 interrupted.\n\n")
+		fs.PrintDefaults()
+	}
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
-			return ExitOK
+			return nil, ExitOK
 		}
-		return ExitUsage
+		return nil, ExitUsage
 	}
-	m, err := flows.ParseMethod(*flow)
+	if fs.NArg() > 0 {
+		return nil, usageError(stdio, "token: unexpected argument %q", fs.Arg(0))
+	}
+	fs.Visit(func(fl *flag.Flag) { f.set[fl.Name] = true })
+	return f, -1
+}
+
+// flagsFor says which method-specific flags make sense for which flow.
+var flagsFor = map[string][]flows.Method{
+	"username": {flows.Password}, "password-env": {flows.Password}, "password-file": {flows.Password},
+	"refresh-token-env": {flows.RefreshToken}, "token-env": {flows.PermanentToken},
+	"pkce": {flows.AuthorizationCode}, "redirect-uri": {flows.AuthorizationCode, flows.Implicit},
+	"no-browser":  {flows.AuthorizationCode, flows.Implicit, flows.DeviceCode},
+	"access-type": {flows.AuthorizationCode, flows.Password}, "device-url": {flows.DeviceCode},
+	"api-base": {flows.PermanentToken},
+}
+
+func runToken(args []string, stdio IO) int {
+	f, code := parseTokenFlags(args, stdio)
+	if code >= 0 {
+		return code
+	}
+	if f.flow == "" {
+		return usageError(stdio, "token: --flow is required (authplay token --help)")
+	}
+	m, err := flows.ParseMethod(f.flow)
 	if err != nil {
 		return usageError(stdio, "--flow: %v", err)
 	}
-	if m.Info().Browser {
-		return usageError(stdio, "--flow %s needs a browser; the headless command does not run browser flows yet (use the TUI)", m)
-	}
-	style, err := flows.ParseAuthStyle(*authStyle)
-	if err != nil {
-		return usageError(stdio, "--auth-style: %v", err)
-	}
-	if !slices.ContainsFunc(ui.TokenForms, func(f ui.TokenForm) bool { return f.Name == *output }) {
-		return usageError(stdio, "--output %q: choose one of %s", *output, ui.TokenFormNames())
-	}
-	var prov flows.Provider
-	switch {
-	case *spaceURL != "":
-		if prov, err = flows.Space(*spaceURL); err != nil {
-			return usageError(stdio, "--space-url: %v", err)
+	for name := range f.set {
+		if ms, ok := flagsFor[name]; ok && !slices.Contains(ms, m) {
+			return usageError(stdio, "--%s makes no sense for --flow %s", name, m)
 		}
-	case *tokenURL != "" || m == flows.PermanentToken:
-		if prov, err = flows.Endpoints("", "", *tokenURL); err != nil {
-			return usageError(stdio, "--token-url: %v", err)
-		}
-	default:
-		return usageError(stdio, "--flow %s needs --space-url or --token-url", m)
 	}
-	secret, err := readSecret("--client-secret", *secretEnv, *secretFile, *secretValue)
-	if err != nil {
-		return usageError(stdio, "%v", err)
-	}
-	if *secretValue != "" {
-		fmt.Fprintln(stdio.Err, "authplay: warning: --client-secret shows in the process list; prefer --client-secret-env or --client-secret-file")
-	}
-	if *clientID == "" && m != flows.PermanentToken {
-		return usageError(stdio, "--flow %s needs --client-id", m)
-	}
-	p := flows.Params{Provider: prov, ClientID: *clientID, AuthStyle: style, Scope: *scope, Username: *username, AccessType: *accessType}
-	st := flows.Start(m, p)
-	creds := flows.Credentials{ClientSecret: flows.Secret(secret)}
-	switch m {
-	case flows.Password:
-		pw, err := readSecret("--password", *passwordEnv, "", "")
-		if err != nil || pw == "" || *username == "" {
-			return usageError(stdio, "--flow password needs --username and --password-env")
-		}
-		creds.Password = flows.Secret(pw)
-	case flows.RefreshToken:
-		rt, err := readSecret("--refresh-token", *refreshEnv, "", "")
-		if err != nil || rt == "" {
-			return usageError(stdio, "--flow refresh_token needs --refresh-token-env")
-		}
-		st.Seed = flows.Secret(rt)
-	case flows.PermanentToken:
-		tok, err := readSecret("--token", *tokenEnv, "", "")
-		if err != nil || tok == "" {
-			return usageError(stdio, "--flow permanent_token needs --token-env")
-		}
-		st.Seed = flows.Secret(tok)
+	if !slices.ContainsFunc(ui.TokenForms, func(tf ui.TokenForm) bool { return tf.Name == f.output }) {
+		return usageError(stdio, "--output %q: choose one of %s", f.output, ui.TokenFormNames())
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
-	ctx, cancel := context.WithTimeout(ctx, *timeout)
+	ctx, cancel := context.WithTimeout(ctx, f.timeout)
 	defer cancel()
-	env := flows.Env{HTTP: flows.NewHTTPClient(*timeout), Loopback: flows.NewLoopback()}
+	env := flows.Env{HTTP: flows.NewHTTPClient(min(f.timeout, time.Minute)), Loopback: flows.NewLoopback()}
 	defer env.Loopback.CloseAll()
-	final, code := runHeadless(ctx, st, creds, env, stdio, *verbose)
-	if code != ExitOK {
+	st, creds, code := f.state(ctx, m, env, stdio)
+	if code >= 0 {
 		return code
 	}
-	text, err := ui.FormatToken(final, *output)
-	if err != nil {
-		fmt.Fprintln(stdio.Err, "authplay:", err)
-		return ExitFailed
+	if f.secretValue != "" {
+		fmt.Fprintln(stdio.Err, "authplay: warning: --client-secret shows in the process list; prefer --client-secret-env or --client-secret-file")
 	}
-	fmt.Fprintln(stdio.Out, text)
-	return ExitOK
+	return runHeadless(ctx, f, st, creds, env, stdio)
 }
 
-// runHeadless drives the machine through the store when one can be opened,
-// so scripted runs appear in the TUI's history too.
-func runHeadless(ctx context.Context, st flows.State, creds flows.Credentials, env flows.Env, stdio IO, verbose bool) (flows.State, int) {
-	var advance func() (flows.State, flows.Step, error)
-	sess, s, err := openHeadlessSession(st, creds)
-	if err == nil {
-		advance = func() (flows.State, flows.Step, error) {
-			got, step, err := s.Advance(ctx, sess.ID, env, flows.Input{})
-			return got.State, step, err
-		}
-	} else {
-		fmt.Fprintln(stdio.Err, "authplay: this run is not saved to the session history:", err)
-		m, err := flows.New(st, creds)
+// state builds the flow's first state from a profile and the flags (flags win).
+func (f *tokenFlags) state(ctx context.Context, m flows.Method, env flows.Env, stdio IO) (flows.State, flows.Credentials, int) {
+	var p flows.Params
+	var creds flows.Credentials
+	fail := func(format string, a ...any) (flows.State, flows.Credentials, int) {
+		return flows.State{}, flows.Credentials{}, usageError(stdio, format, a...)
+	}
+	if f.profile != "" {
+		path, err := store.ProfilesPath()
 		if err != nil {
-			fmt.Fprintln(stdio.Err, "authplay:", err)
-			return st, ExitFailed
+			return fail("--profile: %v", err)
 		}
-		advance = func() (flows.State, flows.Step, error) {
-			step, err := m.Next(ctx, env, flows.Input{})
-			return m.State(), step, err
+		ps, err := store.LoadProfiles(path)
+		if err != nil {
+			return fail("--profile: %v", err)
 		}
-	}
-	for {
-		cur, step, err := advance()
-		if verbose {
-			printStep(stdio, step)
+		prof, err := store.FindProfile(ps, f.profile)
+		if err != nil {
+			return fail("--profile: %v", err)
 		}
-		switch {
-		case errors.Is(ctx.Err(), context.Canceled):
-			return cur, ExitInterrupted
-		case err != nil:
-			d := step.Diagnosis
-			if d == nil {
-				d = flows.Explain(err, flows.ExplainContext{})
-			}
-			fmt.Fprintf(stdio.Err, "authplay: %s\nfix: %s\nwhy: %s\n", oneLine(d.Raw), d.Fix, d.Cause)
-			return cur, ExitFailed
-		case cur.Phase == flows.PhaseAuthorized:
-			return cur, ExitOK
+		if p, err = prof.Params(); err != nil {
+			return fail("--profile: %v", err)
+		}
+		if creds, err = prof.Credentials(); err != nil {
+			return fail("--profile: %v", err)
+		}
+		if prof.Provider.Kind == flows.KindDiscovery && p.Provider.TokenURL == "" && !f.set["issuer"] {
+			f.issuer = or(prof.Provider.Issuer, prof.Provider.ServiceURL)
 		}
 	}
-}
-
-func openHeadlessSession(st flows.State, creds flows.Credentials) (store.Session, *store.Store, error) {
-	dir, err := store.DefaultDir()
+	switch {
+	case f.spaceURL != "":
+		prov, err := flows.Space(f.spaceURL)
+		if err != nil {
+			return fail("--space-url: %v", err)
+		}
+		p.Provider = prov
+	case f.issuer != "":
+		prov, _, err := flows.Discover(ctx, env.HTTP, f.issuer)
+		if err != nil {
+			fmt.Fprintf(stdio.Err, "authplay: discovery failed: %v\nfix: %s\n", err, flows.Explain(err, flows.ExplainContext{Endpoint: f.issuer}).Fix)
+			return flows.State{}, flows.Credentials{}, ExitFailed
+		}
+		p.Provider = prov
+	}
+	for name, dst := range map[string]*string{"auth-url": &p.Provider.AuthURL, "token-url": &p.Provider.TokenURL, "device-url": &p.Provider.DeviceURL, "api-base": &p.Provider.APIBase} {
+		v := map[string]string{"auth-url": f.authURL, "token-url": f.tokenURL, "device-url": f.deviceURL, "api-base": f.apiBase}[name]
+		if v == "" {
+			continue
+		}
+		if _, err := flows.ValidateURL("--"+name, v); err != nil {
+			return fail("%v", err)
+		}
+		*dst = v
+		if p.Provider.Kind == "" {
+			p.Provider.Kind = flows.KindEndpoints
+		}
+	}
+	if u := p.Provider; u.Name == "" {
+		p.Provider.Name = or(u.ServiceURL, or(u.TokenURL, u.AuthURL))
+	}
+	if err := f.requireEndpoints(m, p.Provider); err != nil {
+		return fail("%v", err)
+	}
+	setStr := func(name string, dst *string, v string) {
+		if f.set[name] || *dst == "" {
+			*dst = v
+		}
+	}
+	setStr("client-id", &p.ClientID, f.clientID)
+	setStr("scope", &p.Scope, f.scope)
+	setStr("access-type", &p.AccessType, f.accessType)
+	setStr("username", &p.Username, f.username)
+	setStr("redirect-uri", &p.RedirectURI, or(f.redirectURI, "http://127.0.0.1:0/callback"))
+	if f.set["auth-style"] || p.AuthStyle == "" {
+		style, err := flows.ParseAuthStyle(f.authStyle)
+		if err != nil {
+			return fail("--auth-style: %v", err)
+		}
+		p.AuthStyle = style
+	}
+	if f.set["pkce"] || p.PKCE == "" {
+		pk, err := flows.ParsePKCE(f.pkce)
+		if err != nil {
+			return fail("--pkce: %v", err)
+		}
+		p.PKCE = pk
+	}
+	p.Timeout = flows.Duration(f.timeout)
+	if p.ClientID == "" && m != flows.PermanentToken {
+		return fail("--flow %s needs --client-id (or --profile)", m)
+	}
+	secret, err := readSecret("--client-secret", f.secretEnv, f.secretFile, f.secretValue)
 	if err != nil {
-		return store.Session{}, nil, err
+		return fail("%v", err)
 	}
-	s, err := store.Open(dir)
-	if err != nil {
-		return store.Session{}, nil, err
+	if secret != "" {
+		creds.ClientSecret = flows.Secret(secret)
 	}
-	sess, err := s.Create("headless", st, creds)
-	return sess, s, err
+	st := flows.Start(m, p)
+	switch m {
+	case flows.Password:
+		pw, err := readSecret("--password", f.passwordEnv, f.passwordFile, "")
+		if err != nil {
+			return fail("%v", err)
+		}
+		if pw != "" {
+			creds.Password = flows.Secret(pw)
+		}
+		if p.Username == "" || creds.Password == "" {
+			return fail("--flow password needs --username and --password-env (or --password-file)")
+		}
+	case flows.RefreshToken:
+		rt, err := readSecret("--refresh-token", f.refreshEnv, "", "")
+		if err != nil || rt == "" {
+			return fail("--flow refresh_token needs --refresh-token-env naming a set variable")
+		}
+		st.Seed = flows.Secret(rt)
+	case flows.PermanentToken:
+		tok, err := readSecret("--token", f.tokenEnv, "", "")
+		if err != nil || tok == "" {
+			return fail("--flow permanent_token needs --token-env naming a set variable")
+		}
+		st.Seed = flows.Secret(tok)
+	}
+	return st, creds, -1
 }
 
-func printStep(stdio IO, step flows.Step) {
-	fmt.Fprintf(stdio.Err, "== %s\n", step.Caption)
-	for _, ex := range step.Exchanges {
-		fmt.Fprintf(stdio.Err, "> %s %s\n", ex.Request.Method, ex.Request.URL)
-		if ex.Request.Body != "" {
-			fmt.Fprintf(stdio.Err, "> %s\n", ex.Request.Body)
-		}
-		if ex.Response != nil {
-			fmt.Fprintf(stdio.Err, "< HTTP %d\n< %s\n", ex.Response.Status, strings.ReplaceAll(ex.Response.Body, "\n", "\n< "))
-		}
+// requireEndpoints names the flag each flow still lacks.
+func (f *tokenFlags) requireEndpoints(m flows.Method, p flows.Provider) error {
+	var need []string
+	if p.TokenURL == "" && m != flows.Implicit && m != flows.PermanentToken {
+		need = append(need, "--token-url")
 	}
-	if step.WhatHappened != "" {
-		fmt.Fprintln(stdio.Err, step.WhatHappened)
+	if p.AuthURL == "" && (m == flows.AuthorizationCode || m == flows.Implicit) {
+		need = append(need, "--auth-url")
 	}
+	if p.DeviceURL == "" && m == flows.DeviceCode {
+		need = append(need, "--device-url")
+	}
+	if p.APIBase == "" && p.UserinfoURL == "" && m == flows.PermanentToken {
+		need = append(need, "--api-base")
+	}
+	if len(need) == 0 {
+		return nil
+	}
+	return fmt.Errorf("--flow %s needs %s (or --space-url, --issuer or --profile)", m, strings.Join(need, " and "))
 }
 
-// readSecret takes a secret from exactly one of a variable, a file or a value.
+// readSecret takes a secret from a variable, a file or a value, in that order.
 func readSecret(flagName, envName, file, value string) (string, error) {
 	switch {
 	case envName != "":
@@ -207,11 +283,16 @@ func readSecret(flagName, envName, file, value string) (string, error) {
 	case file != "":
 		b, err := os.ReadFile(file)
 		if err != nil {
-			return "", fmt.Errorf("%s-file: %v", flagName, err)
+			return "", fmt.Errorf("%s-file: cannot read %s: %v", flagName, file, errors.Unwrap(err))
 		}
 		return strings.TrimRight(string(b), "\r\n"), nil
 	}
 	return value, nil
 }
 
-func oneLine(s string) string { return strings.ReplaceAll(s, "\n", " ") }
+func or(v, def string) string {
+	if v == "" {
+		return def
+	}
+	return v
+}

@@ -1,0 +1,169 @@
+package cli
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/cli/browser"
+
+	"github.com/authplay/authplay/flows"
+	"github.com/authplay/authplay/store"
+	"github.com/authplay/authplay/ui"
+)
+
+// runHeadless drives the flow to a token, through the session store when it
+// can be opened so scripted runs appear in the TUI's history too.
+func runHeadless(ctx context.Context, f *tokenFlags, st flows.State, creds flows.Credentials, env flows.Env, stdio IO) int {
+	advance, err := storeAdvance(st, creds, env)
+	if err != nil {
+		fmt.Fprintln(stdio.Err, "authplay: this run is not saved to the session history:", err)
+		m, err := flows.New(st, creds)
+		if err != nil {
+			fmt.Fprintln(stdio.Err, "authplay:", err)
+			return ExitFailed
+		}
+		advance = func(ctx context.Context) (flows.State, flows.Step, error) {
+			step, err := m.Next(ctx, env, flows.Input{})
+			return m.State(), step, err
+		}
+	}
+	announced := false
+	for {
+		cur, step, err := advance(ctx)
+		if f.verbose {
+			printStep(stdio, step)
+		}
+		switch {
+		case errors.Is(ctx.Err(), context.Canceled):
+			fmt.Fprintln(stdio.Err, "authplay: interrupted")
+			return ExitInterrupted
+		case err != nil:
+			d := step.Diagnosis
+			if d == nil {
+				d = flows.Explain(err, flows.ExplainContext{})
+			}
+			fmt.Fprintf(stdio.Err, "authplay: %s\nfix: %s\nwhy: %s\n", oneLine(d.Raw), d.Fix, d.Cause)
+			return ExitFailed
+		case cur.Phase == flows.PhaseAuthorized:
+			return finish(ctx, f, cur, env, stdio)
+		case !announced && (cur.Phase == flows.PhaseAwaitingRedirect || cur.Phase == flows.PhaseAwaitingUser):
+			announced = true
+			announce(f, cur, env, stdio)
+		}
+	}
+}
+
+func storeAdvance(st flows.State, creds flows.Credentials, env flows.Env) (func(context.Context) (flows.State, flows.Step, error), error) {
+	dir, err := store.DefaultDir()
+	if err != nil {
+		return nil, err
+	}
+	s, err := store.Open(dir)
+	if err != nil {
+		return nil, err
+	}
+	sess, err := s.Create("headless", st, creds)
+	if err != nil {
+		return nil, err
+	}
+	return func(ctx context.Context) (flows.State, flows.Step, error) {
+		got, step, err := s.Advance(ctx, sess.ID, env, flows.Input{})
+		return got.State, step, err
+	}, nil
+}
+
+// announce tells the person (or the script) where to go. The URL stands
+// alone on its line, unwrapped and uncoloured, so a script can pick it up.
+func announce(f *tokenFlags, st flows.State, env flows.Env, stdio IO) {
+	target := st.AuthURL
+	if d := st.Device; d != nil {
+		fmt.Fprintf(stdio.Err, "authplay: open the address below on any device and enter the code %s\n", d.UserCode)
+		target = d.VerificationURI
+		if d.VerificationURIComplete != "" {
+			target = d.VerificationURIComplete
+		}
+	} else {
+		fmt.Fprintf(stdio.Err, "authplay: sign in at the address below; authplay waits at %s\n", st.RedirectURI)
+	}
+	fmt.Fprintln(stdio.Err, target)
+	if !f.noBrowser && canOpenBrowser() {
+		browser.Stdout, browser.Stderr = stdio.Err, stdio.Err
+		if err := browser.OpenURL(target); err != nil {
+			fmt.Fprintln(stdio.Err, "authplay: could not open a browser:", err)
+		}
+	}
+	if st.Device == nil && stdio.In != nil {
+		fmt.Fprintln(stdio.Err, "authplay: if the browser cannot reach this machine, paste the address it ended on here and press enter")
+		go readPasted(env.Loopback, st.RedirectURI, stdio)
+	}
+}
+
+// readPasted feeds pasted redirect URLs to the listener; a closed stdin just
+// leaves the listener waiting until the timeout.
+func readPasted(lb *flows.Loopback, redirectURI string, stdio IO) {
+	sc := bufio.NewScanner(stdio.In)
+	sc.Buffer(make([]byte, 64<<10), 64<<10)
+	for sc.Scan() {
+		line := strings.TrimSpace(sc.Text())
+		if line == "" {
+			continue
+		}
+		if err := lb.Paste(redirectURI, line); err != nil {
+			fmt.Fprintln(stdio.Err, "authplay: that address was not accepted:", err)
+			continue
+		}
+		return
+	}
+}
+
+// finish prints the token, and with --verbose or --strict the checks.
+func finish(ctx context.Context, f *tokenFlags, st flows.State, env flows.Env, stdio IO) int {
+	failed := 0
+	if f.verbose || f.strict {
+		for _, v := range flows.CheckState(ctx, env, st) {
+			mark := map[flows.Outcome]string{flows.Pass: "ok  ", flows.Fail: "FAIL", flows.Warn: "warn", flows.NotApplicable: "n/a "}[v.Outcome]
+			fmt.Fprintf(stdio.Err, "check %s %-10s %s\n", mark, v.Check, v.Detail)
+			if v.Outcome == flows.Fail {
+				failed++
+			}
+		}
+	}
+	text, err := ui.FormatToken(st, f.output)
+	if err != nil {
+		fmt.Fprintln(stdio.Err, "authplay:", err)
+		return ExitFailed
+	}
+	if f.strict && failed > 0 {
+		fmt.Fprintf(stdio.Err, "authplay: %d check(s) failed and --strict is set; the token is not printed\n", failed)
+		return ExitFailed
+	}
+	fmt.Fprintln(stdio.Out, text)
+	return ExitOK
+}
+
+func printStep(stdio IO, step flows.Step) {
+	if step.Caption == "" {
+		return
+	}
+	fmt.Fprintf(stdio.Err, "== %s\n", step.Caption)
+	for _, ex := range step.Exchanges {
+		fmt.Fprintf(stdio.Err, "> %s %s\n", ex.Request.Method, ex.Request.URL)
+		if ex.Request.Body != "" {
+			fmt.Fprintf(stdio.Err, "> %s\n", ex.Request.Body)
+		}
+		if ex.Response != nil {
+			fmt.Fprintf(stdio.Err, "< HTTP %d\n< %s\n", ex.Response.Status, strings.ReplaceAll(ex.Response.Body, "\n", "\n< "))
+		}
+	}
+	if step.WhatHappened != "" {
+		fmt.Fprintln(stdio.Err, step.WhatHappened)
+	}
+	for _, n := range step.Notes {
+		fmt.Fprintln(stdio.Err, "note:", n)
+	}
+}
+
+func oneLine(s string) string { return strings.ReplaceAll(s, "\n", " ") }
