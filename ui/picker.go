@@ -68,7 +68,7 @@ func (p *picker) View() string {
 		text += "\n\n" + s.Warn.Render(cur.Warning)
 	}
 	width := p.c.width - 4
-	box := s.Box.Width(width).Render(lipgloss.NewStyle().Width(width-4).Render(text) + "\n" + lipgloss.PlaceHorizontal(width-4, lipgloss.Right, s.Subtle.Render(cur.Refs)))
+	box := s.Box.Width(width).Render(s.Text.Width(width-4).Render(text) + "\n" + lipgloss.PlaceHorizontal(width-4, lipgloss.Right, s.Subtle.Render(cur.Refs)))
 	b.WriteString("\n" + indent(box, 1))
 	return b.String()
 }
