@@ -44,6 +44,10 @@ func Main(args []string, stdio IO) int {
 		switch args[0] {
 		case "token":
 			return runToken(args[1:], stdio)
+		case "endpoint":
+			return runEndpoint(args[1:], stdio)
+		case "sign":
+			return runSign(args[1:], stdio)
 		case "demo-server":
 			return runDemoServer(args[1:], stdio)
 		case "version", "--version":
@@ -74,6 +78,8 @@ func runTUI(args []string, stdio IO) int {
 Usage:
   authplay [--demo] [--flow NAME] [--theme NAME]   open the playground
   authplay token --flow NAME ...                   get a token without the TUI (authplay token --help)
+  authplay endpoint --listen 127.0.0.1:PORT ...     verify requests Space sends to an app (authplay endpoint --help)
+  authplay sign --signing-key-env VAR ...           sign a body as Space would, send it or print curl
   authplay demo-server [--addr 127.0.0.1:9090]     run the built-in server in the foreground
   authplay version
 
