@@ -191,8 +191,12 @@ func Human(d time.Duration) string {
 	switch {
 	case h >= 48:
 		return fmt.Sprintf("%d days", h/24)
+	case h > 0 && m == 0:
+		return fmt.Sprintf("%d h", h)
 	case h > 0:
 		return fmt.Sprintf("%d h %d min", h, m)
+	case m > 0 && s == 0:
+		return fmt.Sprintf("%d min", m)
 	case m > 0:
 		return fmt.Sprintf("%d min %d s", m, s)
 	}

@@ -32,10 +32,11 @@ const (
 	screenForm
 	screenRun
 	screenInspect
+	screenEndpoint
 )
 
 func (s screenID) String() string {
-	return [...]string{"pick a flow", "parameters", "running", "token"}[s]
+	return [...]string{"pick a flow", "parameters", "running", "token", "endpoint verification"}[s]
 }
 
 const (
@@ -83,6 +84,8 @@ func (a *App) goTo(id screenID, s Screen) tea.Cmd {
 		return s.start()
 	case *inspect:
 		return s.loadChecks()
+	case *endpointScreen:
+		return s.start()
 	}
 	return nil
 }
@@ -100,6 +103,9 @@ func (a *App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case flowChosenMsg:
 		a.method = msg.method
 		return a, a.goTo(screenForm, newForm(a.c, msg.method))
+	case endpointChosenMsg:
+		a.method = ""
+		return a, a.goTo(screenEndpoint, newEndpointScreen(a.c))
 	case submitMsg:
 		return a, a.goTo(screenRun, newRun(a.c, msg.state, msg.creds))
 	case authorizedMsg:
@@ -110,6 +116,8 @@ func (a *App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			return a, a.goTo(screenPicker, newPicker(a.c))
 		case screenRun, screenInspect:
 			return a, a.goTo(screenForm, newForm(a.c, a.method))
+		case screenEndpoint:
+			return a, a.goTo(screenPicker, newPicker(a.c))
 		}
 		return a, nil
 	case tickMsg:

@@ -22,6 +22,8 @@ type Profile struct {
 	Creds  flows.Credentials
 	// Seed prefills the refresh-token or bring-a-token field.
 	Seed flows.Secret
+	// SigningKey is the application's key for verifying Space's requests.
+	SigningKey flows.Secret
 }
 
 // DemoApprover approves as the demo user on the built-in server: the demo
@@ -29,6 +31,9 @@ type Profile struct {
 type DemoApprover interface {
 	ApproveURL(ctx context.Context, authURL string) error
 	ApproveDevice(ctx context.Context, userCode string) error
+	// SendSigned makes the built-in server send a signed request to an
+	// endpoint, correctly or broken on purpose ("" or a spacetest tamper).
+	SendSigned(ctx context.Context, endpointURL, tamper string) error
 }
 
 // Clipboard writes to the system clipboard; nil means OSC 52 only.
@@ -69,7 +74,8 @@ type (
 		resp flows.APIResponse
 		err  error
 	}
-	backMsg struct{}
+	backMsg           struct{}
+	endpointChosenMsg struct{}
 )
 
 func emit(msg tea.Msg) tea.Cmd { return func() tea.Msg { return msg } }

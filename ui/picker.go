@@ -21,7 +21,7 @@ type picker struct {
 }
 
 func newPicker(c *common) *picker {
-	return &picker{c: c, methods: flows.Methods(), keys: pickerKeys{
+	return &picker{c: c, methods: append(flows.Methods(), endpointEntry), keys: pickerKeys{
 		Up: bind("up,k", "↑/k", "up"), Down: bind("down,j", "↓/j", "down"), Choose: bind("enter", "enter", "choose"),
 	}}
 }
@@ -37,6 +37,9 @@ func (p *picker) Update(msg tea.Msg) (Screen, tea.Cmd) {
 		case key.Matches(k, p.keys.Down):
 			p.cursor = (p.cursor + 1) % len(p.methods)
 		case key.Matches(k, p.keys.Choose):
+			if p.methods[p.cursor].Method == endpointEntry.Method {
+				return p, emit(endpointChosenMsg{})
+			}
 			return p, emit(flowChosenMsg{p.methods[p.cursor].Method})
 		}
 	}
@@ -71,6 +74,14 @@ func (p *picker) View() string {
 	box := s.Box.Width(width).Render(s.Text.Width(width-4).Render(text) + "\n" + lipgloss.PlaceHorizontal(width-4, lipgloss.Right, s.Subtle.Render(cur.Refs)))
 	b.WriteString("\n" + indent(box, 1))
 	return b.String()
+}
+
+// endpointEntry sits beside the flows: the other half of the registration
+// guide, where Space calls the application.
+var endpointEntry = flows.MethodInfo{
+	Method: "endpoint", Title: "Endpoint verification", ActsFor: "Space → app", Status: "signed requests", Recommended: true,
+	Summary: "authplay plays your application's endpoint. Space (here the built-in server) sends it a signed chat message, and authplay checks step by step that Space really sent it: the timestamp, the signing key's HMAC and Space's public-key signature.",
+	Refs:    "Space: Verify requests from Space",
 }
 
 func indent(s string, n int) string {

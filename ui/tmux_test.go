@@ -115,3 +115,21 @@ func TestClientCredentialsJourneyInTmux(t *testing.T) {
 	s.keys("q")
 	s.waitFor(10*time.Second, "[exit 0]")
 }
+
+func TestEndpointVerificationJourneyInTmux(t *testing.T) {
+	s := startTmux(t, 100, 32)
+	s.waitFor(10*time.Second, "Pick a flow", "Endpoint verification")
+	s.keys("Up", "Enter") // the entry after the seven flows
+	s.waitFor(10*time.Second, "listening at http://127.0.0.1:", "public key(s), fetched with an application token")
+	s.keys("s")
+	s.waitFor(10*time.Second, "✓ PASS", "signing key and public key", "✓ signing key: HMAC-SHA256")
+	s.keys("4")
+	scr := s.waitFor(10*time.Second, "✗ FAIL", "looks like seconds")
+	if !strings.Contains(scr, "Space sends milliseconds") {
+		t.Fatalf("the seconds-for-milliseconds verdict does not explain itself:\n%s", scr)
+	}
+	s.keys("Escape")
+	s.waitFor(10*time.Second, "Pick a flow")
+	s.keys("q")
+	s.waitFor(10*time.Second, "[exit 0]")
+}

@@ -44,8 +44,9 @@ func demoProfile(srv *spacetest.Server) ui.Profile {
 			Provider: demoProvider(srv), ClientID: spacetest.DemoClientID, AuthStyle: flows.AuthBasic, Scope: "**",
 			RedirectURI: "http://127.0.0.1:0/callback", PKCE: flows.PKCES256, AccessType: "offline", Username: spacetest.DemoUsername,
 		},
-		Creds: flows.Credentials{ClientSecret: spacetest.DemoClientSecret, Password: spacetest.DemoPassword},
-		Seed:  spacetest.DemoPersonalToken,
+		Creds:      flows.Credentials{ClientSecret: spacetest.DemoClientSecret, Password: spacetest.DemoPassword},
+		Seed:       spacetest.DemoPersonalToken,
+		SigningKey: spacetest.DemoSigningKey,
 	}
 }
 
@@ -62,6 +63,15 @@ func (d demoApprover) ApproveURL(ctx context.Context, authURL string) error {
 		return err
 	}
 	return deliverRedirect(ctx, d.client, loc)
+}
+
+func (d demoApprover) SendSigned(ctx context.Context, endpointURL, tamper string) error {
+	resp, err := d.srv.SendToEndpoint(ctx, endpointURL, spacetest.DemoClientID, spacetest.ChatMessagePayload(spacetest.DemoClientID), spacetest.Tamper(tamper))
+	if err != nil {
+		return err
+	}
+	resp.Body.Close()
+	return nil
 }
 
 func (d demoApprover) ApproveDevice(_ context.Context, userCode string) error {
