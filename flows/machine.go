@@ -119,7 +119,9 @@ type State struct {
 
 	Device *DeviceState `json:"device,omitempty"`
 
-	Seed  Secret `json:"seed,omitempty"` // a refresh token or bearer token brought by the person
+	Seed Secret `json:"seed,omitempty"` // a refresh token or bearer token brought by the person
+	// Owner is who a brought token acts for, as the API said ("user demo").
+	Owner string `json:"owner,omitempty"`
 	Token *Token `json:"token,omitempty"`
 	// Rotated says whether the last refresh returned a new refresh token.
 	Rotated   *bool      `json:"rotated,omitempty"`
@@ -301,10 +303,12 @@ func (st State) ActsFor() string {
 			}
 		}
 	}
-	switch st.Method {
-	case ClientCredentials:
+	switch {
+	case st.Owner != "":
+		return st.Owner
+	case st.Method == ClientCredentials:
 		return "the application itself"
-	case PermanentToken:
+	case st.Method == PermanentToken:
 		return "the token's owner"
 	}
 	return "the user who signed in"

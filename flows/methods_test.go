@@ -198,6 +198,10 @@ func TestPermanentTokens(t *testing.T) {
 		if m.State().Phase != flows.PhaseAuthorized {
 			t.Fatalf("%s: %+v", tok, m.State().Failure)
 		}
+		want := map[string]string{spacetest.DemoPersonalToken: "user demo", spacetest.DemoApplicationToken: "the application Demo App"}[tok]
+		if m.State().ActsFor() != want {
+			t.Errorf("%s acts for %q, want %q", tok, m.State().ActsFor(), want)
+		}
 	}
 	st := flows.Start(flows.PermanentToken, spaceParams(t, s))
 	st.Seed = "not-a-token"

@@ -2,9 +2,36 @@ package flows
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"strings"
 )
+
+// ownerFrom reads who the API says the token belongs to: a Space profile
+// (username), an application (clientId) or an OIDC userinfo (preferred_username).
+func ownerFrom(body string) string {
+	var v struct {
+		Username          string `json:"username"`
+		PreferredUsername string `json:"preferred_username"`
+		ClientID          string `json:"clientId"`
+		Name              any    `json:"name"`
+	}
+	if json.Unmarshal([]byte(body), &v) != nil {
+		return ""
+	}
+	switch {
+	case v.Username != "":
+		return "user " + v.Username
+	case v.PreferredUsername != "":
+		return "user " + v.PreferredUsername
+	case v.ClientID != "":
+		if n, ok := v.Name.(string); ok && n != "" {
+			return "the application " + n
+		}
+		return "the application " + v.ClientID
+	}
+	return ""
+}
 
 // permanentToken: Ready -> Authorized | Failed. Bring a token (a Space
 // personal or application permanent token, or any bearer token); authplay
@@ -46,6 +73,7 @@ func (m *permanentToken) Next(ctx context.Context, env Env, in Input) (Step, err
 		return m.fail(step, err, call.Path)
 	}
 	m.authorized(Token{AccessToken: Secret(tok), TokenType: "Bearer", ObtainedAt: env.now()})
+	m.st.Owner = ownerFrom(resp.Body)
 	if j, err := DecodeJWT(tok); err == nil {
 		if exp, ok := j.Time("exp"); ok {
 			m.st.Token.Expiry = exp

@@ -20,8 +20,8 @@ type Profile struct {
 	Name   string
 	Params flows.Params
 	Creds  flows.Credentials
-	// Seed prefills the refresh-token or bring-a-token field.
-	Seed flows.Secret
+	// PermanentToken prefills the bring-a-token field.
+	PermanentToken flows.Secret
 	// SigningKey is the application's key for verifying Space's requests.
 	SigningKey flows.Secret
 }

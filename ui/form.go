@@ -69,9 +69,12 @@ func newForm(c *common, m flows.Method) *form {
 	}}
 	p := c.deps.Profile
 	pp := p.Params
-	seedLabel := "Refresh token"
+	seedLabel, seed, seedHint := "Refresh token", latestRefreshToken(c), "from your latest session"
 	if m == flows.PermanentToken {
-		seedLabel = "Token"
+		seedLabel, seed, seedHint = "Token", p.PermanentToken, "a Space personal or application token, or any bearer token"
+	}
+	if seed == "" && m == flows.RefreshToken {
+		seedHint = "none saved yet: run Authorization Code (offline) or Password first, or paste one"
 	}
 	defs := map[string]*field{
 		"auth_url":      {label: "Authorization URL", isURL: true, required: true, input: input(pp.Provider.AuthURL)},
@@ -84,7 +87,7 @@ func newForm(c *common, m flows.Method) *form {
 		"scope":         {label: "Scope", input: input(pp.Scope), hint: scopeHint(pp)},
 		"username":      {label: "Username", required: true, input: input(pp.Username)},
 		"password":      {label: "Password", kind: secretField, required: true, input: input(p.Creds.Password.Reveal())},
-		"seed":          {label: seedLabel, kind: secretField, required: true, input: input(p.Seed.Reveal())},
+		"seed":          {label: seedLabel, kind: secretField, required: true, input: input(seed.Reveal()), hint: seedHint},
 		"auth_style":    {label: "Client auth", kind: choiceField, choices: []string{"basic", "body", "none"}, hint: "how the secret is sent"},
 		"pkce":          {label: "PKCE", kind: choiceField, choices: []string{"S256", "plain", "off"}},
 		"access_type":   {label: "Access type", kind: choiceField, choices: []string{"offline", "online", ""}, hint: "Space: offline asks for a refresh token"},
@@ -104,6 +107,25 @@ func newForm(c *common, m flows.Method) *form {
 	f.setFocus(0)
 	f.validate()
 	return f
+}
+
+// latestRefreshToken finds the refresh token of this profile's most recent
+// session that has one: "a refresh token kept from an earlier sign-in".
+func latestRefreshToken(c *common) flows.Secret {
+	st := c.deps.Store
+	if st == nil {
+		return ""
+	}
+	list, err := st.List(c.deps.Profile.Name, "")
+	if err != nil {
+		return ""
+	}
+	for _, sum := range list[:min(len(list), 50)] {
+		if sess, err := st.Get(sum.ID); err == nil && sess.State.Token != nil && sess.State.Token.RefreshToken != "" {
+			return sess.State.Token.RefreshToken
+		}
+	}
+	return ""
 }
 
 func scopeHint(p flows.Params) string {

@@ -133,3 +133,71 @@ func TestEndpointVerificationJourneyInTmux(t *testing.T) {
 	s.keys("q")
 	s.waitFor(10*time.Second, "[exit 0]")
 }
+
+// pick moves down the flow list n times and chooses.
+func (s *tmuxSession) pick(n int) {
+	for range n {
+		s.keys("Down")
+	}
+	s.keys("Enter")
+}
+
+// runToToken runs the open form's flow to the token inspector; browser and
+// device flows are approved with the demo shortcut, as the help bar offers.
+func (s *tmuxSession) runToToken(approve bool) string {
+	s.waitFor(10*time.Second, "will send")
+	s.keys("Enter")
+	if approve {
+		s.waitFor(10*time.Second, "approve as demo user")
+		s.keys("a")
+	}
+	return s.waitFor(20*time.Second, "Access token", "acts for")
+}
+
+func TestEveryMethodInTmux(t *testing.T) {
+	for _, size := range [][2]int{{80, 24}, {120, 40}} {
+		for _, c := range []struct {
+			name    string
+			index   int
+			approve bool
+			actsFor string
+		}{
+			{"authorization_code", 0, true, "acts for user demo"},
+			{"client_credentials", 1, false, "acts for the application"},
+			{"device_code", 2, true, "acts for user demo"},
+			{"permanent_token", 4, false, "acts for user demo"},
+			{"password", 5, false, "acts for user demo"},
+			{"implicit", 6, true, "acts for user demo"},
+		} {
+			t.Run(fmt.Sprintf("%dx%d/%s", size[0], size[1], c.name), func(t *testing.T) {
+				s := startTmux(t, size[0], size[1])
+				s.waitFor(10*time.Second, "Pick a flow")
+				s.pick(c.index)
+				scr := s.runToToken(c.approve)
+				if !strings.Contains(scr, c.actsFor) || (c.name != "permanent_token" && !strings.Contains(scr, "expires in")) {
+					t.Fatalf("want %q on the token screen:\n%s", c.actsFor, scr)
+				}
+				s.keys("q")
+				s.waitFor(10*time.Second, "[exit 0]")
+			})
+		}
+		// Refresh needs a refresh token from an earlier run: password first.
+		t.Run(fmt.Sprintf("%dx%d/refresh_token", size[0], size[1]), func(t *testing.T) {
+			s := startTmux(t, size[0], size[1])
+			s.waitFor(10*time.Second, "Pick a flow")
+			s.pick(5)
+			s.runToToken(false)
+			s.keys("n") // back to the form
+			s.waitFor(10*time.Second, "will send")
+			s.keys("Escape")
+			s.waitFor(10*time.Second, "Pick a flow")
+			s.pick(3)
+			scr := s.runToToken(false)
+			if !strings.Contains(scr, "refresh token kept") {
+				t.Fatalf("no refresh token on the token screen:\n%s", scr)
+			}
+			s.keys("q")
+			s.waitFor(10*time.Second, "[exit 0]")
+		})
+	}
+}

@@ -44,9 +44,9 @@ func demoProfile(srv *spacetest.Server) ui.Profile {
 			Provider: demoProvider(srv), ClientID: spacetest.DemoClientID, AuthStyle: flows.AuthBasic, Scope: "**",
 			RedirectURI: "http://127.0.0.1:0/callback", PKCE: flows.PKCES256, AccessType: "offline", Username: spacetest.DemoUsername,
 		},
-		Creds:      flows.Credentials{ClientSecret: spacetest.DemoClientSecret, Password: spacetest.DemoPassword},
-		Seed:       spacetest.DemoPersonalToken,
-		SigningKey: spacetest.DemoSigningKey,
+		Creds:          flows.Credentials{ClientSecret: spacetest.DemoClientSecret, Password: spacetest.DemoPassword},
+		PermanentToken: spacetest.DemoPersonalToken,
+		SigningKey:     spacetest.DemoSigningKey,
 	}
 }
 
