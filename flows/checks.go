@@ -203,24 +203,36 @@ func Human(d time.Duration) string {
 	return fmt.Sprintf("%d s", s)
 }
 
-// CheckState checks a flow's tokens as far as the provider allows: it
-// fetches the key set when one is known, then judges the access token and
-// any ID token against what the flow sent (issuer, client, nonce, state).
+// CheckState checks a flow's tokens as far as the provider allows: the
+// network part (PrepareChecks) and the judging (Judge) in one call.
 func CheckState(ctx context.Context, env Env, st State) []Verdict {
-	if st.Token == nil {
-		return nil
-	}
+	return Judge(st, PrepareChecks(ctx, env, st))
+}
+
+// PrepareChecks gathers what the checks compare against, fetching the key
+// set when one is known. A screen keeps the result and judges again as time
+// passes, so "expires in" never goes stale.
+func PrepareChecks(ctx context.Context, env Env, st State) CheckInput {
 	p := st.Params.Provider
 	in := CheckInput{Now: env.now(), Issuer: p.Issuer, ClientID: st.Params.ClientID, Nonce: st.Nonce,
 		StateChecked: st.StateMatched, UsedState: st.StateValue != ""}
-	if LooksLikeJWT(st.Token.AccessToken.Reveal()) || st.Token.IDToken != "" {
-		if raw, _, err := FetchJWKS(ctx, env, p.JWKSURL); err != nil {
-			in.JWKSError = err.Error()
-		} else if set, err := ParseJWKS(raw); err != nil {
-			in.JWKSError = err.Error()
-		} else {
-			in.JWKS = set
-		}
+	if st.Token == nil || (!LooksLikeJWT(st.Token.AccessToken.Reveal()) && st.Token.IDToken == "") {
+		return in
+	}
+	if raw, _, err := FetchJWKS(ctx, env, p.JWKSURL); err != nil {
+		in.JWKSError = err.Error()
+	} else if set, err := ParseJWKS(raw); err != nil {
+		in.JWKSError = err.Error()
+	} else {
+		in.JWKS = set
+	}
+	return in
+}
+
+// Judge checks the state's access token and any ID token against in.
+func Judge(st State, in CheckInput) []Verdict {
+	if st.Token == nil {
+		return nil
 	}
 	out := CheckAccessToken(st.Token.AccessToken.Reveal(), in)
 	if st.Token.IDToken != "" {

@@ -32,21 +32,21 @@ type inspectKeys struct {
 
 // inspect is the token inspector.
 type inspect struct {
-	c      *common
-	keys   inspectKeys
-	sess   store.Session
-	panel  panel
-	reveal bool
-	scroll int
-	checks []flows.Verdict
-	api    *flows.APIResponse
-	apiErr error
-	busy   string
-	copyAs bool
+	c          *common
+	keys       inspectKeys
+	sess       store.Session
+	panel      panel
+	reveal     bool
+	scroll     int
+	checkInput *flows.CheckInput // judged again at each render, so times stay current
+	api        *flows.APIResponse
+	apiErr     error
+	busy       string
+	copyAs     bool
 }
 
 type checksMsg struct {
-	verdicts []flows.Verdict
+	input flows.CheckInput
 }
 
 type refreshedMsg struct {
@@ -78,13 +78,13 @@ func (in *inspect) Keys() []key.Binding {
 // Init-like: the checks need the key set, fetched once.
 func (in *inspect) loadChecks() tea.Cmd {
 	env, st := in.c.deps.Env, in.sess.State
-	return func() tea.Msg { return checksMsg{verdicts: flows.CheckState(context.Background(), env, st)} }
+	return func() tea.Msg { return checksMsg{input: flows.PrepareChecks(context.Background(), env, st)} }
 }
 
 func (in *inspect) Update(msg tea.Msg) (Screen, tea.Cmd) {
 	switch msg := msg.(type) {
 	case checksMsg:
-		in.checks = msg.verdicts
+		in.checkInput = &msg.input
 	case refreshedMsg:
 		in.busy = ""
 		if msg.sess.ID != "" {
@@ -241,6 +241,15 @@ func (in *inspect) lifetimeLine() string {
 	return strings.Join(parts, " · ")
 }
 
+func (in *inspect) verdicts() []flows.Verdict {
+	if in.checkInput == nil {
+		return nil
+	}
+	ci := *in.checkInput
+	ci.Now = in.c.now()
+	return flows.Judge(in.sess.State, ci)
+}
+
 func (in *inspect) verdictLine(v flows.Verdict) string {
 	s := in.c.styles
 	mark := map[flows.Outcome]string{flows.Pass: s.OK.Render("✓"), flows.Fail: s.Err.Render("✗"), flows.Warn: s.Warn.Render("!"), flows.NotApplicable: s.Subtle.Render("–")}[v.Outcome]
@@ -252,10 +261,10 @@ func (in *inspect) tokenPanel() string {
 	w := in.c.width - 4
 	var b strings.Builder
 	b.WriteString("  " + s.Title.Render("Checks") + "\n")
-	if in.checks == nil {
+	if in.checkInput == nil {
 		b.WriteString("  " + s.Subtle.Render("checking…") + "\n")
 	}
-	for _, v := range in.checks {
+	for _, v := range in.verdicts() {
 		b.WriteString("  " + truncate(in.verdictLine(v), w) + "\n")
 	}
 	at := in.sess.State.Token.AccessToken.Reveal()

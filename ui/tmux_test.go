@@ -5,6 +5,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -28,6 +29,7 @@ func TestMain(m *testing.M) {
 				return 1
 			}
 		}
+		defer stopXvfb()
 		return m.Run()
 	}()
 	os.Exit(code)
@@ -41,6 +43,12 @@ type tmuxSession struct {
 
 // startTmux runs authplay with args in a private tmux server of w×h.
 func startTmux(t *testing.T, w, h int, args ...string) *tmuxSession {
+	t.Helper()
+	return startTmuxEnv(t, w, h, nil, args...)
+}
+
+// startTmuxEnv is startTmux with extra environment for the program.
+func startTmuxEnv(t *testing.T, w, h int, env []string, args ...string) *tmuxSession {
 	t.Helper()
 	if binary == "" {
 		if os.Getenv("AUTHPLAY_E2E") == "1" {
@@ -58,9 +66,15 @@ func startTmux(t *testing.T, w, h int, args ...string) *tmuxSession {
 	s := &tmuxSession{t: t, sock: filepath.Join(dir, "s"), name: "ap"}
 	state := filepath.Join(dir, "state")
 	cmdline := `"$0" "$@"; echo "[exit $?]"`
-	full := append([]string{"-f", conf, "new-session", "-d", "-s", s.name, "-x", fmt.Sprint(w), "-y", fmt.Sprint(h),
-		"-e", "LANG=C.UTF-8", "-e", "XDG_STATE_HOME=" + state, "-e", "DISPLAY=", "-e", "BROWSER=",
-		"--", "sh", "-c", cmdline, binary}, args...)
+	full := []string{"-f", conf, "new-session", "-d", "-s", s.name, "-x", fmt.Sprint(w), "-y", fmt.Sprint(h),
+		"-e", "LANG=C.UTF-8", "-e", "XDG_STATE_HOME=" + state, "-e", "BROWSER="}
+	if !slices.ContainsFunc(env, func(e string) bool { return strings.HasPrefix(e, "DISPLAY=") }) {
+		full = append(full, "-e", "DISPLAY=")
+	}
+	for _, e := range env {
+		full = append(full, "-e", e)
+	}
+	full = append(append(full, "--", "sh", "-c", cmdline, binary), args...)
 	s.tmux(full...)
 	t.Cleanup(func() { s.tmux("kill-server") })
 	return s
