@@ -1,0 +1,132 @@
+package ui
+
+import (
+	"encoding/base64"
+	"strconv"
+	"testing"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
+	"github.com/charmbracelet/x/exp/golden"
+
+	"github.com/authplay/authplay/flows"
+	"github.com/authplay/authplay/store"
+)
+
+// Fixed data, so each screen renders the same on every run: the golden
+// files under testdata/ are what a person sees at 80×24 (colours stripped).
+
+var goldenNow = time.Date(2026, 11, 22, 10, 0, 0, 0, time.UTC)
+
+func goldenDeps() Deps {
+	prov, _ := flows.Space("http://127.0.0.1:9090")
+	prov.Builtin, prov.Name = true, "Demo Space (offline)"
+	prov.DeviceURL = "http://127.0.0.1:9090/oauth/device"
+	return Deps{
+		Theme: "mono", Now: func() time.Time { return goldenNow },
+		Profile: Profile{Name: "Demo Space (offline)", Params: flows.Params{
+			Provider: prov, ClientID: "demo-app", AuthStyle: flows.AuthBasic, Scope: "**", RedirectURI: "http://127.0.0.1:0/callback",
+			PKCE: flows.PKCES256, AccessType: "offline", Username: "demo",
+		}, Creds: flows.Credentials{ClientSecret: "demo-secret", Password: "demo"}},
+		Demo: fakeDemo{},
+	}
+}
+
+func goldenApp(t *testing.T, deps Deps) *App {
+	t.Helper()
+	a := New(deps)
+	a.Update(tea.WindowSizeMsg{Width: 80, Height: 24})
+	return a
+}
+
+func view(a *App) string { return ansi.Strip(a.View().Content) }
+
+func fixedJWT(claims string) string {
+	enc := base64.RawURLEncoding.EncodeToString
+	return enc([]byte(`{"alg":"RS512"}`)) + "." + enc([]byte(claims)) + "." + enc([]byte("signature"))
+}
+
+func authorizedSession() store.Session {
+	deps := goldenDeps()
+	st := flows.Start(flows.AuthorizationCode, deps.Profile.Params)
+	st.Phase, st.StateValue, st.StateMatched = flows.PhaseAuthorized, "s", true
+	exp, iat := goldenNow.Add(9*time.Minute+42*time.Second), goldenNow.Add(-18*time.Second)
+	at := fixedJWT(`{"sub":"2kLmX9demo","aud":"demo-app","orgDomain":"demo","scope":"**","name":"demo","iss":"http://127.0.0.1:9090","principal_type":"USER","iat":` +
+		strconv.FormatInt(iat.Unix(), 10) + `,"exp":` + strconv.FormatInt(exp.Unix(), 10) + `,"sid":"3219d242edee62f2"}`)
+	st.Token = &flows.Token{AccessToken: flows.Secret(at), TokenType: "Bearer", RefreshToken: "sprt-0123456789abcdef", Expiry: exp, ExpiresIn: 600,
+		Raw: []byte(`{"access_token":"` + at + `","token_type":"Bearer","expires_in":600,"refresh_token":"sprt-0123456789abcdef"}`)}
+	return store.Session{ID: "s1", Profile: "Demo Space (offline)", Method: flows.AuthorizationCode, State: st, Steps: []flows.Step{
+		{Name: "authorization_request", Caption: "Build the authorization URL and send the browser to it", At: goldenNow.Add(-40 * time.Second), OK: true},
+		{Name: "redirect", Caption: "Wait for the browser to come back with the answer", At: goldenNow.Add(-20 * time.Second), OK: true},
+		{Name: "token_request", Caption: "Trade the code for tokens", At: goldenNow.Add(-18 * time.Second), OK: true,
+			WhatHappened: "authplay sent the code, the same redirect URI and the PKCE code_verifier.",
+			Exchanges: []flows.Exchange{{Request: flows.Message{Method: "POST", URL: "http://127.0.0.1:9090/oauth/token", Body: "code=spc-ab…cdef&grant_type=authorization_code"},
+				Response: &flows.Message{Status: 200}}}},
+	}}
+}
+
+func TestGoldenPicker(t *testing.T) { golden.RequireEqual(t, view(goldenApp(t, goldenDeps()))) }
+
+func TestGoldenFormClientCredentials(t *testing.T) {
+	deps := goldenDeps()
+	deps.Flow = flows.ClientCredentials
+	golden.RequireEqual(t, view(goldenApp(t, deps)))
+}
+
+func TestGoldenFormAuthorizationCode(t *testing.T) {
+	deps := goldenDeps()
+	deps.Flow = flows.AuthorizationCode
+	golden.RequireEqual(t, view(goldenApp(t, deps)))
+}
+
+func TestGoldenWaitingForRedirect(t *testing.T) {
+	a := goldenApp(t, goldenDeps())
+	r := newRun(a.c, flows.State{Method: flows.AuthorizationCode}, flows.Credentials{})
+	r.sess.State = flows.State{Method: flows.AuthorizationCode, Phase: flows.PhaseAwaitingRedirect, RedirectURI: "http://127.0.0.1:53682/callback",
+		AuthURL: "http://127.0.0.1:9090/oauth/auth?access_type=offline&client_id=demo-app&code_challenge=E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM&code_challenge_method=S256&redirect_uri=http%3A%2F%2F127.0.0.1%3A53682%2Fcallback&response_type=code&scope=%2A%2A&state=Xk2Lr"}
+	r.last = &flows.Step{WhatHappened: "authplay made a random state and a PKCE verifier, and is listening at http://127.0.0.1:53682/callback for the browser to come back."}
+	a.active, a.screen, a.method = screenRun, r, flows.AuthorizationCode
+	golden.RequireEqual(t, view(a))
+}
+
+func TestGoldenFailureFixFirst(t *testing.T) {
+	a := goldenApp(t, goldenDeps())
+	r := newRun(a.c, flows.State{Method: flows.AuthorizationCode}, flows.Credentials{})
+	d := flows.Explain(&flows.OAuthError{Code: "unauthorized_client", Description: "redirect_uri is not registered"},
+		flows.ExplainContext{Space: true, ClientID: "demo-app", RedirectURI: "http://127.0.0.1:53682/callback"})
+	r.sess.State = flows.State{Method: flows.AuthorizationCode, Phase: flows.PhaseFailed, Failure: d}
+	r.last = &flows.Step{Caption: "Wait for the browser to come back with the answer"}
+	a.active, a.screen, a.method = screenRun, r, flows.AuthorizationCode
+	golden.RequireEqual(t, view(a))
+}
+
+func TestGoldenTokenInspector(t *testing.T) {
+	a := goldenApp(t, goldenDeps())
+	in := newInspect(a.c, authorizedSession())
+	in.checkInput = &flows.CheckInput{Issuer: "http://127.0.0.1:9090", ClientID: "demo-app", StateChecked: true, UsedState: true, JWKSError: "the test has no key set"}
+	a.active, a.screen, a.method = screenInspect, in, flows.AuthorizationCode
+	golden.RequireEqual(t, view(a))
+	in.panel = panelSteps
+	if v := view(a); !containsAll(v, "Trade the code for tokens", "POST http://127.0.0.1:9090/oauth/token") {
+		t.Fatalf("steps panel:\n%s", v)
+	}
+}
+
+func TestGoldenHelpOverlay(t *testing.T) {
+	a := goldenApp(t, goldenDeps())
+	a.Update(tea.KeyPressMsg{Code: '?', Text: "?"})
+	golden.RequireEqual(t, view(a))
+}
+
+func TestTooSmallSaysSo(t *testing.T) {
+	a := goldenApp(t, goldenDeps())
+	a.Update(tea.WindowSizeMsg{Width: 60, Height: 20})
+	if v := view(a); !containsAll(v, "at least 80×24", "60×20") {
+		t.Fatal(v)
+	}
+	a.Update(tea.WindowSizeMsg{Width: 80, Height: 24})
+	if v := view(a); !containsAll(v, "Pick a flow") {
+		t.Fatal("resizing lost the screen")
+	}
+}
