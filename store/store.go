@@ -150,6 +150,9 @@ func Open(dir string) (*Store, error) {
 		return nil, err
 	}
 	s := &Store{dir: dir, path: filepath.Join(dir, dbName), creds: map[string]flows.Credentials{}}
+	if s.schemaCurrent() {
+		return s, nil // the common case: no write, no fsync before the first frame
+	}
 	err := s.update(initSchema)
 	if err != nil && !errors.Is(err, ErrBusy) && !errors.Is(err, errNewerSchema) {
 		aside := fmt.Sprintf("%s.damaged-%s", s.path, time.Now().Format("20060102-150405"))
@@ -163,6 +166,21 @@ func Open(dir string) (*Store, error) {
 		return nil, err
 	}
 	return s, nil
+}
+
+// schemaCurrent reads, without writing, whether the database exists and
+// already has this version's schema.
+func (s *Store) schemaCurrent() bool {
+	current := false
+	err := s.view(func(tx *bolt.Tx) error {
+		meta := tx.Bucket(bucketMeta)
+		if meta == nil || tx.Bucket(bucketSessions) == nil || tx.Bucket(bucketIndex) == nil {
+			return nil
+		}
+		current = string(meta.Get(keySchema)) == fmt.Sprint(schemaVersion)
+		return nil
+	})
+	return err == nil && current
 }
 
 var errNewerSchema = errors.New("the session database was written by a newer authplay")

@@ -7,13 +7,16 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
+
+	"github.com/charmbracelet/x/ansi"
 )
 
 // The real binary, driven in tmux with the keys a person would press.
 
-var binary string
+var binary, bareBinary string
 
 func TestMain(m *testing.M) {
 	dir, err := os.MkdirTemp("", "authplay-ui")
@@ -26,6 +29,11 @@ func TestMain(m *testing.M) {
 			binary = filepath.Join(dir, "authplay")
 			if out, err := exec.Command("go", "build", "-o", binary, "github.com/authplay/authplay").CombinedOutput(); err != nil {
 				fmt.Fprintf(os.Stderr, "building authplay: %v\n%s", err, out)
+				return 1
+			}
+			bareBinary = filepath.Join(dir, "bare")
+			if out, err := exec.Command("go", "build", "-o", bareBinary, "./testdata/bare").CombinedOutput(); err != nil {
+				fmt.Fprintf(os.Stderr, "building the bare program: %v\n%s", err, out)
 				return 1
 			}
 		}
@@ -214,4 +222,82 @@ func TestEveryMethodInTmux(t *testing.T) {
 			s.waitFor(10*time.Second, "[exit 0]")
 		})
 	}
+}
+
+// firstFrame measures, in one tmux server, the time from (re)starting a
+// program in a pane to the pane showing want. authplay and the bare Bubble
+// Tea program are measured the same way:
+//
+//	go test -run '^$' -bench FirstFrame -count 6 ./ui/
+func firstFrame(b *testing.B, want string, argv ...string) {
+	if binary == "" {
+		b.Skip("tmux is not installed")
+	}
+	dir := b.TempDir()
+	sock := filepath.Join(dir, "s")
+	tmux := func(args ...string) string {
+		out, _ := exec.Command("tmux", append([]string{"-S", sock}, args...)...).CombinedOutput()
+		return string(out)
+	}
+	os.WriteFile(filepath.Join(dir, "conf"), []byte("set -g remain-on-exit on\n"), 0o600)
+	tmux("-f", filepath.Join(dir, "conf"), "new-session", "-d", "-s", "ff", "-x", "80", "-y", "24", "-e", "LANG=C.UTF-8",
+		"-e", "XDG_STATE_HOME="+filepath.Join(dir, "state"), "-e", "DISPLAY=", "sleep 600")
+	defer tmux("kill-server")
+	for b.Loop() {
+		args := append([]string{"respawn-pane", "-k", "-t", "ff", "--"}, argv...)
+		tmux(args...)
+		deadline := time.Now().Add(10 * time.Second)
+		for !strings.Contains(tmux("capture-pane", "-p", "-t", "ff"), want) {
+			if time.Now().After(deadline) {
+				b.Fatalf("no %q within 10 s", want)
+			}
+			time.Sleep(time.Millisecond)
+		}
+	}
+}
+
+func BenchmarkFirstFrameAuthplay(b *testing.B) { firstFrame(b, "Pick a flow", binary) }
+
+func BenchmarkFirstFrameBareBubbleTea(b *testing.B) {
+	firstFrame(b, "bare program ready", bareBinary)
+}
+
+// firstFramePTY measures the same start-to-first-frame outside tmux, in a
+// pty made by script(1), as a person in a plain terminal would see it.
+func firstFramePTY(b *testing.B, want, bin string) {
+	if binary == "" {
+		b.Skip("tmux is not installed")
+	}
+	if _, err := exec.LookPath("script"); err != nil {
+		b.Skip("script(1) is not installed")
+	}
+	state := b.TempDir()
+	for b.Loop() {
+		cmd := exec.Command("script", "-qfec", "stty cols 80 rows 24; exec "+bin, "/dev/null")
+		cmd.Env = append(os.Environ(), "TERM=xterm-256color", "XDG_STATE_HOME="+state, "DISPLAY=", "TMUX=")
+		cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+		stdin, _ := cmd.StdinPipe() // held open: the program waits for keys
+		out, _ := cmd.StdoutPipe()
+		if err := cmd.Start(); err != nil {
+			b.Fatal(err)
+		}
+		var seen []byte
+		buf := make([]byte, 32<<10)
+		for !strings.Contains(ansi.Strip(string(seen)), want) {
+			n, err := out.Read(buf)
+			if err != nil {
+				b.Fatalf("no %q before %v", want, err)
+			}
+			seen = append(seen, buf[:n]...)
+		}
+		syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
+		stdin.Close()
+		cmd.Wait()
+	}
+}
+
+func BenchmarkFirstFramePTYAuthplay(b *testing.B) { firstFramePTY(b, "Pick a flow", binary) }
+
+func BenchmarkFirstFramePTYBareBubbleTea(b *testing.B) {
+	firstFramePTY(b, "bare program ready", bareBinary)
 }

@@ -68,6 +68,10 @@ func (s *Server) save() error {
 	if s.cfg.dir == "" {
 		return nil
 	}
+	// One save at a time, each snapshotting inside the lock: the last file
+	// written is always the newest state, whatever order saves started in.
+	s.saveMu.Lock()
+	defer s.saveMu.Unlock()
 	s.mu.Lock()
 	st := savedState{
 		Version: registryVersion, Addr: s.listener.Addr().String(), Refresh: s.refresh, Offline: s.offline, Revoked: s.revoked,

@@ -26,6 +26,7 @@ type Server struct {
 	listener net.Listener
 	http     *http.Server
 
+	saveMu    sync.Mutex
 	mu        sync.Mutex
 	apps      map[string]*App
 	users     map[string]*User // by username
@@ -134,11 +135,8 @@ func NewServer(opts ...Option) (*Server, error) {
 	s.URL = "http://" + ln.Addr().String()
 	s.http = &http.Server{Handler: s.Handler(), ReadHeaderTimeout: 10 * time.Second}
 	go s.http.Serve(ln) //nolint:errcheck // Serve returns ErrServerClosed on Close
-	if cfg.dir != "" {
-		if err := s.save(); err != nil {
-			s.Close()
-			return nil, err
-		}
+	if cfg.dir != "" && s.listener.Addr().String() != addr {
+		go s.persist() // remember the new port, off the path to the TUI's first frame
 	}
 	return s, nil
 }
