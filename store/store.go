@@ -384,3 +384,21 @@ func (s *Store) Advance(ctx context.Context, id string, env flows.Env, in flows.
 	}
 	return sess, step, stepErr
 }
+
+// Dir is the state directory the store lives in.
+func (s *Store) Dir() string { return s.dir }
+
+// WriteReport saves the session's Markdown report under Dir()/reports and
+// returns its path (0600 in a 0700 directory).
+func (s *Store) WriteReport(id string) (string, error) {
+	sess, err := s.Get(id)
+	if err != nil {
+		return "", err
+	}
+	dir := filepath.Join(s.dir, "reports")
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return "", err
+	}
+	path := filepath.Join(dir, "authplay-"+id+".md")
+	return path, os.WriteFile(path, []byte(sess.Report()), 0o600)
+}

@@ -33,10 +33,12 @@ const (
 	screenRun
 	screenInspect
 	screenEndpoint
+	screenStart
+	screenNewProfile
 )
 
 func (s screenID) String() string {
-	return [...]string{"pick a flow", "parameters", "running", "token", "endpoint verification"}[s]
+	return [...]string{"pick a flow", "parameters", "running", "token", "endpoint verification", "start", "new profile"}[s]
 }
 
 const (
@@ -63,10 +65,13 @@ func New(deps Deps) *App {
 		deps.Theme = themes.Default()
 	}
 	a := &App{c: &common{styles: themes.New(deps.Theme, true), deps: &deps, width: minWidth, height: minHeight}, keys: newGlobalKeys(), isDark: true}
-	if deps.Flow != "" {
+	switch {
+	case deps.Flow != "":
 		a.method = deps.Flow
 		a.active, a.screen = screenForm, newForm(a.c, deps.Flow)
-	} else {
+	case len(deps.Profiles) > 0:
+		a.active, a.screen = screenStart, newStart(a.c)
+	default:
 		a.active, a.screen = screenPicker, newPicker(a.c)
 	}
 	return a
@@ -103,6 +108,16 @@ func (a *App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case flowChosenMsg:
 		a.method = msg.method
 		return a, a.goTo(screenForm, newForm(a.c, msg.method))
+	case profileChosenMsg:
+		a.c.deps.Profile = msg.profile
+		return a, a.goTo(screenPicker, newPicker(a.c))
+	case newProfileMsg:
+		return a, a.goTo(screenNewProfile, newProfileForm(a.c))
+	case profileSavedMsg:
+		a.c.deps.Profiles = append(a.c.deps.Profiles, msg.profile)
+		return a, tea.Batch(a.goTo(screenStart, newStart(a.c)), emit(statusMsg("saved profile "+msg.profile.Name+" to "+a.c.deps.ProfilesPath)))
+	case resumeMsg:
+		return a, a.resume(msg.sess)
 	case endpointChosenMsg:
 		a.method = ""
 		return a, a.goTo(screenEndpoint, newEndpointScreen(a.c))
@@ -118,6 +133,10 @@ func (a *App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			return a, a.goTo(screenForm, newForm(a.c, a.method))
 		case screenEndpoint:
 			return a, a.goTo(screenPicker, newPicker(a.c))
+		case screenPicker, screenNewProfile:
+			if len(a.c.deps.Profiles) > 0 {
+				return a, a.goTo(screenStart, newStart(a.c))
+			}
 		}
 		return a, nil
 	case tickMsg:
@@ -245,3 +264,31 @@ type authorizedMsg struct{ sess store.Session }
 func truncate(s string, w int) string { return ansi.Truncate(s, w, "…") }
 
 func tick() tea.Cmd { return tea.Tick(time.Second, func(t time.Time) tea.Msg { return tickMsg(t) }) }
+
+// resume reopens a session from the history: a token goes to the
+// inspector, a flow that was waiting goes back to waiting (its listener
+// re-opened on the same address), a failure shows its diagnosis.
+func (a *App) resume(sess store.Session) tea.Cmd {
+	for _, p := range a.c.deps.Profiles {
+		if p.Name == sess.Profile {
+			a.c.deps.Profile = p
+			a.c.deps.Store.SetCredentials(sess.ID, p.Creds)
+		}
+	}
+	a.method = sess.Method
+	switch sess.State.Phase {
+	case flows.PhaseAuthorized:
+		return a.goTo(screenInspect, newInspect(a.c, sess))
+	case flows.PhaseFailed:
+		r := newRun(a.c, sess.State, flows.Credentials{})
+		r.sess = sess
+		if n := len(sess.Steps); n > 0 {
+			r.last = &sess.Steps[n-1]
+		}
+		a.active, a.screen = screenRun, r
+		return nil
+	}
+	r := newRun(a.c, sess.State, flows.Credentials{})
+	r.sess, r.resumed = sess, true
+	return a.goTo(screenRun, r)
+}

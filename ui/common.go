@@ -24,6 +24,10 @@ type Profile struct {
 	PermanentToken flows.Secret
 	// SigningKey is the application's key for verifying Space's requests.
 	SigningKey flows.Secret
+	// Saved is the profile as written in profiles.json (nil for the demo).
+	Saved *store.Profile
+	// Problem says why the profile is not usable as is (an unset secret variable).
+	Problem string
 }
 
 // DemoApprover approves as the demo user on the built-in server: the demo
@@ -49,6 +53,14 @@ type Deps struct {
 	Flow      flows.Method // open this flow's form at once
 	Clipboard Clipboard
 	Now       func() time.Time
+
+	// Profiles are offered on the start screen, the built-in server first;
+	// ProfilesPath is where a new one is saved. With no Profiles the
+	// program starts at the flow picker with Profile.
+	Profiles     []Profile
+	ProfilesPath string
+	// ProfileNote says why a saved profile could not be read, if one could not.
+	ProfileNote string
 }
 
 // Message types of the package.
@@ -76,6 +88,10 @@ type (
 	}
 	backMsg           struct{}
 	endpointChosenMsg struct{}
+	profileChosenMsg  struct{ profile Profile }
+	resumeMsg         struct{ sess store.Session }
+	newProfileMsg     struct{}
+	profileSavedMsg   struct{ profile Profile }
 )
 
 func emit(msg tea.Msg) tea.Cmd { return func() tea.Msg { return msg } }
@@ -85,6 +101,14 @@ type common struct {
 	width  int
 	height int
 	deps   *Deps
+}
+
+// demo is the demo shortcut, offered only while the profile is the built-in server.
+func (c *common) demo() DemoApprover {
+	if c.deps.Profile.Params.Provider.Builtin {
+		return c.deps.Demo
+	}
+	return nil
 }
 
 func (c *common) now() time.Time {

@@ -90,7 +90,7 @@ func (e *endpointScreen) waitReceived() tea.Cmd {
 func (e *endpointScreen) Typing() bool { return false }
 
 func (e *endpointScreen) Keys() []key.Binding {
-	demo := e.c.deps.Demo != nil && e.ep != nil
+	demo := e.c.demo() != nil && e.ep != nil
 	for _, b := range []*key.Binding{&e.keys.Send, &e.keys.WrongKey, &e.keys.Altered, &e.keys.Stale, &e.keys.Seconds} {
 		b.SetEnabled(demo)
 	}
@@ -154,10 +154,10 @@ func (e *endpointScreen) key(k tea.KeyPressMsg) tea.Cmd {
 		return copyCmd(e.c, cmd, "a signed curl command (valid for 5 minutes)")
 	default:
 		t, ok := tamperOf[k.String()]
-		if !ok || e.c.deps.Demo == nil || e.ep == nil {
+		if !ok || e.c.demo() == nil || e.ep == nil {
 			return nil
 		}
-		demo, url := e.c.deps.Demo, e.url
+		demo, url := e.c.demo(), e.url
 		return func() tea.Msg {
 			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 			defer cancel()

@@ -130,3 +130,12 @@ func TestTooSmallSaysSo(t *testing.T) {
 		t.Fatal("resizing lost the screen")
 	}
 }
+
+func TestGoldenStart(t *testing.T) {
+	deps := goldenDeps()
+	acme := Profile{Name: "acme-space", Params: flows.Params{Provider: flows.Provider{Kind: flows.KindSpace, ServiceURL: "https://acme.jetbrains.space"}, ClientID: "0f2c-client"}}
+	broken := Profile{Name: "keycloak-dev", Problem: `profile "keycloak-dev", client_secret: the environment variable KC_SECRET is not set`}
+	deps.Profiles = []Profile{deps.Profile, acme, broken}
+	deps.ProfilesPath = "/home/me/.config/authplay/profiles.json"
+	golden.RequireEqual(t, view(goldenApp(t, deps)))
+}

@@ -34,6 +34,7 @@ type runScreen struct {
 	pasting bool
 	paste   textinput.Model
 	note    string
+	resumed bool // the session exists already: carry on rather than create
 }
 
 var runAttempts int
@@ -57,6 +58,10 @@ func newRun(c *common, st flows.State, creds flows.Credentials) *runScreen {
 }
 
 func (r *runScreen) start() tea.Cmd {
+	if r.resumed {
+		r.note = "Resumed: waiting again where the flow left off."
+		return tea.Batch(r.spin.Tick, r.advance(flows.Input{}))
+	}
 	sess, err := r.c.deps.Store.Create(r.c.deps.Profile.Name, r.state, r.creds)
 	if err != nil {
 		r.err = err
@@ -91,7 +96,7 @@ func (r *runScreen) Keys() []key.Binding {
 	r.keys.Open.SetEnabled(r.waiting() && r.c.deps.Env.OpenBrowser != nil)
 	r.keys.CopyURL.SetEnabled(r.waiting())
 	r.keys.Paste.SetEnabled(redirect)
-	r.keys.Approve.SetEnabled(r.waiting() && r.c.deps.Demo != nil)
+	r.keys.Approve.SetEnabled(r.waiting() && r.c.demo() != nil)
 	r.keys.Edit.SetEnabled(r.failed())
 	return []key.Binding{r.keys.Open, r.keys.CopyURL, r.keys.Paste, r.keys.Approve, r.keys.Edit, r.keys.Back}
 }
@@ -224,7 +229,7 @@ func (r *runScreen) key(k tea.KeyPressMsg) tea.Cmd {
 }
 
 func (r *runScreen) approve() tea.Cmd {
-	demo, attempt, st := r.c.deps.Demo, r.attempt, r.sess.State
+	demo, attempt, st := r.c.demo(), r.attempt, r.sess.State
 	r.note = "Approving as the demo user…"
 	return func() tea.Msg {
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)

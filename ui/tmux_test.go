@@ -75,7 +75,7 @@ func startTmuxEnv(t *testing.T, w, h int, env []string, args ...string) *tmuxSes
 	state := filepath.Join(dir, "state")
 	cmdline := `"$0" "$@"; echo "[exit $?]"`
 	full := []string{"-f", conf, "new-session", "-d", "-s", s.name, "-x", fmt.Sprint(w), "-y", fmt.Sprint(h),
-		"-e", "LANG=C.UTF-8", "-e", "XDG_STATE_HOME=" + state, "-e", "BROWSER="}
+		"-e", "LANG=C.UTF-8", "-e", "XDG_STATE_HOME=" + state, "-e", "XDG_CONFIG_HOME=" + filepath.Join(dir, "config"), "-e", "BROWSER="}
 	if !slices.ContainsFunc(env, func(e string) bool { return strings.HasPrefix(e, "DISPLAY=") }) {
 		full = append(full, "-e", "DISPLAY=")
 	}
@@ -139,7 +139,7 @@ func TestClientCredentialsJourneyInTmux(t *testing.T) {
 }
 
 func TestEndpointVerificationJourneyInTmux(t *testing.T) {
-	s := startTmux(t, 100, 32)
+	s := startTmux(t, 100, 32, "--demo")
 	s.waitFor(10*time.Second, "Pick a flow", "Endpoint verification")
 	s.keys("Up", "Enter") // the entry after the seven flows
 	s.waitFor(10*time.Second, "listening at http://127.0.0.1:", "public key(s), fetched with an application token")
@@ -192,7 +192,7 @@ func TestEveryMethodInTmux(t *testing.T) {
 			{"implicit", 6, true, "acts for user demo"},
 		} {
 			t.Run(fmt.Sprintf("%dx%d/%s", size[0], size[1], c.name), func(t *testing.T) {
-				s := startTmux(t, size[0], size[1])
+				s := startTmux(t, size[0], size[1], "--demo")
 				s.waitFor(10*time.Second, "Pick a flow")
 				s.pick(c.index)
 				scr := s.runToToken(c.approve)
@@ -205,7 +205,7 @@ func TestEveryMethodInTmux(t *testing.T) {
 		}
 		// Refresh needs a refresh token from an earlier run: password first.
 		t.Run(fmt.Sprintf("%dx%d/refresh_token", size[0], size[1]), func(t *testing.T) {
-			s := startTmux(t, size[0], size[1])
+			s := startTmux(t, size[0], size[1], "--demo")
 			s.waitFor(10*time.Second, "Pick a flow")
 			s.pick(5)
 			s.runToToken(false)
@@ -241,7 +241,7 @@ func firstFrame(b *testing.B, want string, argv ...string) {
 	}
 	os.WriteFile(filepath.Join(dir, "conf"), []byte("set -g remain-on-exit on\n"), 0o600)
 	tmux("-f", filepath.Join(dir, "conf"), "new-session", "-d", "-s", "ff", "-x", "80", "-y", "24", "-e", "LANG=C.UTF-8",
-		"-e", "XDG_STATE_HOME="+filepath.Join(dir, "state"), "-e", "DISPLAY=", "sleep 600")
+		"-e", "XDG_STATE_HOME="+filepath.Join(dir, "state"), "-e", "XDG_CONFIG_HOME="+filepath.Join(dir, "config"), "-e", "DISPLAY=", "sleep 600")
 	defer tmux("kill-server")
 	for b.Loop() {
 		args := append([]string{"respawn-pane", "-k", "-t", "ff", "--"}, argv...)
@@ -274,7 +274,7 @@ func firstFramePTY(b *testing.B, want, bin string) {
 	state := b.TempDir()
 	for b.Loop() {
 		cmd := exec.Command("script", "-qfec", "stty cols 80 rows 24; exec "+bin, "/dev/null")
-		cmd.Env = append(os.Environ(), "TERM=xterm-256color", "XDG_STATE_HOME="+state, "DISPLAY=", "TMUX=")
+		cmd.Env = append(os.Environ(), "TERM=xterm-256color", "XDG_STATE_HOME="+state, "XDG_CONFIG_HOME="+state, "DISPLAY=", "TMUX=")
 		cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 		stdin, _ := cmd.StdinPipe() // held open: the program waits for keys
 		out, _ := cmd.StdoutPipe()
@@ -300,4 +300,47 @@ func BenchmarkFirstFramePTYAuthplay(b *testing.B) { firstFramePTY(b, "Pick a flo
 
 func BenchmarkFirstFramePTYBareBubbleTea(b *testing.B) {
 	firstFramePTY(b, "bare program ready", bareBinary)
+}
+
+func TestStartScreenJourneyInTmux(t *testing.T) {
+	s := startTmux(t, 100, 32)
+	s.waitFor(10*time.Second, "Profiles", "Demo Space (offline)", "+ New profile", "Recent sessions")
+	s.keys("Enter") // the built-in server
+	s.waitFor(10*time.Second, "Pick a flow")
+	s.pick(1)
+	s.runToToken(false)
+	s.keys("n")
+	s.waitFor(10*time.Second, "will send")
+	s.keys("Escape")
+	s.waitFor(10*time.Second, "Pick a flow")
+	s.keys("Escape")
+	s.waitFor(10*time.Second, "Client Credentials", "token, expires in")
+	s.keys("Down", "Down") // past the profile and "new profile", onto the session
+	s.keys("e")
+	s.waitFor(10*time.Second, "report written to")
+	s.keys("Enter")
+	s.waitFor(10*time.Second, "Access token", "acts for the application Demo App")
+	s.keys("n")
+	s.waitFor(10*time.Second, "will send")
+	s.keys("Escape")
+	s.waitFor(10*time.Second, "Pick a flow")
+	s.keys("Escape")
+	s.waitFor(10*time.Second, "+ New profile")
+	s.keys("n")
+	s.waitFor(10*time.Second, "New profile", "saved to")
+	s.tmux("send-keys", "-t", s.name, "-l", "acme")
+	s.keys("Tab", "Tab")
+	s.tmux("send-keys", "-t", s.name, "-l", "https://acme.jetbrains.space")
+	s.keys("Tab", "Tab", "Tab")
+	s.tmux("send-keys", "-t", s.name, "-l", "client-1")
+	s.keys("Tab")
+	s.tmux("send-keys", "-t", s.name, "-l", "env:ACME_SECRET")
+	s.keys("Enter")
+	s.waitFor(10*time.Second, "saved profile acme", "⚠ profile \"acme\", client_secret: the environment variable ACME_SEC")
+	saved, err := os.ReadFile(filepath.Join(filepath.Dir(s.sock), "config", "authplay", "profiles.json"))
+	if err != nil || !strings.Contains(string(saved), `"client_secret": "env:ACME_SECRET"`) || !strings.Contains(string(saved), "https://acme.jetbrains.space") {
+		t.Errorf("profiles.json: %v\n%s", err, saved)
+	}
+	s.keys("q")
+	s.waitFor(10*time.Second, "[exit 0]")
 }

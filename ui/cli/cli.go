@@ -72,6 +72,7 @@ func runTUI(args []string, stdio IO) int {
 	flow := fs.String("flow", "", "open this flow's form at once (client_credentials, authorization_code, device_code, refresh_token, permanent_token, password, implicit)")
 	theme := fs.String("theme", themes.Default(), "colour theme")
 	noBrowser := fs.Bool("no-browser", false, "never open a browser; show the URL to open yourself")
+	profileName := fs.String("profile", "", "start with this saved profile")
 	fs.Usage = func() {
 		fmt.Fprint(stdio.Err, `authplay: an OAuth 2.0 playground for the terminal
 
@@ -107,7 +108,6 @@ Flags:
 		}
 		method = m
 	}
-	_ = demo // without saved profiles the built-in server is the default either way
 	stateDir, err := store.DefaultDir()
 	if err != nil {
 		fmt.Fprintln(stdio.Err, "authplay:", err)
@@ -135,6 +135,33 @@ Flags:
 	deps := ui.Deps{
 		Store: st, Env: env, Profile: demoProfile(srv), Demo: demoApprover{srv: srv, client: httpClient},
 		Theme: *theme, Flow: method, Clipboard: systemClipboard(),
+	}
+	// The start screen lists the built-in server first, then saved profiles;
+	// --demo and --flow go straight to the flows with the chosen profile.
+	if path, err := store.ProfilesPath(); err == nil {
+		deps.ProfilesPath = path
+		saved, err := store.LoadProfiles(path)
+		if err != nil {
+			deps.ProfileNote = "Your profiles could not be read, so only the built-in server is offered: " + err.Error()
+		}
+		deps.Profiles = append(deps.Profiles, deps.Profile)
+		for _, sp := range saved {
+			deps.Profiles = append(deps.Profiles, ui.ProfileFromStore(sp))
+		}
+	}
+	if *profileName != "" {
+		found := false
+		for _, p := range deps.Profiles {
+			if p.Name == *profileName {
+				deps.Profile, found = p, true
+			}
+		}
+		if !found {
+			return usageError(stdio, "--profile %q: no such profile (see %s)", *profileName, deps.ProfilesPath)
+		}
+	}
+	if *demo || *profileName != "" || method != "" {
+		deps.Profiles = nil
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
