@@ -35,10 +35,11 @@ const (
 	screenEndpoint
 	screenStart
 	screenNewProfile
+	screenGuide
 )
 
 func (s screenID) String() string {
-	return [...]string{"pick a flow", "parameters", "running", "token", "endpoint verification", "start", "new profile"}[s]
+	return [...]string{"pick a flow", "parameters", "running", "token", "endpoint verification", "start", "new profile", "registration guide"}[s]
 }
 
 const (
@@ -118,6 +119,9 @@ func (a *App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return a, tea.Batch(a.goTo(screenStart, newStart(a.c)), emit(statusMsg("saved profile "+msg.profile.Name+" to "+a.c.deps.ProfilesPath)))
 	case resumeMsg:
 		return a, a.resume(msg.sess)
+	case guideChosenMsg:
+		a.method = msg.method
+		return a, a.goTo(screenGuide, newGuide(a.c, msg.method))
 	case endpointChosenMsg:
 		a.method = ""
 		return a, a.goTo(screenEndpoint, newEndpointScreen(a.c))
@@ -131,7 +135,7 @@ func (a *App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			return a, a.goTo(screenPicker, newPicker(a.c))
 		case screenRun, screenInspect:
 			return a, a.goTo(screenForm, newForm(a.c, a.method))
-		case screenEndpoint:
+		case screenEndpoint, screenGuide:
 			return a, a.goTo(screenPicker, newPicker(a.c))
 		case screenPicker, screenNewProfile:
 			if len(a.c.deps.Profiles) > 0 {

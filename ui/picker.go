@@ -11,7 +11,7 @@ import (
 	"github.com/authplay/authplay/flows"
 )
 
-type pickerKeys struct{ Up, Down, Choose, Back key.Binding }
+type pickerKeys struct{ Up, Down, Choose, Guide, Back key.Binding }
 
 type picker struct {
 	c       *common
@@ -23,14 +23,15 @@ type picker struct {
 func newPicker(c *common) *picker {
 	return &picker{c: c, methods: append(flows.Methods(), endpointEntry), keys: pickerKeys{
 		Up: bind("up,k", "↑/k", "up"), Down: bind("down,j", "↓/j", "down"), Choose: bind("enter", "enter", "choose"),
-		Back: bind("esc", "esc", "profiles"),
+		Back: bind("esc", "esc", "profiles"), Guide: bind("g", "g", "registration guide"),
 	}}
 }
 
 func (p *picker) Typing() bool { return false }
 func (p *picker) Keys() []key.Binding {
 	p.keys.Back.SetEnabled(len(p.c.deps.Profiles) > 0)
-	return []key.Binding{p.keys.Up, p.keys.Down, p.keys.Choose, p.keys.Back}
+	p.keys.Guide.SetEnabled(p.methods[p.cursor].Method != endpointEntry.Method)
+	return []key.Binding{p.keys.Up, p.keys.Down, p.keys.Choose, p.keys.Guide, p.keys.Back}
 }
 
 func (p *picker) Update(msg tea.Msg) (Screen, tea.Cmd) {
@@ -40,6 +41,8 @@ func (p *picker) Update(msg tea.Msg) (Screen, tea.Cmd) {
 			p.cursor = (p.cursor + len(p.methods) - 1) % len(p.methods)
 		case key.Matches(k, p.keys.Down):
 			p.cursor = (p.cursor + 1) % len(p.methods)
+		case key.Matches(k, p.keys.Guide) && p.methods[p.cursor].Method != endpointEntry.Method:
+			return p, emit(guideChosenMsg{p.methods[p.cursor].Method})
 		case key.Matches(k, p.keys.Back) && p.keys.Back.Enabled():
 			return p, emit(backMsg{})
 		case key.Matches(k, p.keys.Choose):

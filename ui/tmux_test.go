@@ -344,3 +344,25 @@ func TestStartScreenJourneyInTmux(t *testing.T) {
 	s.keys("q")
 	s.waitFor(10*time.Second, "[exit 0]")
 }
+
+func TestRegistrationGuideInTmux(t *testing.T) {
+	s := startTmux(t, 100, 32, "--demo")
+	s.waitFor(10*time.Second, "Pick a flow", "g registration guide")
+	s.keys("g") // on Authorization Code + PKCE
+	s.waitFor(10*time.Second, "Registration guide: Authorization Code", "Extensions › Installed › New application",
+		"Add exactly http://127.0.0.1/callback to")
+	s.keys("c")
+	s.waitFor(5*time.Second, "copied the redirect URI")
+	if buf := s.tmux("show-buffer"); buf != "http://127.0.0.1/callback" {
+		t.Errorf("copied %q", buf)
+	}
+	s.keys("k")
+	scr := s.waitFor(5*time.Second, "SSH public key", "ssh-ed25519 ", "fingerprint SHA256:", "(0600)")
+	if strings.Contains(scr, "PRIVATE KEY") {
+		t.Error("the private key is on screen")
+	}
+	s.keys("Escape")
+	s.waitFor(10*time.Second, "Pick a flow")
+	s.keys("q")
+	s.waitFor(10*time.Second, "[exit 0]")
+}
