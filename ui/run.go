@@ -16,7 +16,7 @@ import (
 	"github.com/authplay/authplay/store"
 )
 
-type runKeys struct{ Open, CopyURL, Paste, Approve, Edit, Back, Confirm key.Binding }
+type runKeys struct{ Open, CopyURL, Paste, Approve, QR, Edit, Back, Confirm key.Binding }
 
 // runScreen drives a session step by step until it is authorized or fails.
 type runScreen struct {
@@ -34,6 +34,7 @@ type runScreen struct {
 	pasting bool
 	paste   textinput.Model
 	note    string
+	showQR  bool
 	resumed bool // the session exists already: carry on rather than create
 }
 
@@ -46,6 +47,7 @@ func newRun(c *common, st flows.State, creds flows.Credentials) *runScreen {
 		keys: runKeys{
 			Open: bind("o", "o", "open browser"), CopyURL: bind("c", "c", "copy URL"), Paste: bind("v", "v", "paste the URL you ended on"),
 			Approve: bind("a", "a", "approve as demo user (demo shortcut)"), Edit: bind("enter", "enter", "edit parameters"),
+			QR:   bind("r", "r", "QR code"),
 			Back: bind("esc", "esc", "cancel"), Confirm: bind("enter", "enter", "use this URL"),
 		},
 	}
@@ -98,7 +100,8 @@ func (r *runScreen) Keys() []key.Binding {
 	r.keys.Paste.SetEnabled(redirect)
 	r.keys.Approve.SetEnabled(r.waiting() && r.c.demo() != nil)
 	r.keys.Edit.SetEnabled(r.failed())
-	return []key.Binding{r.keys.Open, r.keys.CopyURL, r.keys.Paste, r.keys.Approve, r.keys.Edit, r.keys.Back}
+	r.keys.QR.SetEnabled(r.sess.State.Phase == flows.PhaseAwaitingUser)
+	return []key.Binding{r.keys.Open, r.keys.CopyURL, r.keys.Paste, r.keys.QR, r.keys.Approve, r.keys.Edit, r.keys.Back}
 }
 
 func (r *runScreen) failed() bool {
@@ -222,6 +225,8 @@ func (r *runScreen) key(k tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(k, r.keys.Paste) && r.sess.State.Phase == flows.PhaseAwaitingRedirect:
 		r.pasting = true
 		return r.paste.Focus()
+	case key.Matches(k, r.keys.QR) && r.keys.QR.Enabled():
+		r.showQR = !r.showQR
 	case key.Matches(k, r.keys.Approve) && r.keys.Approve.Enabled():
 		return r.approve()
 	}
@@ -279,6 +284,11 @@ func (r *runScreen) View() string {
 		fmt.Fprintf(&b, "  %s Waiting for your browser to come back to\n    %s\n\n", r.spin.View(), s.Accent.Render(st.RedirectURI))
 		b.WriteString("  " + s.Subtle.Render("Sign in here:") + "\n")
 		b.WriteString(indent(s.Value.Render(hardWrap(st.AuthURL, w-2)), 2) + "\n")
+	case st.Phase == flows.PhaseAwaitingUser && st.Device != nil && r.showQR:
+		d := st.Device // the code needs the room: one line of words, then the code
+		fmt.Fprintf(&b, "  %s Scan it, or open %s and enter %s\n%s\n", r.spin.View(), s.Accent.Render(d.VerificationURI), s.Title.Render(d.UserCode),
+			indent(qrCode(or(d.VerificationURIComplete, d.VerificationURI)), 2))
+		return b.String()
 	case st.Phase == flows.PhaseAwaitingUser && st.Device != nil:
 		d := st.Device
 		fmt.Fprintf(&b, "  %s Waiting for someone to approve on another device\n\n", r.spin.View())

@@ -366,3 +366,26 @@ func TestRegistrationGuideInTmux(t *testing.T) {
 	s.keys("q")
 	s.waitFor(10*time.Second, "[exit 0]")
 }
+
+func TestDeviceQRCodeFitsAt80x24(t *testing.T) {
+	s := startTmux(t, 80, 24, "--demo", "--flow", "device_code")
+	s.waitFor(10*time.Second, "will send")
+	s.keys("Enter")
+	s.waitFor(10*time.Second, "r QR code")
+	s.keys("r")
+	scr := s.waitFor(5*time.Second, "Scan it, or open")
+	lines := strings.Split(strings.TrimRight(scr, "\n"), "\n")
+	bottom := 0
+	for i, l := range lines {
+		if strings.Contains(l, "█▄▄▄▄▄▄▄█") { // the finder patterns' lower edge: the code's last rows
+			bottom = i
+		}
+	}
+	if bottom == 0 || bottom >= 23 {
+		t.Fatalf("the QR code does not fit above the help line:\n%s", scr)
+	}
+	s.keys("a")
+	s.waitFor(20*time.Second, "Access token", "acts for user demo")
+	s.keys("q")
+	s.waitFor(10*time.Second, "[exit 0]")
+}
