@@ -144,7 +144,10 @@ func (a *App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 		return a, nil
 	case tickMsg:
-		return a, tick() // the countdowns redraw once a second
+		// The countdowns redraw once a second; the inspector may auto-refresh.
+		var cmd tea.Cmd
+		a.screen, cmd = a.screen.Update(msg)
+		return a, tea.Batch(tick(), cmd)
 	case flashMsg:
 		if msg.id == a.flashID {
 			a.flash = ""

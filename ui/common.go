@@ -83,8 +83,9 @@ type (
 		err     error
 	}
 	apiDoneMsg struct {
-		resp flows.APIResponse
-		err  error
+		title string
+		resp  flows.APIResponse
+		err   error
 	}
 	backMsg           struct{}
 	endpointChosenMsg struct{}

@@ -139,3 +139,24 @@ func TestGoldenStart(t *testing.T) {
 	deps.ProfilesPath = "/home/me/.config/authplay/profiles.json"
 	golden.RequireEqual(t, view(goldenApp(t, deps)))
 }
+
+func TestAutoRefreshTriggersNearExpiry(t *testing.T) {
+	a := goldenApp(t, goldenDeps())
+	sess := authorizedSession()
+	sess.State.Token.Expiry = goldenNow.Add(30 * time.Second) // inside the last minute
+	in := newInspect(a.c, sess)
+	in.Update(tickMsg(goldenNow))
+	if in.busy != "" {
+		t.Fatal("refreshed while auto-refresh was off")
+	}
+	in.Update(tea.KeyPressMsg{Code: 'A', Text: "A"})
+	if _, cmd := in.Update(tickMsg(goldenNow)); cmd == nil || in.busy != "refreshing…" {
+		t.Fatal("auto-refresh did not start a minute before expiry")
+	}
+	sess.State.Token.Expiry = goldenNow.Add(5 * time.Minute)
+	in = newInspect(a.c, sess)
+	in.autoRefresh = true
+	if in.Update(tickMsg(goldenNow)); in.busy != "" {
+		t.Fatal("auto-refresh started five minutes early")
+	}
+}

@@ -28,21 +28,24 @@ var panelNames = []string{"Token", "Steps", "Raw response", "Call API"}
 
 type inspectKeys struct {
 	Copy, CopyAs, Refresh, CallAPI, Tab, Reveal, New, Up, Down key.Binding
+	Introspect, Revoke, Export, AutoRefresh                    key.Binding
 }
 
 // inspect is the token inspector.
 type inspect struct {
-	c          *common
-	keys       inspectKeys
-	sess       store.Session
-	panel      panel
-	reveal     bool
-	scroll     int
-	checkInput *flows.CheckInput // judged again at each render, so times stay current
-	api        *flows.APIResponse
-	apiErr     error
-	busy       string
-	copyAs     bool
+	c           *common
+	keys        inspectKeys
+	sess        store.Session
+	panel       panel
+	reveal      bool
+	scroll      int
+	checkInput  *flows.CheckInput // judged again at each render, so times stay current
+	apiTitle    string            // what the last result in the API panel answers
+	autoRefresh bool
+	api         *flows.APIResponse
+	apiErr      error
+	busy        string
+	copyAs      bool
 }
 
 type checksMsg struct {
@@ -60,6 +63,8 @@ func newInspect(c *common, sess store.Session) *inspect {
 		Copy: bind("c", "c", "copy access token"), CopyAs: bind("C", "C", "copy as…"), Refresh: bind("r", "r", "refresh"),
 		CallAPI: bind("a", "a", "call API"), Tab: bind("tab", "tab", "panel"), Reveal: bind("ctrl+r", "ctrl+r", "reveal"),
 		New: bind("n", "n", "new flow"), Up: bind("up,k", "↑", "scroll"), Down: bind("down,j", "↓", "scroll"),
+		Introspect: bind("i", "i", "introspect"), Revoke: bind("x", "x", "revoke"), Export: bind("e", "e", "export report"),
+		AutoRefresh: bind("A", "A", "auto-refresh"),
 	}}
 	return in
 }
@@ -72,7 +77,18 @@ func (in *inspect) Keys() []key.Binding {
 	}
 	tok := in.sess.State.Token
 	in.keys.Refresh.SetEnabled(tok != nil && tok.RefreshToken != "" && in.sess.Method != flows.Implicit)
-	return []key.Binding{in.keys.Copy, in.keys.CopyAs, in.keys.Refresh, in.keys.CallAPI, in.keys.Tab, in.keys.Reveal, in.keys.New}
+	in.keys.AutoRefresh.SetEnabled(in.keys.Refresh.Enabled())
+	if in.autoRefresh {
+		in.keys.AutoRefresh.SetHelp("A", "auto-refresh: on")
+	} else {
+		in.keys.AutoRefresh.SetHelp("A", "auto-refresh")
+	}
+	prov := in.sess.State.Params.Provider
+	in.keys.Introspect.SetEnabled(prov.IntrospectURL != "")
+	in.keys.Revoke.SetEnabled(prov.RevokeURL != "")
+	in.keys.Export.SetEnabled(in.c.deps.Store != nil)
+	return []key.Binding{in.keys.Copy, in.keys.CopyAs, in.keys.Refresh, in.keys.CallAPI, in.keys.Tab, in.keys.Introspect, in.keys.Revoke,
+		in.keys.Export, in.keys.AutoRefresh, in.keys.Reveal, in.keys.New}
 }
 
 // Init-like: the checks need the key set, fetched once.
@@ -97,7 +113,17 @@ func (in *inspect) Update(msg tea.Msg) (Screen, tea.Cmd) {
 	case apiDoneMsg:
 		in.busy = ""
 		in.api, in.apiErr = &msg.resp, msg.err
+		in.apiTitle = or(msg.title, "API call")
 		in.panel = panelAPI
+	case tickMsg:
+		// Auto-refresh a minute before expiry (or at a tenth of a short lifetime).
+		tok := in.sess.State.Token
+		if in.autoRefresh && in.busy == "" && tok != nil && tok.RefreshToken != "" && !tok.Expiry.IsZero() {
+			lead := min(time.Minute, time.Duration(tok.ExpiresIn)*time.Second/10)
+			if tok.Remaining(in.c.now()) <= lead {
+				return in, in.refresh()
+			}
+		}
 	case tea.KeyPressMsg:
 		return in, in.key(msg)
 	}
@@ -138,13 +164,37 @@ func (in *inspect) key(k tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(k, in.keys.Down):
 		in.scroll++
 	case key.Matches(k, in.keys.Refresh) && in.keys.Refresh.Enabled():
-		in.busy = "refreshing…"
-		st, env, id := in.c.deps.Store, in.c.deps.Env, in.sess.ID
+		return in.refresh()
+	case key.Matches(k, in.keys.AutoRefresh) && in.keys.AutoRefresh.Enabled():
+		in.autoRefresh = !in.autoRefresh
+		return emit(statusMsg(map[bool]string{true: "auto-refresh on: a minute before expiry", false: "auto-refresh off"}[in.autoRefresh]))
+	case key.Matches(k, in.keys.Export) && in.keys.Export.Enabled():
+		path, err := in.c.deps.Store.WriteReport(in.sess.ID)
+		if err != nil {
+			return emit(statusMsg("the report could not be written: " + err.Error()))
+		}
+		return emit(statusMsg("report written to " + path + " (secrets redacted)"))
+	case key.Matches(k, in.keys.Introspect) && in.keys.Introspect.Enabled():
+		in.busy = "introspecting…"
+		env, st, creds := in.c.deps.Env, in.sess.State, in.c.deps.Profile.Creds
 		return func() tea.Msg {
-			ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+			ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 			defer cancel()
-			sess, step, err := st.Advance(ctx, id, env, flows.Input{Action: flows.ActionRefresh})
-			return refreshedMsg{sess: sess, step: step, err: err}
+			fields, ex, err := flows.Introspect(ctx, env, st, creds, st.Token.AccessToken)
+			return apiDoneMsg{title: "Introspection (RFC 7662)", resp: resultOf(fields, ex), err: err}
+		}
+	case key.Matches(k, in.keys.Revoke) && in.keys.Revoke.Enabled():
+		in.busy = "revoking…"
+		env, st, creds := in.c.deps.Env, in.sess.State, in.c.deps.Profile.Creds
+		tok, hint := st.Token.AccessToken, "access_token"
+		if st.Token.RefreshToken != "" {
+			tok, hint = st.Token.RefreshToken, "refresh_token" // the longer-lived one, and with it its access tokens
+		}
+		return func() tea.Msg {
+			ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+			defer cancel()
+			ex, err := flows.Revoke(ctx, env, st, creds, tok, hint)
+			return apiDoneMsg{title: "Revocation of the " + strings.ReplaceAll(hint, "_", " ") + " (RFC 7009): the server now refuses it", resp: resultOf(nil, ex), err: err}
 		}
 	case key.Matches(k, in.keys.CallAPI):
 		in.busy = "calling the API…"
@@ -157,6 +207,30 @@ func (in *inspect) key(k tea.KeyPressMsg) tea.Cmd {
 		}
 	}
 	return nil
+}
+
+func (in *inspect) refresh() tea.Cmd {
+	in.busy = "refreshing…"
+	st, env, id := in.c.deps.Store, in.c.deps.Env, in.sess.ID
+	return func() tea.Msg {
+		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+		defer cancel()
+		sess, step, err := st.Advance(ctx, id, env, flows.Input{Action: flows.ActionRefresh})
+		return refreshedMsg{sess: sess, step: step, err: err}
+	}
+}
+
+// resultOf shows an introspection or revocation like an API answer.
+func resultOf(fields map[string]any, ex []flows.Exchange) flows.APIResponse {
+	r := flows.APIResponse{Status: 200}
+	if len(ex) > 0 && ex[len(ex)-1].Response != nil {
+		r.Status, r.Exchange = ex[len(ex)-1].Response.Status, ex[len(ex)-1]
+	}
+	if fields != nil {
+		b, _ := json.MarshalIndent(fields, "", "  ")
+		r.Body = string(b)
+	}
+	return r
 }
 
 func (in *inspect) View() string {
@@ -365,7 +439,11 @@ func (in *inspect) apiPanel() string {
 	call := flows.DefaultTestCall(st.Params.Provider, st.Method)
 	target, _ := flows.ResolveAPIURL(st.Params.Provider, call.Path)
 	var b strings.Builder
-	b.WriteString("  " + s.Subtle.Render("a sends: ") + s.Value.Render(call.Method+" "+truncate(target, in.c.width-20)) + "\n\n")
+	b.WriteString("  " + s.Subtle.Render("a sends: ") + s.Value.Render(call.Method+" "+truncate(target, in.c.width-20)) + "\n")
+	if in.apiTitle != "" {
+		b.WriteString("  " + s.Title.Render(in.apiTitle) + "\n")
+	}
+	b.WriteString("\n")
 	switch {
 	case in.apiErr != nil:
 		d := flows.Explain(in.apiErr, flows.ExplainContext{Endpoint: target})

@@ -389,3 +389,18 @@ func TestDeviceQRCodeFitsAt80x24(t *testing.T) {
 	s.keys("q")
 	s.waitFor(10*time.Second, "[exit 0]")
 }
+
+func TestInspectorIntrospectRevokeExportInTmux(t *testing.T) {
+	s := startTmux(t, 100, 32, "--demo", "--flow", "password")
+	s.runToToken(false)
+	s.keys("i")
+	s.waitFor(10*time.Second, "Introspection (RFC 7662)", `"active": true`, `"username": "demo"`)
+	s.keys("x")
+	s.waitFor(10*time.Second, "Revocation of the refresh token")
+	s.keys("i")
+	s.waitFor(10*time.Second, `"active": false`)
+	s.keys("e")
+	s.waitFor(10*time.Second, "report written to")
+	s.keys("q")
+	s.waitFor(10*time.Second, "[exit 0]")
+}
