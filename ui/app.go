@@ -297,5 +297,11 @@ func (a *App) resume(sess store.Session) tea.Cmd {
 	}
 	r := newRun(a.c, sess.State, flows.Credentials{})
 	r.sess, r.resumed = sess, true
+	p := a.c.deps.Profile
+	if p.Name != sess.Profile || (p.Creds.ClientSecret == "" && sess.State.Params.AuthStyle != flows.AuthNone && sess.State.Method != flows.Implicit) {
+		r.askSecret() // the secret was never saved: ask for it again
+		a.active, a.screen = screenRun, r
+		return r.paste.Focus()
+	}
 	return a.goTo(screenRun, r)
 }

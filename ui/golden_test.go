@@ -3,6 +3,7 @@ package ui
 import (
 	"encoding/base64"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -158,5 +159,69 @@ func TestAutoRefreshTriggersNearExpiry(t *testing.T) {
 	in.autoRefresh = true
 	if in.Update(tickMsg(goldenNow)); in.busy != "" {
 		t.Fatal("auto-refresh started five minutes early")
+	}
+}
+
+func TestResumeAsksForTheSecretAgain(t *testing.T) {
+	st, err := store.Open(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	deps := goldenDeps()
+	deps.Store = st
+	nosecret := deps.Profile
+	nosecret.Name, nosecret.Creds, nosecret.Problem = "acme", flows.Credentials{}, "the environment variable ACME_SECRET is not set"
+	deps.Profiles = []Profile{deps.Profile, nosecret}
+	waiting := flows.Start(flows.AuthorizationCode, nosecret.Params)
+	waiting.Phase, waiting.RedirectURI = flows.PhaseAwaitingRedirect, "http://127.0.0.1:53682/callback"
+	sess, err := st.Create("acme", waiting, flows.Credentials{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := goldenApp(t, deps)
+	a.resume(sess)
+	r, ok := a.screen.(*runScreen)
+	if !ok || !r.asking || !strings.Contains(view(a), "Client secret for demo-app:") || !r.Typing() {
+		t.Fatalf("no prompt:\n%s", view(a))
+	}
+	for _, c := range "s3cret" {
+		a.Update(tea.KeyPressMsg{Code: c, Text: string(c)})
+	}
+	if strings.Contains(view(a), "s3cret") {
+		t.Fatal("the secret shows while typed")
+	}
+	_, cmd := a.Update(tea.KeyPressMsg{Code: tea.KeyEnter})
+	if r.asking || cmd == nil {
+		t.Fatal("enter did not go on with the flow")
+	}
+	r.cancel() // the flow would now wait for the browser
+}
+
+func TestGoldenRegistrationGuide(t *testing.T) {
+	a := goldenApp(t, goldenDeps())
+	a.active, a.screen, a.method = screenGuide, newGuide(a.c, flows.AuthorizationCode), flows.AuthorizationCode
+	golden.RequireEqual(t, view(a))
+}
+
+func TestGoldenNewProfile(t *testing.T) {
+	deps := goldenDeps()
+	deps.ProfilesPath = "/home/me/.config/authplay/profiles.json"
+	a := goldenApp(t, deps)
+	a.active, a.screen = screenNewProfile, newProfileForm(a.c)
+	golden.RequireEqual(t, view(a))
+}
+
+func TestGoldenDeviceWaiting(t *testing.T) {
+	a := goldenApp(t, goldenDeps())
+	r := newRun(a.c, flows.State{Method: flows.DeviceCode}, flows.Credentials{})
+	r.sess.State = flows.State{Method: flows.DeviceCode, Phase: flows.PhaseAwaitingUser, Device: &flows.DeviceState{
+		UserCode: "WDJB-MJHT", VerificationURI: "http://127.0.0.1:9090/device", VerificationURIComplete: "http://127.0.0.1:9090/device?user_code=WDJB-MJHT",
+		Expires: goldenNow.Add(9 * time.Minute), Interval: flows.Duration(5 * time.Second), Polls: 2,
+	}}
+	a.active, a.screen, a.method = screenRun, r, flows.DeviceCode
+	golden.RequireEqual(t, view(a))
+	r.showQR = true
+	if v := view(a); !strings.Contains(v, "Scan it, or open") || !strings.Contains(v, "█") {
+		t.Fatalf("QR view:\n%s", v)
 	}
 }

@@ -35,7 +35,8 @@ type runScreen struct {
 	paste   textinput.Model
 	note    string
 	showQR  bool
-	resumed bool // the session exists already: carry on rather than create
+	resumed bool
+	asking  bool // the paste field holds the client secret, asked again on resume // the session exists already: carry on rather than create
 }
 
 var runAttempts int
@@ -84,14 +85,23 @@ func (r *runScreen) advance(in flows.Input) tea.Cmd {
 	}
 }
 
-func (r *runScreen) Typing() bool { return r.pasting }
+func (r *runScreen) Typing() bool { return r.pasting || r.asking }
+
+// askSecret turns the paste field into a masked prompt for the client secret.
+func (r *runScreen) askSecret() {
+	r.asking = true
+	r.paste.Placeholder = "client secret"
+	r.paste.EchoMode = textinput.EchoPassword
+	r.paste.EchoCharacter = '•'
+	r.note = "This session was left waiting. Its client secret is never saved: type it again to go on."
+}
 
 func (r *runScreen) waiting() bool {
 	return r.sess.State.Phase == flows.PhaseAwaitingRedirect || r.sess.State.Phase == flows.PhaseAwaitingUser
 }
 
 func (r *runScreen) Keys() []key.Binding {
-	if r.pasting {
+	if r.pasting || r.asking {
 		return []key.Binding{r.keys.Confirm, r.keys.Back}
 	}
 	redirect := r.sess.State.Phase == flows.PhaseAwaitingRedirect
@@ -183,6 +193,23 @@ func (r *runScreen) stepDone(msg stepDoneMsg) tea.Cmd {
 }
 
 func (r *runScreen) key(k tea.KeyPressMsg) tea.Cmd {
+	if r.asking {
+		switch {
+		case key.Matches(k, r.keys.Back):
+			return emit(backMsg{})
+		case key.Matches(k, r.keys.Confirm):
+			r.asking = false
+			r.c.deps.Store.SetCredentials(r.sess.ID, flows.Credentials{ClientSecret: flows.Secret(r.paste.Value()), Password: r.c.deps.Profile.Creds.Password})
+			r.paste.SetValue("")
+			r.paste.EchoMode = textinput.EchoNormal
+			r.paste.Placeholder = "http://127.0.0.1:…/callback?code=…&state=…"
+			r.note = "Resumed: waiting again where the flow left off."
+			return tea.Batch(r.spin.Tick, r.advance(flows.Input{}))
+		}
+		var cmd tea.Cmd
+		r.paste, cmd = r.paste.Update(k)
+		return cmd
+	}
 	if r.pasting {
 		switch {
 		case key.Matches(k, r.keys.Back):
@@ -299,6 +326,9 @@ func (r *runScreen) View() string {
 	}
 	if r.pasting {
 		b.WriteString("\n  " + s.Subtle.Render("Paste the whole address your browser ended on, then enter:") + "\n  " + r.paste.View() + "\n")
+	}
+	if r.asking {
+		b.WriteString("\n  " + s.Title.Render("Client secret for "+or(r.sess.State.Params.ClientID, "this client")+": ") + r.paste.View() + "\n")
 	}
 	if r.note != "" {
 		b.WriteString("\n  " + s.Subtle.Render(r.note) + "\n")
