@@ -1,0 +1,245 @@
+package ui
+
+import (
+	"encoding/json"
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/authplay/authplay/flows"
+)
+
+// The token inspector's panels.
+
+func (in *inspect) View() string {
+	s := in.c.styles
+	w := in.c.width - 4
+	st := in.sess.State
+	tok := st.Token
+	var b strings.Builder
+	names := []string{"Configure", "Run", "Inspect"}
+	b.WriteString(stepper(s, names, 2, false) + "\n\n")
+	shown := tok.AccessToken.Peek()
+	if in.reveal {
+		shown = truncate(tok.AccessToken.Reveal(), w-30)
+	}
+	fmt.Fprintf(&b, "  %s  %s   %s\n", s.Title.Render("Access token"), s.Value.Render(shown), s.Accent.Render("acts for "+st.ActsFor()))
+	b.WriteString("  " + s.Subtle.Render(in.lifetimeLine()) + "\n\n")
+	var tabs []string
+	for i, n := range panelNames {
+		if panel(i) == in.panel {
+			tabs = append(tabs, s.Selected.Render("[ "+n+" ]"))
+		} else {
+			tabs = append(tabs, s.Subtle.Render("  "+n+"  "))
+		}
+	}
+	b.WriteString("  " + strings.Join(tabs, " ") + "\n\n")
+	var body string
+	switch in.panel {
+	case panelToken:
+		body = in.tokenPanel()
+	case panelSteps:
+		body = in.stepsPanel()
+	case panelRaw:
+		body = in.rawPanel()
+	case panelAPI:
+		body = in.apiPanel()
+	}
+	lines := strings.Split(body, "\n")
+	if in.scroll >= len(lines) {
+		in.scroll = max(0, len(lines)-1)
+	}
+	b.WriteString(strings.Join(lines[in.scroll:], "\n"))
+	if in.copyAs {
+		var items []string
+		for i, f := range TokenForms {
+			items = append(items, fmt.Sprintf("%d %s", i+1, f.Label))
+		}
+		menu := strings.Join(items, " · ")
+		return b.String() + "\n\n  " + s.Title.Render("Copy as: ") + s.Text.Render(menu)
+	}
+	if in.busy != "" {
+		b.WriteString("\n  " + s.Subtle.Render(in.busy))
+	}
+	return b.String()
+}
+
+func (in *inspect) lifetimeLine() string {
+	tok := in.sess.State.Token
+	now := in.c.now()
+	parts := []string{}
+	if !tok.Expiry.IsZero() {
+		if rem := tok.Remaining(now); rem > 0 {
+			parts = append(parts, fmt.Sprintf("expires in %s (%s)", flows.Human(rem), tok.Expiry.Local().Format("15:04:05")))
+		} else {
+			parts = append(parts, "expired at "+tok.Expiry.Local().Format("15:04:05"))
+		}
+	} else {
+		parts = append(parts, "no expiry given")
+	}
+	if tok.RefreshToken != "" {
+		parts = append(parts, "refresh token kept")
+	}
+	if tok.IDToken != "" {
+		parts = append(parts, "ID token")
+	}
+	sc := tok.Scope
+	if sc == "" {
+		sc = in.sess.State.Params.Scope
+	}
+	if sc != "" {
+		parts = append(parts, "scope "+sc)
+	}
+	return strings.Join(parts, " · ")
+}
+
+func (in *inspect) verdicts() []flows.Verdict {
+	if in.checkInput == nil {
+		return nil
+	}
+	ci := *in.checkInput
+	ci.Now = in.c.now()
+	return flows.Judge(in.sess.State, ci)
+}
+
+func (in *inspect) verdictLine(v flows.Verdict) string {
+	s := in.c.styles
+	mark := map[flows.Outcome]string{flows.Pass: s.OK.Render("✓"), flows.Fail: s.Err.Render("✗"), flows.Warn: s.Warn.Render("!"), flows.NotApplicable: s.Subtle.Render("–")}[v.Outcome]
+	return fmt.Sprintf("%s %-10s %s", mark, v.Check, v.Detail)
+}
+
+func (in *inspect) tokenPanel() string {
+	s := in.c.styles
+	w := in.c.width - 4
+	var b strings.Builder
+	b.WriteString("  " + s.Title.Render("Checks") + "\n")
+	if in.checkInput == nil {
+		b.WriteString("  " + s.Subtle.Render("checking…") + "\n")
+	}
+	for _, v := range in.verdicts() {
+		b.WriteString("  " + truncate(in.verdictLine(v), w) + "\n")
+	}
+	at := in.sess.State.Token.AccessToken.Reveal()
+	if j, err := flows.DecodeJWT(at); err == nil {
+		b.WriteString("\n  " + s.Title.Render("Header") + "  " + s.Value.Render(compactJSON(j.Header)) + "\n")
+		b.WriteString("  " + s.Title.Render("Claims") + "\n")
+		keys := make([]string, 0, len(j.Claims))
+		for k := range j.Claims {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		for _, k := range keys {
+			b.WriteString("  " + truncate(fmt.Sprintf("%s %s", s.Key.Render(fmt.Sprintf("%-16s", k)), s.Value.Render(in.claimValue(j, k))), w) + "\n")
+		}
+	}
+	return b.String()
+}
+
+func (in *inspect) claimValue(j *flows.JWT, k string) string {
+	switch k {
+	case "exp", "iat", "nbf", "auth_time":
+		if t, ok := j.Time(k); ok {
+			d := t.Sub(in.c.now())
+			rel := "in " + flows.Human(d)
+			if d < 0 {
+				rel = flows.Human(-d) + " ago"
+			}
+			return fmt.Sprintf("%s (%s)", t.Local().Format("15:04:05"), rel)
+		}
+	}
+	v := j.Claims[k]
+	if s, ok := v.(string); ok {
+		return s
+	}
+	return compactJSON(v)
+}
+
+func compactJSON(v any) string {
+	b, _ := json.Marshal(v)
+	return string(b)
+}
+
+func (in *inspect) stepsPanel() string {
+	s := in.c.styles
+	w := in.c.width - 4
+	var b strings.Builder
+	for i, st := range in.sess.Steps {
+		mark := s.OK.Render("✓")
+		if !st.OK {
+			mark = s.Err.Render("✗")
+		}
+		fmt.Fprintf(&b, "  %s %d. %s  %s\n", mark, i+1, s.Title.Render(st.Caption), s.Subtle.Render(st.At.Local().Format("15:04:05")))
+		for _, ex := range st.Exchanges {
+			line := ex.Request.Method + " " + ex.Request.URL
+			if ex.Response != nil {
+				line += fmt.Sprintf("  → %d (%s)", ex.Response.Status, time.Duration(ex.Duration).Round(time.Millisecond))
+			}
+			b.WriteString("     " + s.Accent.Render(truncate(line, w-5)) + "\n")
+			if ex.Request.Body != "" {
+				b.WriteString(indent(s.Subtle.Render(hardWrap(ex.Request.Body, w-8)), 7) + "\n")
+			}
+		}
+		if st.WhatHappened != "" {
+			b.WriteString(wrapIndent(st.WhatHappened, w, 5, s.Text) + "\n")
+		}
+		b.WriteString("\n")
+	}
+	return b.String()
+}
+
+func (in *inspect) rawPanel() string {
+	s := in.c.styles
+	raw := in.sess.State.Token.Raw
+	var v any
+	if json.Unmarshal(raw, &v) != nil {
+		return "  " + s.Subtle.Render("(no raw response: the token was pasted)")
+	}
+	if !in.reveal {
+		if m, ok := v.(map[string]any); ok {
+			for k, val := range m {
+				if str, ok := val.(string); ok && strings.HasSuffix(k, "token") {
+					m[k] = flows.Peek(str)
+				}
+			}
+		}
+	}
+	out, _ := json.MarshalIndent(v, "", "  ")
+	note := "secrets masked · ctrl+r reveals"
+	if in.reveal {
+		note = "secrets shown · ctrl+r masks"
+	}
+	return indent(s.Value.Render(hardWrap(string(out), in.c.width-6)), 2) + "\n\n  " + s.Subtle.Render(note)
+}
+
+func (in *inspect) apiPanel() string {
+	s := in.c.styles
+	st := in.sess.State
+	call := flows.DefaultTestCall(st.Params.Provider, st.Method)
+	target, _ := flows.ResolveAPIURL(st.Params.Provider, call.Path)
+	var b strings.Builder
+	b.WriteString("  " + s.Subtle.Render("a sends: ") + s.Value.Render(call.Method+" "+truncate(target, in.c.width-20)) + "\n")
+	if in.apiTitle != "" {
+		b.WriteString("  " + s.Title.Render(in.apiTitle) + "\n")
+	}
+	b.WriteString("\n")
+	switch {
+	case in.apiErr != nil:
+		d := flows.Explain(in.apiErr, flows.ExplainContext{Endpoint: target})
+		b.WriteString(wrapIndent(s.Err.Render("✗ ")+d.Fix+" "+d.Cause, in.c.width-4, 2, s.Text))
+	case in.api != nil:
+		status := s.OK.Render(fmt.Sprintf("HTTP %d", in.api.Status))
+		if in.api.Status >= 400 {
+			status = s.Err.Render(fmt.Sprintf("HTTP %d", in.api.Status))
+		}
+		b.WriteString("  " + status + "\n")
+		if in.api.Error != nil {
+			d := flows.Explain(in.api.Error, flows.ExplainContext{Space: st.Params.Provider.Kind == flows.KindSpace || st.Params.Provider.Builtin, ClientID: st.Params.ClientID})
+			b.WriteString(wrapIndent(s.Title.Render("Fix: ")+d.Fix, in.c.width-4, 2, s.Text) + "\n")
+		}
+		b.WriteString(indent(s.Value.Render(in.api.Body), 2))
+	default:
+		b.WriteString("  " + s.Subtle.Render("Press a to call the API with this token."))
+	}
+	return b.String()
+}

@@ -1,0 +1,193 @@
+package ui_test
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+// Journeys through the real binary in tmux, with the keys a person presses.
+
+func TestClientCredentialsJourneyInTmux(t *testing.T) {
+	s := startTmux(t, 80, 24, "--demo", "--flow", "client_credentials")
+	scr := s.waitFor(10*time.Second, "Client Credentials", "Token URL", "demo-app")
+	if strings.Contains(scr, "demo-secret") {
+		t.Fatalf("the client secret shows on screen:\n%s", scr)
+	}
+	s.keys("Enter")
+	s.waitFor(20*time.Second, "Access token", "expires in", "acts for the application")
+	s.keys("q")
+	s.waitFor(10*time.Second, "[exit 0]")
+}
+
+func TestEveryMethodInTmux(t *testing.T) {
+	for _, size := range [][2]int{{80, 24}, {120, 40}} {
+		for _, c := range []struct {
+			name    string
+			index   int
+			approve bool
+			actsFor string
+		}{
+			{"authorization_code", 0, true, "acts for user demo"},
+			{"client_credentials", 1, false, "acts for the application"},
+			{"device_code", 2, true, "acts for user demo"},
+			{"permanent_token", 4, false, "acts for user demo"},
+			{"password", 5, false, "acts for user demo"},
+			{"implicit", 6, true, "acts for user demo"},
+		} {
+			t.Run(fmt.Sprintf("%dx%d/%s", size[0], size[1], c.name), func(t *testing.T) {
+				s := startTmux(t, size[0], size[1], "--demo")
+				s.waitFor(10*time.Second, "Pick a flow")
+				s.pick(c.index)
+				scr := s.runToToken(c.approve)
+				if !strings.Contains(scr, c.actsFor) || (c.name != "permanent_token" && !strings.Contains(scr, "expires in")) {
+					t.Fatalf("want %q on the token screen:\n%s", c.actsFor, scr)
+				}
+				s.keys("q")
+				s.waitFor(10*time.Second, "[exit 0]")
+			})
+		}
+		// Refresh needs a refresh token from an earlier run: password first.
+		t.Run(fmt.Sprintf("%dx%d/refresh_token", size[0], size[1]), func(t *testing.T) {
+			s := startTmux(t, size[0], size[1], "--demo")
+			s.waitFor(10*time.Second, "Pick a flow")
+			s.pick(5)
+			s.runToToken(false)
+			s.keys("n") // back to the form
+			s.waitFor(10*time.Second, "will send")
+			s.keys("Escape")
+			s.waitFor(10*time.Second, "Pick a flow")
+			s.pick(3)
+			scr := s.runToToken(false)
+			if !strings.Contains(scr, "refresh token kept") {
+				t.Fatalf("no refresh token on the token screen:\n%s", scr)
+			}
+			s.keys("q")
+			s.waitFor(10*time.Second, "[exit 0]")
+		})
+	}
+}
+
+func TestEndpointVerificationJourneyInTmux(t *testing.T) {
+	s := startTmux(t, 100, 32, "--demo")
+	s.waitFor(10*time.Second, "Pick a flow", "Endpoint verification")
+	s.keys("Up", "Enter") // the entry after the seven flows
+	s.waitFor(10*time.Second, "listening at http://127.0.0.1:", "public key(s), fetched with an application token")
+	s.keys("s")
+	s.waitFor(10*time.Second, "✓ PASS", "signing key and public key", "✓ signing key: HMAC-SHA256")
+	s.keys("4")
+	scr := s.waitFor(10*time.Second, "✗ FAIL", "looks like seconds")
+	if !strings.Contains(scr, "Space sends milliseconds") {
+		t.Fatalf("the seconds-for-milliseconds verdict does not explain itself:\n%s", scr)
+	}
+	s.keys("Escape")
+	s.waitFor(10*time.Second, "Pick a flow")
+	s.keys("q")
+	s.waitFor(10*time.Second, "[exit 0]")
+}
+
+func TestStartScreenJourneyInTmux(t *testing.T) {
+	s := startTmux(t, 100, 32)
+	s.waitFor(10*time.Second, "Profiles", "Demo Space (offline)", "+ New profile", "Recent sessions")
+	s.keys("Enter") // the built-in server
+	s.waitFor(10*time.Second, "Pick a flow")
+	s.pick(1)
+	s.runToToken(false)
+	s.keys("n")
+	s.waitFor(10*time.Second, "will send")
+	s.keys("Escape")
+	s.waitFor(10*time.Second, "Pick a flow")
+	s.keys("Escape")
+	s.waitFor(10*time.Second, "Client Credentials", "token, expires in")
+	s.keys("Down", "Down") // past the profile and "new profile", onto the session
+	s.keys("e")
+	s.waitFor(10*time.Second, "report written to")
+	s.keys("Enter")
+	s.waitFor(10*time.Second, "Access token", "acts for the application Demo App")
+	s.keys("n")
+	s.waitFor(10*time.Second, "will send")
+	s.keys("Escape")
+	s.waitFor(10*time.Second, "Pick a flow")
+	s.keys("Escape")
+	s.waitFor(10*time.Second, "+ New profile")
+	s.keys("n")
+	s.waitFor(10*time.Second, "New profile", "saved to")
+	s.tmux("send-keys", "-t", s.name, "-l", "acme")
+	s.keys("Tab", "Tab")
+	s.tmux("send-keys", "-t", s.name, "-l", "https://acme.jetbrains.space")
+	s.keys("Tab", "Tab", "Tab")
+	s.tmux("send-keys", "-t", s.name, "-l", "client-1")
+	s.keys("Tab")
+	s.tmux("send-keys", "-t", s.name, "-l", "env:ACME_SECRET")
+	s.keys("Enter")
+	s.waitFor(10*time.Second, "saved profile acme", "⚠ profile \"acme\", client_secret: the environment variable ACME_SEC")
+	saved, err := os.ReadFile(filepath.Join(filepath.Dir(s.sock), "config", "authplay", "profiles.json"))
+	if err != nil || !strings.Contains(string(saved), `"client_secret": "env:ACME_SECRET"`) || !strings.Contains(string(saved), "https://acme.jetbrains.space") {
+		t.Errorf("profiles.json: %v\n%s", err, saved)
+	}
+	s.keys("q")
+	s.waitFor(10*time.Second, "[exit 0]")
+}
+
+func TestRegistrationGuideInTmux(t *testing.T) {
+	s := startTmux(t, 100, 32, "--demo")
+	s.waitFor(10*time.Second, "Pick a flow", "g registration guide")
+	s.keys("g") // on Authorization Code + PKCE
+	s.waitFor(10*time.Second, "Registration guide: Authorization Code", "Extensions › Installed › New application",
+		"Add exactly http://127.0.0.1/callback to")
+	s.keys("c")
+	s.waitFor(5*time.Second, "copied the redirect URI")
+	if buf := s.tmux("show-buffer"); buf != "http://127.0.0.1/callback" {
+		t.Errorf("copied %q", buf)
+	}
+	s.keys("k")
+	scr := s.waitFor(5*time.Second, "SSH public key", "ssh-ed25519 ", "fingerprint SHA256:", "(0600)")
+	if strings.Contains(scr, "PRIVATE KEY") {
+		t.Error("the private key is on screen")
+	}
+	s.keys("Escape")
+	s.waitFor(10*time.Second, "Pick a flow")
+	s.keys("q")
+	s.waitFor(10*time.Second, "[exit 0]")
+}
+
+func TestDeviceQRCodeFitsAt80x24(t *testing.T) {
+	s := startTmux(t, 80, 24, "--demo", "--flow", "device_code")
+	s.waitFor(10*time.Second, "will send")
+	s.keys("Enter")
+	s.waitFor(10*time.Second, "r QR code")
+	s.keys("r")
+	scr := s.waitFor(5*time.Second, "Scan it, or open")
+	lines := strings.Split(strings.TrimRight(scr, "\n"), "\n")
+	bottom := 0
+	for i, l := range lines {
+		if strings.Contains(l, "█▄▄▄▄▄▄▄█") { // the finder patterns' lower edge: the code's last rows
+			bottom = i
+		}
+	}
+	if bottom == 0 || bottom >= 23 {
+		t.Fatalf("the QR code does not fit above the help line:\n%s", scr)
+	}
+	s.keys("a")
+	s.waitFor(20*time.Second, "Access token", "acts for user demo")
+	s.keys("q")
+	s.waitFor(10*time.Second, "[exit 0]")
+}
+
+func TestInspectorIntrospectRevokeExportInTmux(t *testing.T) {
+	s := startTmux(t, 100, 32, "--demo", "--flow", "password")
+	s.runToToken(false)
+	s.keys("i")
+	s.waitFor(10*time.Second, "Introspection (RFC 7662)", `"active": true`, `"username": "demo"`)
+	s.keys("x")
+	s.waitFor(10*time.Second, "Revocation of the refresh token")
+	s.keys("i")
+	s.waitFor(10*time.Second, `"active": false`)
+	s.keys("e")
+	s.waitFor(10*time.Second, "report written to")
+	s.keys("q")
+	s.waitFor(10*time.Second, "[exit 0]")
+}
