@@ -158,7 +158,7 @@ func (a *App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case tea.KeyPressMsg:
 		switch {
 		case key.Matches(msg, a.keys.ForceQuit):
-			return a, tea.Quit
+			return a, tea.Interrupt // exit status 130, as for any interrupted program
 		case a.showHelp:
 			a.showHelp = false
 			return a, nil

@@ -225,3 +225,14 @@ func TestGoldenDeviceWaiting(t *testing.T) {
 		t.Fatalf("QR view:\n%s", v)
 	}
 }
+
+func TestInspectorShowsIDTokenClaims(t *testing.T) {
+	a := goldenApp(t, goldenDeps())
+	a.c.height = 60
+	sess := authorizedSession()
+	sess.State.Token.IDToken = flows.Secret(fixedJWT(`{"iss":"http://127.0.0.1:9090","sub":"2kLmX9demo","aud":"demo-app","preferred_username":"demo","nonce":"n0nce"}`))
+	in := newInspect(a.c, sess)
+	if v := ansi.Strip(in.View()); !containsAll(v, "ID token (OpenID Connect): who signed in", "preferred_username", "n0nce") {
+		t.Fatalf("no ID token claims:\n%s", v)
+	}
+}

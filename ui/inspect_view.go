@@ -120,20 +120,30 @@ func (in *inspect) tokenPanel() string {
 	for _, v := range in.verdicts() {
 		b.WriteString("  " + truncate(in.verdictLine(v), w) + "\n")
 	}
-	at := in.sess.State.Token.AccessToken.Reveal()
-	if j, err := flows.DecodeJWT(at); err == nil {
-		b.WriteString("\n  " + s.Title.Render("Header") + "  " + s.Value.Render(compactJSON(j.Header)) + "\n")
-		b.WriteString("  " + s.Title.Render("Claims") + "\n")
-		keys := make([]string, 0, len(j.Claims))
-		for k := range j.Claims {
-			keys = append(keys, k)
-		}
-		sort.Strings(keys)
-		for _, k := range keys {
-			b.WriteString("  " + truncate(fmt.Sprintf("%s %s", s.Key.Render(fmt.Sprintf("%-16s", k)), s.Value.Render(in.claimValue(j, k))), w) + "\n")
-		}
+	tok := in.sess.State.Token
+	in.writeJWT(&b, "Access token", tok.AccessToken.Reveal())
+	if tok.IDToken != "" {
+		in.writeJWT(&b, "ID token (OpenID Connect): who signed in", tok.IDToken.Reveal())
 	}
 	return b.String()
+}
+
+// writeJWT shows a JWT's header and claims, times for people.
+func (in *inspect) writeJWT(b *strings.Builder, title, token string) {
+	s := in.c.styles
+	j, err := flows.DecodeJWT(token)
+	if err != nil {
+		return
+	}
+	b.WriteString("\n  " + s.Title.Render(title) + "  " + s.Subtle.Render("header ") + s.Value.Render(compactJSON(j.Header)) + "\n")
+	keys := make([]string, 0, len(j.Claims))
+	for k := range j.Claims {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		b.WriteString("  " + truncate(fmt.Sprintf("%s %s", s.Key.Render(fmt.Sprintf("%-16s", k)), s.Value.Render(in.claimValue(j, k))), in.c.width-4) + "\n")
+	}
 }
 
 func (in *inspect) claimValue(j *flows.JWT, k string) string {

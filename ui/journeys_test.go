@@ -191,3 +191,12 @@ func TestInspectorIntrospectRevokeExportInTmux(t *testing.T) {
 	s.keys("q")
 	s.waitFor(10*time.Second, "[exit 0]")
 }
+
+func TestCtrlCExits130AndQExits0(t *testing.T) {
+	s := startTmux(t, 80, 24, "--demo", "--flow", "authorization_code")
+	s.waitFor(10*time.Second, "will send")
+	s.keys("Enter")
+	s.waitFor(10*time.Second, "Waiting for your browser", "times out in 4 min")
+	s.keys("C-c") // even while a field or a wait is active
+	s.waitFor(10*time.Second, "[exit 130]")
+}

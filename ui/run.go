@@ -308,7 +308,13 @@ func (r *runScreen) View() string {
 		b.WriteString(r.failureView())
 		return b.String()
 	case st.Phase == flows.PhaseAwaitingRedirect:
-		fmt.Fprintf(&b, "  %s Waiting for your browser to come back to\n    %s\n\n", r.spin.View(), s.Accent.Render(st.RedirectURI))
+		left := ""
+		if n := len(r.sess.Steps); n > 0 && st.Params.Timeout > 0 {
+			if rem := r.sess.Steps[n-1].At.Add(time.Duration(st.Params.Timeout)).Sub(r.c.now()); rem > 0 {
+				left = s.Subtle.Render("   times out in " + flows.Human(rem))
+			}
+		}
+		fmt.Fprintf(&b, "  %s Waiting for your browser to come back to\n    %s%s\n\n", r.spin.View(), s.Accent.Render(st.RedirectURI), left)
 		b.WriteString("  " + s.Subtle.Render("Sign in here:") + "\n")
 		b.WriteString(indent(s.Value.Render(hardWrap(st.AuthURL, w-2)), 2) + "\n")
 	case st.Phase == flows.PhaseAwaitingUser && st.Device != nil && r.showQR:
