@@ -193,7 +193,7 @@ func (a *App) render() string {
 	}
 	left := s.Header.Render(" authplay") + s.Subtle.Render(" · "+a.c.deps.Profile.Name)
 	right := ""
-	if a.method != "" && a.active != screenPicker {
+	if flowScreen := a.active == screenForm || a.active == screenRun || a.active == screenInspect || a.active == screenGuide; a.method != "" && flowScreen {
 		right = s.Subtle.Render(a.method.Info().Title + " ")
 	}
 	gap := max(1, w-lipgloss.Width(left)-lipgloss.Width(right))
