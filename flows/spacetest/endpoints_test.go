@@ -365,6 +365,7 @@ func TestStateSurvivesARestart(t *testing.T) {
 	at := r.body["access_token"].(string)
 	addr := s1.URL
 	s1.Shutdown(context.Background()) //nolint:errcheck
+	http.DefaultClient.CloseIdleConnections() // a kept-alive connection to the old server would answer EOF
 	s2, err := spacetest.NewServer(spacetest.WithDir(dir))
 	if err != nil {
 		t.Fatal(err)
