@@ -364,7 +364,7 @@ func TestStateSurvivesARestart(t *testing.T) {
 	rt := r.body["refresh_token"].(string)
 	at := r.body["access_token"].(string)
 	addr := s1.URL
-	s1.Shutdown(context.Background()) //nolint:errcheck
+	s1.Shutdown(context.Background())         //nolint:errcheck
 	http.DefaultClient.CloseIdleConnections() // a kept-alive connection to the old server would answer EOF
 	s2, err := spacetest.NewServer(spacetest.WithDir(dir))
 	if err != nil {
