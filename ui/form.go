@@ -1,7 +1,6 @@
 package ui
 
 import (
-	"fmt"
 	"net/url"
 	"strings"
 	"time"
@@ -41,10 +40,9 @@ func (f *field) value() string {
 type formKeys struct{ Next, Prev, Run, Back, Reveal, Cycle key.Binding }
 
 type form struct {
+	fieldList
 	c      *common
 	method flows.Method
-	fields []*field
-	focus  int
 	reveal bool
 	keys   formKeys
 	err    string
@@ -159,48 +157,20 @@ func selectChoice(f *field, v string) {
 	}
 }
 
-func (f *form) setFocus(i int) tea.Cmd {
-	for _, fd := range f.fields {
-		fd.input.Blur()
-	}
-	f.focus = (i + len(f.fields)) % len(f.fields)
-	return f.fields[f.focus].input.Focus()
-}
-
-func (f *form) Typing() bool { return f.fields[f.focus].kind != choiceField }
-
 func (f *form) Keys() []key.Binding {
 	f.keys.Cycle.SetEnabled(f.fields[f.focus].kind == choiceField)
 	return []key.Binding{f.keys.Run, f.keys.Next, f.keys.Prev, f.keys.Cycle, f.keys.Reveal, f.keys.Back}
 }
 
-func (f *form) field(id string) *field {
-	for _, fd := range f.fields {
-		if fd.id == id {
-			return fd
-		}
-	}
-	return nil
-}
-
-func (f *form) get(id string) string {
-	if fd := f.field(id); fd != nil {
-		return fd.value()
-	}
-	return ""
-}
-
 func (f *form) Update(msg tea.Msg) (Screen, tea.Cmd) {
 	k, isKey := msg.(tea.KeyPressMsg)
 	if isKey {
-		cur := f.fields[f.focus]
+		if cmd, ok := f.navigate(k, f.keys); ok {
+			return f, cmd
+		}
 		switch {
 		case key.Matches(k, f.keys.Back):
 			return f, emit(backMsg{})
-		case key.Matches(k, f.keys.Next):
-			return f, f.setFocus(f.focus + 1)
-		case key.Matches(k, f.keys.Prev):
-			return f, f.setFocus(f.focus - 1)
 		case key.Matches(k, f.keys.Reveal):
 			f.reveal = !f.reveal
 			for _, fd := range f.fields {
@@ -211,21 +181,9 @@ func (f *form) Update(msg tea.Msg) (Screen, tea.Cmd) {
 			return f, nil
 		case key.Matches(k, f.keys.Run):
 			return f, f.submit()
-		case cur.kind == choiceField && key.Matches(k, f.keys.Cycle):
-			step := 1
-			if k.String() == "left" {
-				step = len(cur.choices) - 1
-			}
-			cur.choice = (cur.choice + step) % len(cur.choices)
-			return f, nil
 		}
 	}
-	cur := f.fields[f.focus]
-	if cur.kind == choiceField {
-		return f, nil
-	}
-	var cmd tea.Cmd
-	cur.input, cmd = cur.input.Update(msg)
+	cmd := f.typeInto(msg)
 	f.validate()
 	return f, cmd
 }
@@ -313,18 +271,6 @@ func (f *form) View() string {
 	}
 	b.WriteString("\n")
 	for i, fd := range f.fields {
-		label := s.Label.Render(fmt.Sprintf("  %-18s", fd.label))
-		if i == f.focus {
-			label = s.FieldFocused.Render(fmt.Sprintf("› %-18s", fd.label))
-		}
-		var val string
-		switch fd.kind {
-		case choiceField:
-			shown := or(fd.value(), "(not sent)")
-			val = s.Accent.Render("‹ " + shown + " ›")
-		default:
-			val = fd.input.View()
-		}
 		note := ""
 		switch {
 		case fd.err != "" && fd.err != "required":
@@ -336,7 +282,7 @@ func (f *form) View() string {
 		case fd.kind == secretField && i == f.focus:
 			note = s.Subtle.Render(" ctrl+r reveals")
 		}
-		b.WriteString(truncate(label+val+note, f.c.width) + "\n")
+		b.WriteString(f.row(s, i, note, f.c.width) + "\n")
 	}
 	if f.err != "" {
 		b.WriteString("\n  " + s.Err.Render(f.err) + "\n")

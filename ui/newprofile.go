@@ -16,12 +16,11 @@ import (
 // profileForm adds a profile: a Space URL, explicit endpoints, or an
 // issuer whose discovery document is read before saving.
 type profileForm struct {
-	c      *common
-	fields []*field
-	focus  int
-	keys   formKeys
-	err    string
-	busy   bool
+	fieldList
+	c    *common
+	keys formKeys
+	err  string
+	busy bool
 }
 
 type discoveredMsg struct {
@@ -52,25 +51,6 @@ func newProfileForm(c *common) *profileForm {
 	return f
 }
 
-func (f *profileForm) get(id string) string {
-	for _, fd := range f.fields {
-		if fd.id == id {
-			return fd.value()
-		}
-	}
-	return ""
-}
-
-func (f *profileForm) setFocus(i int) tea.Cmd {
-	for _, fd := range f.fields {
-		fd.input.Blur()
-	}
-	f.focus = (i + len(f.fields)) % len(f.fields)
-	return f.fields[f.focus].input.Focus()
-}
-
-func (f *profileForm) Typing() bool { return f.fields[f.focus].kind != choiceField }
-
 func (f *profileForm) Keys() []key.Binding {
 	f.keys.Cycle.SetEnabled(f.fields[f.focus].kind == choiceField)
 	return []key.Binding{f.keys.Run, f.keys.Next, f.keys.Prev, f.keys.Cycle, f.keys.Back}
@@ -86,28 +66,17 @@ func (f *profileForm) Update(msg tea.Msg) (Screen, tea.Cmd) {
 		}
 		return f, f.save(msg.p)
 	case tea.KeyPressMsg:
-		cur := f.fields[f.focus]
+		if cmd, ok := f.navigate(msg, f.keys); ok {
+			return f, cmd
+		}
 		switch {
 		case key.Matches(msg, f.keys.Back):
 			return f, emit(backMsg{})
-		case key.Matches(msg, f.keys.Next):
-			return f, f.setFocus(f.focus + 1)
-		case key.Matches(msg, f.keys.Prev):
-			return f, f.setFocus(f.focus - 1)
 		case key.Matches(msg, f.keys.Run):
 			return f, f.submit()
-		case cur.kind == choiceField && key.Matches(msg, f.keys.Cycle):
-			cur.choice = (cur.choice + 1) % len(cur.choices)
-			return f, nil
 		}
 	}
-	cur := f.fields[f.focus]
-	if cur.kind == choiceField {
-		return f, nil
-	}
-	var cmd tea.Cmd
-	cur.input, cmd = cur.input.Update(msg)
-	return f, cmd
+	return f, f.typeInto(msg)
 }
 
 // profile builds the saved form, checking what can be checked offline.
@@ -198,19 +167,11 @@ func (f *profileForm) View() string {
 	var b strings.Builder
 	b.WriteString("\n  " + s.Title.Render("New profile") + s.Subtle.Render("  saved to "+f.c.deps.ProfilesPath) + "\n\n")
 	for i, fd := range f.fields {
-		label := s.Label.Render(fmt.Sprintf("  %-18s", fd.label))
-		if i == f.focus {
-			label = s.FieldFocused.Render(fmt.Sprintf("› %-18s", fd.label))
-		}
-		val := fd.input.View()
-		if fd.kind == choiceField {
-			val = s.Accent.Render("‹ " + fd.value() + " ›")
-		}
 		note := ""
 		if i == f.focus && fd.hint != "" {
 			note = s.Subtle.Render(" " + fd.hint)
 		}
-		b.WriteString(truncate(label+val+note, f.c.width) + "\n")
+		b.WriteString(f.row(s, i, note, f.c.width) + "\n")
 	}
 	if f.busy {
 		b.WriteString("\n  " + s.Subtle.Render("reading the discovery document…") + "\n")
