@@ -8,11 +8,13 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -274,5 +276,25 @@ func TestProfileFromFile(t *testing.T) {
 	r := authplay(t, nil, nil, []string{"XDG_CONFIG_HOME=" + cfg, "CS=" + spacetest.DemoClientSecret}, "token", "--flow", "client_credentials", "--profile", "demo", "--output", "header")
 	if r.code != 0 || !strings.HasPrefix(r.stdout, "Authorization: Bearer eyJ") {
 		t.Fatalf("exit %d stdout %q\n%s", r.code, r.stdout, r.stderr)
+	}
+}
+
+func TestOneRoundTripUnlessChecksAreAsked(t *testing.T) {
+	var hits []string
+	var mu sync.Mutex
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		hits = append(hits, r.Method+" "+r.URL.Path)
+		mu.Unlock()
+		w.Header().Set("Content-Type", "application/json")
+		io.WriteString(w, `{"access_token":"opaque-token-0123456789","token_type":"bearer","expires_in":60}`)
+	}))
+	defer srv.Close()
+	r := authplay(t, nil, nil, []string{"CS=x"}, "token", "--flow", "client_credentials", "--token-url", srv.URL+"/token",
+		"--client-id", "c", "--client-secret-env", "CS", "--output", "access_token")
+	mu.Lock()
+	defer mu.Unlock()
+	if r.code != 0 || strings.TrimSpace(r.stdout) != "opaque-token-0123456789" || len(hits) != 1 || hits[0] != "POST /token" {
+		t.Fatalf("exit %d stdout %q requests %v\n%s", r.code, r.stdout, hits, r.stderr)
 	}
 }
