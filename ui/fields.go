@@ -18,9 +18,14 @@ type fieldList struct {
 
 func (l *fieldList) setFocus(i int) tea.Cmd {
 	for _, fd := range l.fields {
-		fd.input.Blur()
+		if fd.kind != choiceField { // a choice has no text input to blur
+			fd.input.Blur()
+		}
 	}
 	l.focus = (i + len(l.fields)) % len(l.fields)
+	if l.fields[l.focus].kind == choiceField {
+		return nil
+	}
 	return l.fields[l.focus].input.Focus()
 }
 
