@@ -43,6 +43,7 @@ type listener struct {
 	srv      *http.Server
 	expect   Expect
 	ch       chan Redirect
+	closed   chan struct{} // closed by Close: a waiter stops waiting
 	done     bool
 	rejected int
 }
@@ -99,7 +100,7 @@ func (l *Loopback) Prepare(redirectURI string, exp Expect) (string, error) {
 	actual := *u
 	_, realPort, _ := net.SplitHostPort(ln.Addr().String())
 	actual.Host = net.JoinHostPort(host, realPort)
-	lst := &listener{uri: actual.String(), path: path, expect: exp, ch: make(chan Redirect, 1)}
+	lst := &listener{uri: actual.String(), path: path, expect: exp, ch: make(chan Redirect, 1), closed: make(chan struct{})}
 	lst.srv = &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { l.serve(lst, w, r) }), ReadHeaderTimeout: 10 * time.Second}
 	go lst.srv.Serve(ln) //nolint:errcheck // returns on Close
 	l.byURI[lst.uri] = lst
@@ -124,10 +125,16 @@ func (l *Loopback) Wait(ctx context.Context, uri string) (Redirect, error) {
 	select {
 	case r := <-lst.ch:
 		return r, nil
+	case <-lst.closed:
+		return Redirect{}, ErrListenerClosed
 	case <-ctx.Done():
 		return Redirect{}, ctx.Err()
 	}
 }
+
+// ErrListenerClosed ends a wait whose listener was closed (the flow was
+// cancelled, or the program is ending).
+var ErrListenerClosed = errors.New("the redirect listener was closed before a redirect arrived")
 
 // Paste feeds the URL a browser ended on, for when the browser cannot reach
 // this machine (SSH, another computer). It passes the same checks as a
@@ -154,6 +161,7 @@ func (l *Loopback) Close(uri string) {
 	delete(l.byURI, uri)
 	l.mu.Unlock()
 	if lst != nil {
+		close(lst.closed)
 		// Graceful: the browser that just delivered the redirect still gets its page.
 		go func() {
 			ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)

@@ -189,7 +189,7 @@ func (a *App) render() string {
 	s := a.c.styles
 	w, h := a.c.width, a.c.height
 	if w < minWidth || h < minHeight {
-		return s.Warn.Render(fmt.Sprintf("authplay needs at least %d×%d; this window is %d×%d. Make it larger.", minWidth, minHeight, w, h))
+		return tooSmall(s, w, h)
 	}
 	left := s.Header.Render(" authplay") + s.Subtle.Render(" · "+a.c.deps.Profile.Name)
 	right := ""
@@ -205,9 +205,10 @@ func (a *App) render() string {
 	}
 	footer := a.helpLine()
 	if a.flash != "" {
-		footer = s.OK.Render(" " + a.flash)
+		// A flash may carry a path a person needs whole: wrap it, never cut it.
+		footer = indent(s.OK.Width(w-1).Render(a.flash), 1)
 	}
-	bodyHeight := h - 3
+	bodyHeight := h - 2 - lipgloss.Height(footer)
 	lines := strings.Split(body, "\n")
 	if len(lines) > bodyHeight {
 		lines = lines[:bodyHeight]
@@ -221,6 +222,13 @@ func (a *App) render() string {
 		}
 	}
 	return strings.Join(append([]string{header, rule}, append(lines, footer)...), "\n")
+}
+
+// tooSmall says the window is too small, wrapped to fit the window itself.
+func tooSmall(s *themes.Styles, w, h int) string {
+	text := fmt.Sprintf("authplay needs at least %d×%d; this window is %d×%d. Make it larger.", minWidth, minHeight, w, h)
+	lines := strings.Split(s.Warn.Width(max(1, w)).Render(text), "\n")
+	return strings.Join(lines[:min(len(lines), max(1, h))], "\n")
 }
 
 func (a *App) globalBindings() []key.Binding {

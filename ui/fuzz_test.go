@@ -1,0 +1,379 @@
+package ui
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/authplay/authplay/flows"
+	"github.com/authplay/authplay/flows/spacetest"
+	"github.com/authplay/authplay/store"
+)
+
+// FuzzRootModel drives the whole program by keys, pastes, ticks and window
+// sizes only, as a person mashing the keyboard would, on every screen and
+// against the built-in server in this process. After every message it
+// asserts what must always hold: no panic, no rendered line wider than the
+// window, no more lines than the window has, and ctrl+c ends the program.
+//
+// Commands run for real (store, HTTP, the loopback listener); their results
+// come back as messages between key presses, as they would in a program.
+func FuzzRootModel(f *testing.F) {
+	srv := spacetest.Start(f, spacetest.WithDeviceInterval(time.Second))
+	stateDir := f.TempDir()
+	for _, seed := range fuzzSeeds {
+		f.Add(seed)
+	}
+	f.Fuzz(func(t *testing.T, script []byte) {
+		if len(script) > 400 {
+			script = script[:400] // long scripts only slow the fuzzer down
+		}
+		h := newFuzzHarness(t, srv, stateDir, script)
+		defer h.close()
+		h.run(script)
+	})
+}
+
+// fuzzSeeds reach each screen: start, picker, each form, a run to the
+// inspector through the demo shortcut, its panels and menus, the guide,
+// the new-profile form and endpoint verification. The first byte picks the
+// starting screen; fuzzEvent says what each later byte does.
+var fuzzSeeds = [][]byte{
+	[]byte("\x00"),
+	[]byte("\x00\r\r\r"),
+	[]byte("\x02\ra\t\t\t\tCe1"),
+	[]byte("\x03\r\t\t\t\t\t\t\t\t\x7f"),
+	[]byte("\x04\x0b\x0b\x0b\x0b\r"),
+	[]byte("\x05\r\x01\x02xyz\x08\r"),
+	[]byte("\x00jjjjjjjj\rg"),
+	[]byte("\x00\x02\x02\r"),
+	[]byte("\x06\rra\x1b\x1b"),
+	[]byte("\x07\r\x10\x11\x12\x13"),
+	[]byte("\x00\x02n\x02n\x7f\x7f"),
+	[]byte("\x03\rv~http://127.0.0.1:1/callback?code=x&state=y\x00\r"),
+	[]byte("\x00ga?x"),
+	[]byte("\x01\x02\x02\x02\x02\x02\x02\x02\x02\r\r"),
+	[]byte("\x02\ra\t\t i\x20\x00\x00x\x20\xff\xff"),
+	[]byte("\x02\ra\tC3\t\tC\x1b\tCx"),
+}
+
+// fuzzEvent maps a script byte to a key; ok is false for bytes that are
+// not keys (sizes, ticks, pastes).
+func fuzzEvent(b byte) (tea.KeyPressMsg, bool) {
+	switch b {
+	case 0x01:
+		return tea.KeyPressMsg{Code: tea.KeyUp}, true
+	case 0x02:
+		return tea.KeyPressMsg{Code: tea.KeyDown}, true
+	case 0x03:
+		return tea.KeyPressMsg{Code: tea.KeyLeft}, true
+	case 0x04:
+		return tea.KeyPressMsg{Code: tea.KeyRight}, true
+	case 0x05:
+		return tea.KeyPressMsg{Code: tea.KeyPgUp}, true
+	case 0x06:
+		return tea.KeyPressMsg{Code: tea.KeyPgDown}, true
+	case 0x07:
+		return tea.KeyPressMsg{Code: tea.KeyHome}, true
+	case 0x08:
+		return tea.KeyPressMsg{Code: tea.KeyBackspace}, true
+	case '\t':
+		return tea.KeyPressMsg{Code: tea.KeyTab}, true
+	case 0x0b:
+		return tea.KeyPressMsg{Code: tea.KeyTab, Mod: tea.ModShift}, true
+	case 0x0c:
+		return tea.KeyPressMsg{Code: tea.KeyEnd}, true
+	case '\r':
+		return tea.KeyPressMsg{Code: tea.KeyEnter}, true
+	case 0x0e:
+		return tea.KeyPressMsg{Code: tea.KeyDelete}, true
+	case 0x0f:
+		return tea.KeyPressMsg{Code: tea.KeySpace, Text: " "}, true
+	case 0x1b:
+		return tea.KeyPressMsg{Code: tea.KeyEscape}, true
+	case 0x20, 0x7e, 0x7f:
+		return tea.KeyPressMsg{}, false
+	}
+	switch {
+	case b >= 0x10 && b < 0x1b: // ctrl+r, ctrl+t (theme), ctrl+u, ctrl+a, ctrl+e, ...
+		return tea.KeyPressMsg{Code: rune("rtuaekwdlnp"[b-0x10]), Mod: tea.ModCtrl}, true
+	case b >= 0x21 && b < 0x7e:
+		return tea.KeyPressMsg{Code: rune(b), Text: string(rune(b))}, true
+	case b >= 0x80 && b < 0xc0: // wide and combining characters, typed
+		r := []rune("é界🔑\u0301ß中文ÅΩ")[int(b)%9]
+		return tea.KeyPressMsg{Code: r, Text: string(r)}, true
+	}
+	return tea.KeyPressMsg{Code: rune(b&0x3f) + 'a', Mod: tea.ModAlt}, true
+}
+
+// fuzzHarness is a small Bubble Tea runtime: it delivers messages to the
+// root model, runs the commands that come back on goroutines, and feeds their
+// results in between scripted events.
+type fuzzHarness struct {
+	t       *testing.T
+	app     *App
+	w, h    int
+	results chan fuzzResult
+	stop    chan struct{}
+	lb      *flows.Loopback
+	nextID  int
+	running map[int]time.Time // commands started and not yet delivered, by when they started
+}
+
+type fuzzResult struct {
+	id  int
+	msg tea.Msg
+}
+
+// quickCommand is how long a command may take and still count as quick:
+// its result is delivered before the next scripted event.
+const quickCommand = 40 * time.Millisecond
+
+func newFuzzHarness(t *testing.T, srv *spacetest.Server, stateDir string, script []byte) *fuzzHarness {
+	st, err := store.Open(stateDir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := &fuzzHarness{t: t, w: 80, h: 24, results: make(chan fuzzResult, 256), running: map[int]time.Time{}, stop: make(chan struct{}), lb: flows.NewLoopback()}
+	deps := fuzzDeps(srv, st, h.lb, h.stop, t.TempDir())
+	// The first byte picks where the program starts: the start screen with
+	// profiles, the flow picker, or one method's form (as --flow does).
+	methods := flows.Methods()
+	if len(script) > 0 {
+		switch pick := int(script[0]) % (len(methods) + 2); {
+		case pick == 0:
+		case pick == 1:
+			deps.Profiles = nil
+		default:
+			deps.Profiles, deps.Flow = nil, methods[pick-2].Method
+		}
+	}
+	h.app = New(deps)
+	h.deliver(tea.WindowSizeMsg{Width: h.w, Height: h.h})
+	h.start(h.app.Init())
+	return h
+}
+
+func fuzzDeps(srv *spacetest.Server, st *store.Store, lb *flows.Loopback, stop chan struct{}, configDir string) Deps {
+	deps := goldenDeps()
+	deps.Now = nil
+	prov, _ := flows.Space(srv.URL)
+	prov.Builtin, prov.Name = true, "Demo Space (offline)"
+	prov.DeviceURL = srv.URL + "/oauth/device"
+	prov.IntrospectURL, prov.RevokeURL = srv.URL+"/oauth/introspect", srv.URL+"/oauth/revoke"
+	deps.Profile.Params.Provider = prov
+	deps.Profile.PermanentToken = spacetest.DemoPersonalToken
+	deps.Profile.SigningKey = spacetest.DemoSigningKey
+	deps.Store, deps.Demo = st, spaceDemo{srv}
+	deps.Clipboard = func(string) error { return nil }
+	deps.Env = flows.Env{
+		HTTP: flows.NewHTTPClient(2 * time.Second), Loopback: lb,
+		// A device flow's wait between polls ends with the iteration.
+		Sleep: func(ctx context.Context, d time.Duration) error {
+			select {
+			case <-time.After(d):
+				return nil
+			case <-ctx.Done():
+				return ctx.Err()
+			case <-stop:
+				return errors.New("the fuzz iteration ended")
+			}
+		},
+		OpenBrowser: func(string) error { return errors.New("no browser in the fuzzer") },
+	}
+	other := deps.Profile
+	other.Name, other.Saved = "other", &store.Profile{Name: "other"}
+	deps.Profiles = []Profile{deps.Profile, other}
+	deps.ProfilesPath = filepath.Join(configDir, "profiles.json")
+	return deps
+}
+
+// run plays the script: each byte is one event; some take the next bytes as
+// their argument (a size, a paste).
+func (h *fuzzHarness) run(script []byte) {
+	for i := 1; i < len(script); i++ {
+		b := script[i]
+		if k, ok := fuzzEvent(b); ok {
+			h.deliver(k)
+			h.collect()
+			continue
+		}
+		switch {
+		case b == 0x20: // a window size from 20×5 to 250×80
+			if i+2 < len(script) {
+				h.w, h.h = 20+int(script[i+1])%231, 5+int(script[i+2])%76
+				i += 2
+				h.deliver(tea.WindowSizeMsg{Width: h.w, Height: h.h})
+			}
+		case b == 0x7f: // a clock tick
+			h.deliver(tickMsg(time.Now()))
+		case b == 0x7e: // a paste of the next bytes, up to a NUL
+			end := i + 1
+			for end < len(script) && script[end] != 0 {
+				end++
+			}
+			h.deliver(tea.PasteMsg{Content: string(script[i+1 : end])})
+			i = end
+		}
+		h.collect()
+	}
+	h.interrupt()
+}
+
+// deliver hands one message to the root model and checks the frame it draws.
+func (h *fuzzHarness) deliver(msg tea.Msg) {
+	h.t.Helper()
+	_, cmd := h.app.Update(msg)
+	h.checkFrame(msg)
+	h.start(cmd)
+}
+
+func (h *fuzzHarness) checkFrame(after tea.Msg) {
+	h.t.Helper()
+	content := h.app.View().Content
+	lines := strings.Split(content, "\n")
+	if len(lines) > h.h {
+		h.t.Fatalf("after %T %v: %d lines in a window %d high:\n%s", after, after, len(lines), h.h, ansi.Strip(content))
+	}
+	for i, l := range lines {
+		if w := ansi.StringWidth(l); w > h.w {
+			h.t.Fatalf("after %T %v: line %d is %d wide in a window %d wide:\n%q", after, after, i, w, h.w, ansi.Strip(l))
+		}
+	}
+}
+
+// start runs a command on its own goroutine, as the Bubble Tea runtime does;
+// batches and sequences are unpacked so each part runs.
+func (h *fuzzHarness) start(cmd tea.Cmd) {
+	if cmd == nil {
+		return
+	}
+	h.nextID++
+	id := h.nextID
+	h.running[id] = time.Now()
+	go func() {
+		msg := cmd()
+		select {
+		case h.results <- fuzzResult{id, msg}:
+		case <-h.stop:
+		}
+	}()
+}
+
+// collect delivers the results that arrive soon after an event: quick
+// commands (store, the built-in server) come back within quickCommand;
+// slow ones (ticks, a browser wait) come back at a later event or never.
+func (h *fuzzHarness) collect() {
+	for {
+		var youngest time.Time
+		for _, at := range h.running {
+			if at.After(youngest) {
+				youngest = at
+			}
+		}
+		wait := quickCommand - time.Since(youngest)
+		if len(h.running) == 0 || wait <= 0 {
+			wait = 0
+		}
+		timer := time.NewTimer(wait)
+		select {
+		case r := <-h.results:
+			timer.Stop()
+			delete(h.running, r.id)
+			h.handle(r.msg)
+		case <-timer.C:
+			select {
+			case r := <-h.results:
+				delete(h.running, r.id)
+				h.handle(r.msg)
+			default:
+				return
+			}
+		}
+	}
+}
+
+func (h *fuzzHarness) handle(msg tea.Msg) {
+	switch msg := msg.(type) {
+	case nil:
+	case tea.BatchMsg:
+		for _, c := range msg {
+			h.start(c)
+		}
+	case tea.QuitMsg, tea.InterruptMsg:
+		// The program would end here; the script goes on regardless, as
+		// if the person started it again, which is what a fuzzer wants.
+	default:
+		if cmds, ok := sequence(msg); ok {
+			for _, c := range cmds {
+				h.start(c)
+			}
+			return
+		}
+		h.deliver(msg)
+	}
+}
+
+// sequence unpacks tea.Sequence's unexported message (a []tea.Cmd).
+func sequence(msg tea.Msg) ([]tea.Cmd, bool) {
+	v := reflect.ValueOf(msg)
+	if v.Kind() != reflect.Slice || v.Type().Elem() != reflect.TypeFor[tea.Cmd]() {
+		return nil, false
+	}
+	cmds := make([]tea.Cmd, v.Len())
+	for i := range cmds {
+		cmds[i] = v.Index(i).Interface().(tea.Cmd)
+	}
+	return cmds, true
+}
+
+// interrupt presses ctrl+c and proves it ends the program from wherever the
+// script left it: the command it returns must be tea.Interrupt.
+func (h *fuzzHarness) interrupt() {
+	h.t.Helper()
+	_, cmd := h.app.Update(tea.KeyPressMsg{Code: 'c', Mod: tea.ModCtrl})
+	if cmd == nil {
+		h.t.Fatalf("ctrl+c on %s returned no command", h.app.active)
+	}
+	if _, ok := runQuick(cmd).(tea.InterruptMsg); !ok {
+		h.t.Fatalf("ctrl+c on %s did not interrupt the program", h.app.active)
+	}
+}
+
+// runQuick runs a command that must not block (tea.Interrupt), unpacking a batch.
+func runQuick(cmd tea.Cmd) tea.Msg {
+	done := make(chan tea.Msg, 1)
+	go func() { done <- cmd() }()
+	select {
+	case msg := <-done:
+		if b, ok := msg.(tea.BatchMsg); ok {
+			for _, c := range b {
+				if c == nil {
+					continue
+				}
+				if m, ok := runQuick(c).(tea.InterruptMsg); ok {
+					return m
+				}
+			}
+		}
+		return msg
+	case <-time.After(time.Second):
+		return fmt.Errorf("the command blocked")
+	}
+}
+
+// close ends the iteration. Commands still running end by themselves soon
+// after (ticks within seconds; waits for a redirect as their listener
+// closes; HTTP within its timeout); their results go nowhere.
+func (h *fuzzHarness) close() {
+	close(h.stop)
+	h.lb.CloseAll()
+}
