@@ -9,6 +9,8 @@ import (
 	"net/url"
 	"strings"
 	"time"
+
+	"github.com/authplay/authplay/flows/termsafe"
 )
 
 // APIRequest is a call made with the token.
@@ -85,7 +87,7 @@ func CallAPI(ctx context.Context, env Env, p Provider, token Secret, req APIRequ
 	if req.Body != "" && hr.Header.Get("Content-Type") == "" {
 		hr.Header.Set("Content-Type", "application/json")
 	}
-	c, rec := record(env.HTTP)
+	c, rec := env.record()
 	resp, err := c.Do(hr)
 	ex := rec.exchanges()
 	out := APIResponse{}
@@ -97,12 +99,11 @@ func CallAPI(ctx context.Context, env Env, p Provider, token Secret, req APIRequ
 	}
 	defer resp.Body.Close()
 	raw, _ := io.ReadAll(resp.Body)
-	out.Status, out.Header, out.Body = resp.StatusCode, resp.Header, prettyBody(raw)
+	out.Status, out.Header, out.Body = resp.StatusCode, resp.Header, termsafe.Block(prettyBody(raw))
 	if resp.StatusCode >= 400 {
 		var e OAuthError
 		if json.Unmarshal(raw, &e) == nil && e.Code != "" {
-			e.Status = resp.StatusCode
-			out.Error = &e
+			out.Error = serverError(e.Code, e.Description, e.URI, resp.StatusCode)
 		}
 	}
 	return out, nil
@@ -122,10 +123,10 @@ func FetchJWKS(ctx context.Context, env Env, jwksURL string) (keys []byte, ex []
 	if jwksURL == "" {
 		return nil, nil, fmt.Errorf("no key set URL is known")
 	}
-	c, rec := record(env.HTTP)
+	c, rec := env.record()
 	ctx, cancel := context.WithTimeout(ctx, 15*time.Second)
 	defer cancel()
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, jwksURL, nil)
+	req, err := http.NewRequestWithContext(mayFollow(ctx), http.MethodGet, jwksURL, nil)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -161,7 +162,7 @@ func tokenEndpointCall(ctx context.Context, env Env, st State, creds Credentials
 		return nil, nil, err
 	}
 	b := base{st: st, creds: creds}
-	c, rec := record(env.HTTP)
+	c, rec := env.record()
 	ct, body, err := rec.outcome(b.postForm(ctx, c, endpoint, form))
 	if err != nil {
 		return nil, rec.exchanges(), err

@@ -65,7 +65,7 @@ func (m *authorizationCode) start(env Env) (Step, error) {
 	m.st.AuthURL = m.oauth2Config().AuthCodeURL(m.st.StateValue, opts...)
 	m.st.Phase = PhaseAwaitingRedirect
 	step.OK = true
-	step.Notes = p.Provider.Lint(AuthorizationCode, p.AuthStyle, p.Scope, p.PKCE)
+	step.Notes = p.Provider.Lint(AuthorizationCode, m.authStyle(), p.Scope, p.PKCE)
 	step.WhatHappened = "authplay made a random state, which the server will send back so authplay can tell its own redirect from a forged one. " +
 		pkceWords(p.PKCE) + " It is listening at " + redirect + " for the browser to come back. [RFC 6749 §4.1.1 · RFC 8252 §7.3]"
 	step.WhatNext = "Sign in and accept in the browser. The server then sends the browser to the redirect URI with a one-time code."
@@ -99,6 +99,10 @@ func spaceOptions(p Params, nonce string) []oauth2.AuthCodeOption {
 
 func openBrowser(env Env, url string, step *Step) {
 	if env.OpenBrowser == nil {
+		return
+	}
+	if err := OpenableURL(url); err != nil {
+		step.Notes = append(step.Notes, "Not opened in a browser: "+err.Error())
 		return
 	}
 	if err := env.OpenBrowser(url); err != nil {
@@ -135,7 +139,7 @@ func (b *base) awaitRedirect(ctx context.Context, env Env, exp Expect) (Step, er
 	if e := r.Params.Get("error"); e != "" {
 		env.Loopback.Close(b.st.RedirectURI)
 		step.WhatHappened = "The browser came back, but with an error instead of a code."
-		return b.fail(step, &OAuthError{Code: e, Description: r.Params.Get("error_description"), URI: r.Params.Get("error_uri")}, b.st.Params.Provider.AuthURL)
+		return b.fail(step, serverError(e, r.Params.Get("error_description"), r.Params.Get("error_uri"), 0), b.st.Params.Provider.AuthURL)
 	}
 	b.st.StateMatched = true
 	if b.st.Method == Implicit {
@@ -160,7 +164,7 @@ func (m *authorizationCode) exchange(ctx context.Context, env Env) (Step, error)
 	if err := requireURL("token URL", p.Provider.TokenURL); err != nil {
 		return m.fail(step, err, p.Provider.TokenURL)
 	}
-	c, rec := record(env.HTTP)
+	c, rec := env.record()
 	var opts []oauth2.AuthCodeOption
 	if m.st.Verifier != "" {
 		opts = append(opts, oauth2.VerifierOption(m.st.Verifier.Reveal()))

@@ -8,15 +8,20 @@ import (
 	"time"
 
 	"github.com/go-jose/go-jose/v4"
+
+	"github.com/authplay/authplay/flows/termsafe"
 )
 
 // Outcome of one check.
 type Outcome string
 
 const (
-	Pass          Outcome = "pass"
-	Fail          Outcome = "fail"
-	Warn          Outcome = "warn"
+	Pass Outcome = "pass"
+	Fail Outcome = "fail"
+	Warn Outcome = "warn"
+	// Unverified: the check applies but could not be made (no key set, or
+	// it could not be had). --strict counts it as a failure.
+	Unverified    Outcome = "not checked"
 	NotApplicable Outcome = "n/a"
 )
 
@@ -45,6 +50,19 @@ type CheckInput struct {
 // CheckAccessToken returns verdicts for an access token. Opaque tokens get a
 // single verdict saying so: only the server can judge them (introspection).
 func CheckAccessToken(tok string, in CheckInput) []Verdict {
+	return safeVerdicts(checkAccessToken(tok, in))
+}
+
+// safeVerdicts makes each detail safe to print: they quote claims, which
+// the token's issuer wrote.
+func safeVerdicts(vs []Verdict) []Verdict {
+	for i := range vs {
+		vs[i].Detail = termsafe.Line(vs[i].Detail)
+	}
+	return vs
+}
+
+func checkAccessToken(tok string, in CheckInput) []Verdict {
 	if !LooksLikeJWT(tok) {
 		return []Verdict{{Check: "format", Outcome: NotApplicable, Detail: "opaque token: its meaning is known only to the server; introspection or an API call tells whether it works"}}
 	}
@@ -63,6 +81,10 @@ func CheckAccessToken(tok string, in CheckInput) []Verdict {
 
 // CheckIDToken adds the OpenID Connect checks: aud, azp, nonce, at_hash.
 func CheckIDToken(idToken, accessToken string, in CheckInput) []Verdict {
+	return safeVerdicts(checkIDToken(idToken, accessToken, in))
+}
+
+func checkIDToken(idToken, accessToken string, in CheckInput) []Verdict {
 	j, err := DecodeJWT(idToken)
 	if err != nil {
 		return []Verdict{{Check: "id_token", Outcome: Fail, Detail: "the ID token does not decode: " + err.Error()}}
@@ -116,7 +138,7 @@ func signatureVerdict(tok string, j *JWT, in CheckInput) Verdict {
 		if why == "" {
 			why = "no key set URL is known for this provider"
 		}
-		return Verdict{"signature", NotApplicable, "not checked: " + why}
+		return Verdict{"signature", Unverified, "not checked: " + why}
 	}
 	kid, err := VerifySignature(tok, in.JWKS)
 	if err != nil {
@@ -209,20 +231,31 @@ func CheckState(ctx context.Context, env Env, st State) []Verdict {
 	return Judge(st, PrepareChecks(ctx, env, st))
 }
 
+// OfflineChecks is what the checks compare against without asking the
+// network: everything but the key set, so signatures stay unverified.
+func OfflineChecks(now time.Time, st State) CheckInput {
+	p := st.Params.Provider
+	return CheckInput{Now: now, Issuer: p.Issuer, ClientID: st.Params.ClientID, Nonce: st.Nonce,
+		StateChecked: st.StateMatched, UsedState: st.StateValue != "", JWKSError: "the key set was not fetched"}
+}
+
 // PrepareChecks gathers what the checks compare against, fetching the key
 // set when one is known. A screen keeps the result and judges again as time
-// passes, so "expires in" never goes stale.
+// passes, so "expires in" never goes stale. Keys come only from the
+// provider's configured key set URL (set by hand or by the configured
+// issuer's discovery), never from anything the token names (iss, jku, x5u,
+// jwk): a forger would name its own.
 func PrepareChecks(ctx context.Context, env Env, st State) CheckInput {
 	p := st.Params.Provider
-	in := CheckInput{Now: env.now(), Issuer: p.Issuer, ClientID: st.Params.ClientID, Nonce: st.Nonce,
-		StateChecked: st.StateMatched, UsedState: st.StateValue != ""}
+	in := OfflineChecks(env.now(), st)
+	in.JWKSError = ""
 	if st.Token == nil || (!LooksLikeJWT(st.Token.AccessToken.Reveal()) && st.Token.IDToken == "") {
 		return in
 	}
 	if raw, _, err := FetchJWKS(ctx, env, p.JWKSURL); err != nil {
-		in.JWKSError = err.Error()
+		in.JWKSError = termsafe.Line(err.Error())
 	} else if set, err := ParseJWKS(raw); err != nil {
-		in.JWKSError = err.Error()
+		in.JWKSError = termsafe.Line(err.Error())
 	} else {
 		in.JWKS = set
 	}

@@ -19,10 +19,10 @@ func (m *clientCredentials) Next(ctx context.Context, env Env, in Input) (Step, 
 	if err := requireURL("token URL", p.Provider.TokenURL); err != nil {
 		return m.fail(step, err, p.Provider.TokenURL)
 	}
-	c, rec := record(env.HTTP)
+	c, rec := env.record()
 	cfg := clientcredentials.Config{
 		ClientID: p.ClientID, ClientSecret: m.creds.ClientSecret.Reveal(), TokenURL: p.Provider.TokenURL,
-		Scopes: m.oauth2Config().Scopes, AuthStyle: p.AuthStyle.oauth2(),
+		Scopes: m.oauth2Config().Scopes, AuthStyle: m.authStyle().oauth2(),
 	}
 	_, callErr := cfg.Token(oauth2Context(ctx, c))
 	tok, err := tokenResult(rec, callErr, env.now())
@@ -34,7 +34,7 @@ func (m *clientCredentials) Next(ctx context.Context, env Env, in Input) (Step, 
 	m.authorized(tok)
 	step.OK = true
 	step.Notes = tok.Notes
-	step.WhatHappened = "authplay proved the application's identity with its client ID and secret (" + authStyleWords(p.AuthStyle) +
+	step.WhatHappened = "authplay proved the application's identity with its client ID and secret (" + authStyleWords(m.authStyle()) +
 		") and asked for scope " + scopeOr(p.Scope) + ". The server answered with an access token that acts for the application itself: no user took part, so it can do only what the application's own rights allow. [RFC 6749 §4.4]"
 	step.WhatNext = "Inspect the token, call an API with it, or copy it. There is no refresh token in this flow: when it expires, ask again the same way."
 	return step, nil

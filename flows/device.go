@@ -6,7 +6,10 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"strings"
 	"time"
+
+	"github.com/authplay/authplay/flows/termsafe"
 )
 
 // deviceCode: Ready -> AwaitingUser (-> poll ...) -> Authorized | Failed.
@@ -33,7 +36,7 @@ func (m *deviceCode) start(ctx context.Context, env Env) (Step, error) {
 	}
 	// Sent by hand: x/oauth2's DeviceAuth sends only client_id, so a
 	// confidential client could not authenticate (RFC 8628 §3.1).
-	c, rec := record(env.HTTP)
+	c, rec := env.record()
 	form := url.Values{}
 	if p.Scope != "" {
 		form.Set("scope", p.Scope)
@@ -51,7 +54,7 @@ func (m *deviceCode) start(ctx context.Context, env Env) (Step, error) {
 	m.st.Device = ds
 	m.st.Phase = PhaseAwaitingUser
 	step.OK = true
-	step.Notes = p.Provider.Lint(DeviceCode, p.AuthStyle, p.Scope, PKCEOff)
+	step.Notes = p.Provider.Lint(DeviceCode, m.authStyle(), p.Scope, PKCEOff)
 	step.WhatHappened = fmt.Sprintf("The server issued a device code, which stays with authplay, and the user code %s for a person to type at %s. The code is good for %s. [RFC 8628 §3.2]",
 		ds.UserCode, ds.VerificationURI, Human(ds.Expires.Sub(env.now())))
 	step.WhatNext = fmt.Sprintf("Open %s on any device, enter %s and approve. authplay asks the token endpoint every %s whether you are done.", ds.VerificationURI, ds.UserCode, Human(time.Duration(ds.Interval)))
@@ -87,7 +90,7 @@ func ParseDeviceResponse(body []byte, now time.Time) (*DeviceState, error) {
 		return nil, errors.New("the response has no verification_uri")
 	}
 	if _, err := url.Parse(r.VerificationURI); err != nil {
-		return nil, fmt.Errorf("verification_uri does not parse: %w", err)
+		return nil, fmt.Errorf("verification_uri does not parse: %w", unwrapURLError(err))
 	}
 	exp, err := r.ExpiresIn.Int64()
 	if err != nil || exp <= 0 {
@@ -99,9 +102,14 @@ func ParseDeviceResponse(body []byte, now time.Time) (*DeviceState, error) {
 			interval = iv
 		}
 	}
+	if err := checkTokenChars("device_code", r.DeviceCode); err != nil {
+		return nil, err
+	}
 	return &DeviceState{
-		DeviceCode: Secret(r.DeviceCode), UserCode: r.UserCode, VerificationURI: r.VerificationURI,
-		VerificationURIComplete: r.VerificationURIComplete, Expires: now.Add(time.Duration(exp) * time.Second),
+		// Shown to a person and perhaps opened: kept safe to print. Whether
+		// a browser may open them is OpenableURL's call.
+		DeviceCode: Secret(r.DeviceCode), UserCode: termsafe.Line(r.UserCode), VerificationURI: termsafe.Line(r.VerificationURI),
+		VerificationURIComplete: termsafe.Line(r.VerificationURIComplete), Expires: now.Add(time.Duration(exp) * time.Second),
 		Interval: Duration(time.Duration(interval) * time.Second), NextPoll: now.Add(time.Duration(interval) * time.Second),
 	}, nil
 }
@@ -120,7 +128,7 @@ func (m *deviceCode) poll(ctx context.Context, env Env) (Step, error) {
 	}
 	ds.Polls++
 	step.Caption = fmt.Sprintf("Poll %d: has the user approved?", ds.Polls)
-	c, rec := record(env.HTTP)
+	c, rec := env.record()
 	form := url.Values{"grant_type": {deviceGrant}, "device_code": {ds.DeviceCode.Reveal()}}
 	tok, err := tokenResult(rec, m.postForm(ctx, c, p.Provider.TokenURL, form), env.now())
 	step.Exchanges = rec.exchanges()
@@ -153,4 +161,29 @@ func (m *deviceCode) poll(ctx context.Context, env Env) (Step, error) {
 	step.WhatHappened = fmt.Sprintf("The user approved, so this poll came back with tokens after %d poll(s). The token acts for the user who typed the code. [RFC 8628 §3.5]", ds.Polls)
 	step.WhatNext = "Inspect the token, call an API, or refresh it."
 	return step, nil
+}
+
+// OpenableURL says whether a browser may be asked to open raw: only an
+// absolute http or https URL with a host, printable, and not mistakable for
+// a command-line option. A server chooses the device flow's verification
+// URI; a file:, javascript: or "-option" value must never reach the
+// browser opener, only the screen, with the reason.
+func OpenableURL(raw string) error {
+	if !termsafe.Safe(raw) {
+		return fmt.Errorf("the address holds control characters (%s)", termsafe.Line(raw))
+	}
+	if strings.HasPrefix(strings.TrimSpace(raw), "-") {
+		return fmt.Errorf("the address %q starts with a dash, which a browser launcher could take for an option", raw)
+	}
+	u, err := url.Parse(raw)
+	if err != nil {
+		return fmt.Errorf("the address %q does not parse: %v", raw, unwrapURLError(err))
+	}
+	if s := strings.ToLower(u.Scheme); s != "http" && s != "https" {
+		return fmt.Errorf("the address %q is not http or https, so authplay will not open it; open it yourself only if you trust it", raw)
+	}
+	if u.Host == "" {
+		return fmt.Errorf("the address %q has no host", raw)
+	}
+	return nil
 }

@@ -12,6 +12,8 @@ import (
 	"syscall"
 
 	"golang.org/x/oauth2"
+
+	"github.com/authplay/authplay/flows/termsafe"
 )
 
 // Diagnosis explains a failure, fix first: what to change, then why it
@@ -45,7 +47,7 @@ func Explain(err error, ec ExplainContext) *Diagnosis {
 	case errors.As(err, &oe):
 		return explainCode(oe.Code, oe.Description, err.Error(), ec)
 	case errors.As(err, &re):
-		return explainCode(re.ErrorCode, re.ErrorDescription, redactRetrieve(re), ec)
+		return explainCode(termsafe.Line(re.ErrorCode), termsafe.Line(re.ErrorDescription), redactRetrieve(re), ec)
 	}
 	return explainTransport(err, ec)
 }
@@ -53,10 +55,10 @@ func Explain(err error, ec ExplainContext) *Diagnosis {
 func redactRetrieve(re *oauth2.RetrieveError) string {
 	s := fmt.Sprintf("HTTP %d", re.Response.StatusCode)
 	if re.ErrorCode != "" {
-		s += ": " + re.ErrorCode
+		s += ": " + termsafe.Line(re.ErrorCode)
 	}
 	if re.ErrorDescription != "" {
-		s += " (" + re.ErrorDescription + ")"
+		s += " (" + termsafe.Line(re.ErrorDescription) + ")"
 	}
 	return s
 }
@@ -147,7 +149,7 @@ func explainCode(code, desc, raw string, ec ExplainContext) *Diagnosis {
 }
 
 func explainTransport(err error, ec ExplainContext) *Diagnosis {
-	d := &Diagnosis{Raw: err.Error()}
+	d := &Diagnosis{Raw: termsafe.Line(err.Error())}
 	host := ec.Endpoint
 	if u, perr := url.Parse(ec.Endpoint); perr == nil && u.Host != "" {
 		host = u.Host
@@ -156,6 +158,7 @@ func explainTransport(err error, ec ExplainContext) *Diagnosis {
 	var uaErr x509.UnknownAuthorityError
 	var hostErr x509.HostnameError
 	var urlErr *url.Error
+	var redirErr *RedirectRefusedError
 	switch {
 	case errors.Is(err, context.DeadlineExceeded) || errors.Is(err, os.ErrDeadlineExceeded) || isTimeout(err):
 		d.Fix = "Check that " + host + " is the right address and reachable from here (VPN, proxy, firewall); the server did not answer in time."
@@ -178,6 +181,10 @@ func explainTransport(err error, ec ExplainContext) *Diagnosis {
 	case strings.Contains(err.Error(), "HTML page"):
 		d.Fix = "Check the endpoint URL: it should be the token endpoint (for Space: <service URL>/oauth/token), not a web page."
 		d.Cause = "The server answered with a web page where JSON was expected."
+	case errors.As(err, &redirErr):
+		d.Fix = "Point authplay at " + redirErr.From + "'s final address on the same server, or ask why it sends clients to " + originOf(redirErr.To) + "."
+		d.Cause = "The endpoint redirected a request that carries credentials to another origin. Following it would hand the client secret, password or token to a server you did not configure, so authplay stopped."
+		d.Refs = "RFC 9700 §4.11"
 	case strings.Contains(err.Error(), "redirects in a loop"):
 		d.Fix = "Use the endpoint's final address (often https instead of http, or with or without a trailing slash)."
 		d.Cause = "The endpoint keeps redirecting."

@@ -2,6 +2,7 @@ package flows
 
 import (
 	"bytes"
+	"context"
 	"encoding/base64"
 	"encoding/json"
 	"errors"
@@ -14,6 +15,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/authplay/authplay/flows/termsafe"
 )
 
 // Version is reported in the User-Agent; main sets it at build time.
@@ -57,6 +60,9 @@ type Exchange struct {
 	Response *Message `json:"response,omitempty"`
 	Duration Duration `json:"duration"`
 	Error    string   `json:"error,omitempty"`
+	// Warnings are what a person must know about how it was sent (a
+	// secret over plain http).
+	Warnings []string `json:"warnings,omitempty"`
 }
 
 // Message is a redacted HTTP request or response.
@@ -86,13 +92,20 @@ func (d *Duration) UnmarshalJSON(b []byte) error {
 // recorder wraps a client's transport and keeps every exchange, so a step can
 // show exactly what went over the wire, including what x/oauth2 sent for us.
 type recorder struct {
-	base http.RoundTripper
-	mu   sync.Mutex
-	list []Exchange
-	raw  [][]byte // unredacted response bodies, for parsing token responses
+	base   http.RoundTripper
+	strict bool // refuse credentials over plain http to another machine
+	mu     sync.Mutex
+	list   []Exchange
+	raw    [][]byte // unredacted response bodies, for parsing token responses
 }
 
 func record(c *http.Client) (*http.Client, *recorder) {
+	return recordStrict(c, false)
+}
+
+// recordStrict is record with --strict's refusal of credentials over plain
+// http to another machine.
+func recordStrict(c *http.Client, strict bool) (*http.Client, *recorder) {
 	if c == nil {
 		c = NewHTTPClient(0)
 	}
@@ -100,10 +113,102 @@ func record(c *http.Client) (*http.Client, *recorder) {
 	if base == nil {
 		base = http.DefaultTransport
 	}
-	r := &recorder{base: base}
+	r := &recorder{base: base, strict: strict}
 	cc := *c
 	cc.Transport = r
+	cc.CheckRedirect = sameOriginRedirects(c.CheckRedirect)
 	return &cc, r
+}
+
+// RedirectRefusedError is a redirect authplay would not follow: the request
+// carried credentials, and the redirect pointed to another origin, where a
+// client secret, a password or a token must never go.
+type RedirectRefusedError struct {
+	From, To string
+	Status   int
+}
+
+func (e *RedirectRefusedError) Error() string {
+	return fmt.Sprintf("%s answered HTTP %d, redirecting to %s, another origin; authplay did not follow it, because the request carries credentials (client secret, password, code or token) meant for %s only",
+		e.From, e.Status, e.To, originOf(e.From))
+}
+
+type followKey struct{}
+
+// mayFollow marks a request that carries no credential (a discovery
+// document, a key set), whose redirects may lead to another origin.
+func mayFollow(ctx context.Context) context.Context { return context.WithValue(ctx, followKey{}, true) }
+
+// sameOriginRedirects wraps a client's redirect policy: every request is
+// taken to carry credentials unless marked with mayFollow, and such a
+// request follows a redirect only within its own origin (scheme, host and
+// port), as RFC 9700 §4.11 advises against open redirects.
+func sameOriginRedirects(next func(*http.Request, []*http.Request) error) func(*http.Request, []*http.Request) error {
+	if next == nil {
+		next = limitRedirects
+	}
+	return func(req *http.Request, via []*http.Request) error {
+		first := via[0]
+		if follow, _ := first.Context().Value(followKey{}).(bool); !follow && originOf(req.URL.String()) != originOf(first.URL.String()) {
+			status := 0
+			if req.Response != nil {
+				status = req.Response.StatusCode
+			}
+			return &RedirectRefusedError{From: redactURL(via[len(via)-1].URL), To: redactURL(req.URL), Status: status}
+		}
+		return next(req, via)
+	}
+}
+
+// originOf is scheme://host:port, with the default port made explicit.
+func originOf(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return raw
+	}
+	port := u.Port()
+	if port == "" {
+		port = map[string]string{"http": "80", "https": "443"}[strings.ToLower(u.Scheme)]
+	}
+	return strings.ToLower(u.Scheme) + "://" + strings.ToLower(u.Hostname()) + ":" + port
+}
+
+// credentialFields are form and query fields that carry a secret: sending
+// one over plain http to another machine deserves a warning.
+var credentialFields = []string{"client_secret", "password", "client_assertion", "code", "code_verifier", "refresh_token", "device_code", "token", "assertion", "subject_token", "actor_token"}
+
+func carriesCredential(req *http.Request, body []byte) bool {
+	if req.Header.Get("Authorization") != "" || req.Header.Get("DPoP") != "" {
+		return true
+	}
+	if strings.Contains(strings.ToLower(req.Header.Get("Content-Type")), "x-www-form-urlencoded") {
+		if q, err := url.ParseQuery(string(body)); err == nil {
+			for _, k := range credentialFields {
+				if q.Get(k) != "" {
+					return true
+				}
+			}
+		}
+	}
+	return false
+}
+
+// IsLoopback reports whether host (a name or an address, without a port)
+// is this machine.
+func IsLoopback(host string) bool {
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
+// ErrPlainHTTP refuses, under --strict, to send credentials over plain http
+// to another machine.
+var ErrPlainHTTP = errors.New("refused to send credentials over plain http to another machine (--strict); use the server's https address")
+
+func plainHTTPWarning(u *url.URL) string {
+	return "This request carried a credential over plain http to " + u.Host + ": anyone on the network between here and there can read it and use it. Use https for any server that is not on this machine."
 }
 
 func (r *recorder) RoundTrip(req *http.Request) (*http.Response, error) {
@@ -118,6 +223,14 @@ func (r *recorder) RoundTrip(req *http.Request) (*http.Response, error) {
 	ex := Exchange{Request: Message{
 		Method: req.Method, URL: redactURL(req.URL), Header: redactHeader(req.Header), Body: redactBody(req.Header.Get("Content-Type"), reqBody),
 	}}
+	if strings.EqualFold(req.URL.Scheme, "http") && !IsLoopback(req.URL.Hostname()) && carriesCredential(req, reqBody) {
+		if r.strict {
+			ex.Error = ErrPlainHTTP.Error()
+			r.add(ex, nil)
+			return nil, ErrPlainHTTP
+		}
+		ex.Warnings = append(ex.Warnings, plainHTTPWarning(req.URL))
+	}
 	start := time.Now()
 	resp, err := r.base.RoundTrip(req)
 	if err != nil {
@@ -129,7 +242,7 @@ func (r *recorder) RoundTrip(req *http.Request) (*http.Response, error) {
 	body, rerr := io.ReadAll(io.LimitReader(resp.Body, MaxBody+1))
 	resp.Body.Close()
 	ex.Duration = Duration(time.Since(start))
-	ex.Response = &Message{Status: resp.StatusCode, Header: redactHeader(resp.Header), Body: redactBody(resp.Header.Get("Content-Type"), body)}
+	ex.Response = &Message{Status: resp.StatusCode, Header: redactHeader(resp.Header), Body: termsafe.Block(redactBody(resp.Header.Get("Content-Type"), body))}
 	if rerr == nil && len(body) > MaxBody {
 		rerr = ErrBodyTooLarge
 		ex.Response.Body = "(not shown: the body is larger than 1 MiB)"
@@ -257,7 +370,7 @@ func redactHeader(h http.Header) map[string][]string {
 	out := map[string][]string{}
 	for k, vs := range h {
 		for _, v := range vs {
-			out[k] = append(out[k], redactHeaderValue(k, v))
+			out[termsafe.Line(k)] = append(out[termsafe.Line(k)], termsafe.Line(redactHeaderValue(k, v)))
 		}
 	}
 	return out

@@ -4,19 +4,38 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"slices"
 	"time"
 
 	"golang.org/x/oauth2"
+
+	"github.com/authplay/authplay/flows/termsafe"
 )
 
 // AuthStyle is how the client proves who it is at the token endpoint.
 type AuthStyle string
 
 const (
+	// AuthAuto is the default: Basic when there is a client secret, and a
+	// public client (client_id in the body) when there is none, so an
+	// empty secret is never sent as "Basic id:".
+	AuthAuto  AuthStyle = ""
 	AuthBasic AuthStyle = "basic" // HTTP Basic header: Space, most servers
 	AuthBody  AuthStyle = "body"  // client_id and client_secret in the form
 	AuthNone  AuthStyle = "none"  // public client: client_id only, PKCE instead of a secret
 )
+
+// Resolve turns AuthAuto into the style to use with this secret; a style
+// the person chose stays as chosen.
+func (a AuthStyle) Resolve(secret Secret) AuthStyle {
+	switch {
+	case a != AuthAuto:
+		return a
+	case secret == "":
+		return AuthNone
+	}
+	return AuthBasic
+}
 
 // Method is the RFC 8414 name of the style.
 func (a AuthStyle) Method() string {
@@ -36,15 +55,15 @@ func (a AuthStyle) oauth2() oauth2.AuthStyle {
 	return oauth2.AuthStyleInParams
 }
 
-// ParseAuthStyle reads basic, body or none.
+// ParseAuthStyle reads auto (or nothing), basic, body or none.
 func ParseAuthStyle(s string) (AuthStyle, error) {
 	switch AuthStyle(s) {
 	case AuthBasic, AuthBody, AuthNone:
 		return AuthStyle(s), nil
-	case "":
-		return AuthBasic, nil
+	case "", "auto":
+		return AuthAuto, nil
 	}
-	return "", fmt.Errorf("client authentication %q: choose basic, body or none", s)
+	return "", fmt.Errorf("client authentication %q: choose auto, basic, body or none", s)
 }
 
 // PKCEMethod is the code challenge method, or off.
@@ -161,7 +180,13 @@ type Env struct {
 	Sleep       func(context.Context, time.Duration) error
 	OpenBrowser func(url string) error // nil: the person opens it
 	Loopback    *Loopback
+	// Strict refuses to send a credential over plain http to another
+	// machine (otherwise the step carries a warning).
+	Strict bool
 }
+
+// record gives a step a client that records every exchange.
+func (e Env) record() (*http.Client, *recorder) { return recordStrict(e.HTTP, e.Strict) }
 
 func (e Env) now() time.Time {
 	if e.Now == nil {
@@ -206,8 +231,33 @@ type Machine interface {
 	Done() bool
 }
 
-// New rebuilds the machine for a state.
+// New rebuilds the machine for a state. Each step it takes carries, among
+// its notes, every warning about how its requests were sent.
 func New(st State, creds Credentials) (Machine, error) {
+	m, err := newMachine(st, creds)
+	if err != nil {
+		return nil, err
+	}
+	return warnedMachine{m}, nil
+}
+
+// warnedMachine lifts each exchange's warnings into its step's notes, so a
+// person sees them wherever the step is shown, once per step.
+type warnedMachine struct{ Machine }
+
+func (w warnedMachine) Next(ctx context.Context, env Env, in Input) (Step, error) {
+	step, err := w.Machine.Next(ctx, env, in)
+	for _, ex := range step.Exchanges {
+		for _, warn := range ex.Warnings {
+			if !slices.Contains(step.Notes, warn) {
+				step.Notes = append(step.Notes, warn)
+			}
+		}
+	}
+	return step, err
+}
+
+func newMachine(st State, creds Credentials) (Machine, error) {
 	b := base{st: st, creds: creds}
 	if b.st.Phase == "" {
 		b.st.Phase = PhaseReady
@@ -233,9 +283,6 @@ func New(st State, creds Credentials) (Machine, error) {
 
 // Start returns the first state of a method with these params.
 func Start(m Method, p Params) State {
-	if p.AuthStyle == "" {
-		p.AuthStyle = AuthBasic
-	}
 	if p.PKCE == "" {
 		p.PKCE = PKCES256
 	}
@@ -246,6 +293,10 @@ type base struct {
 	st    State
 	creds Credentials
 }
+
+// authStyle is how this run authenticates the client: the chosen style, or
+// for auto, Basic with a secret and a public client without one.
+func (b *base) authStyle() AuthStyle { return b.st.Params.AuthStyle.Resolve(b.creds.ClientSecret) }
 
 func (b *base) Method() Method { return b.st.Method }
 func (b *base) State() State   { return b.st }
@@ -294,12 +345,12 @@ func (st State) ActsFor() string {
 		if j, err := DecodeJWT(st.Token.AccessToken.Reveal()); err == nil {
 			switch j.Str("principal_type") {
 			case "USER":
-				return "user " + j.Str("name")
+				return "user " + termsafe.Line(j.Str("name"))
 			case "SERVICE", "APPLICATION":
-				return "the application " + j.Str("name")
+				return "the application " + termsafe.Line(j.Str("name"))
 			}
 			if n := j.Str("preferred_username"); n != "" {
-				return "user " + n
+				return "user " + termsafe.Line(n)
 			}
 		}
 	}

@@ -36,7 +36,7 @@ func (m *password) request(ctx context.Context, env Env) (Step, error) {
 	if p.AccessType != "" {
 		form.Set("access_type", p.AccessType)
 	}
-	c, rec := record(env.HTTP)
+	c, rec := env.record()
 	tok, err := tokenResult(rec, m.postForm(ctx, c, p.Provider.TokenURL, form), env.now())
 	step.Exchanges = rec.exchanges()
 	step.Notes = []string{"Not recommended: " + Password.Info().Warning}

@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"errors"
 	"strings"
+
+	"github.com/authplay/authplay/flows/termsafe"
 )
 
 // ownerFrom reads who the API says the token belongs to: a Space profile
@@ -73,7 +75,7 @@ func (m *permanentToken) Next(ctx context.Context, env Env, in Input) (Step, err
 		return m.fail(step, err, call.Path)
 	}
 	m.authorized(Token{AccessToken: Secret(tok), TokenType: "Bearer", ObtainedAt: env.now()})
-	m.st.Owner = ownerFrom(resp.Body)
+	m.st.Owner = termsafe.Line(ownerFrom(resp.Body))
 	if j, err := DecodeJWT(tok); err == nil {
 		if exp, ok := j.Time("exp"); ok {
 			m.st.Token.Expiry = exp

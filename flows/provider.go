@@ -164,7 +164,7 @@ func Discover(ctx context.Context, client *http.Client, issuer string) (Provider
 }
 
 func fetchMetadata(ctx context.Context, c *http.Client, docURL string) (*Metadata, error) {
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, docURL, nil)
+	req, err := http.NewRequestWithContext(mayFollow(ctx), http.MethodGet, docURL, nil)
 	if err != nil {
 		return nil, err
 	}

@@ -37,7 +37,7 @@ func (b *base) refresh(ctx context.Context, env Env) (Step, error) {
 	if p.Scope != "" {
 		form.Set("scope", p.Scope)
 	}
-	c, rec := record(env.HTTP)
+	c, rec := env.record()
 	tok, err := tokenResult(rec, b.postForm(ctx, c, p.Provider.TokenURL, form), env.now())
 	step.Exchanges = rec.exchanges()
 	if err != nil {

@@ -9,6 +9,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/authplay/authplay/flows/termsafe"
 )
 
 // Token is what a flow obtained. Raw keeps the server's response whole,
@@ -49,11 +51,16 @@ func ParseTokenResponse(contentType string, body []byte, now time.Time) (Token, 
 		return ""
 	}
 	if e := str("error"); e != "" {
-		return t, &OAuthError{Code: e, Description: str("error_description"), URI: str("error_uri")}
+		return t, serverError(e, str("error_description"), str("error_uri"), 0)
 	}
 	t.AccessToken = Secret(str("access_token"))
 	if t.AccessToken == "" {
-		return t, fmt.Errorf("the response has no access_token (RFC 6749 §5.1 requires one); fields present: %s", fieldNames(fields))
+		return t, fmt.Errorf("the response has no access_token (RFC 6749 §5.1 requires one); fields present: %s", termsafe.Line(fieldNames(fields)))
+	}
+	for _, name := range []string{"access_token", "refresh_token", "id_token"} {
+		if err := checkTokenChars(name, str(name)); err != nil {
+			return t, err
+		}
 	}
 	t.TokenType = str("token_type")
 	switch {
@@ -71,6 +78,10 @@ func ParseTokenResponse(contentType string, body []byte, now time.Time) (Token, 
 	t.RefreshToken = Secret(str("refresh_token"))
 	t.IDToken = Secret(str("id_token"))
 	t.Scope = str("scope")
+	if !termsafe.Safe(t.Scope) {
+		t.Scope = termsafe.Line(t.Scope)
+		t.Notes = append(t.Notes, "scope holds control characters (shown escaped); RFC 6749 §3.3 allows none")
+	}
 	switch v := fields["expires_in"].(type) {
 	case float64:
 		t.ExpiresIn = int64(v)
@@ -89,6 +100,19 @@ func ParseTokenResponse(contentType string, body []byte, now time.Time) (Token, 
 		t.Expiry = now.Add(time.Duration(t.ExpiresIn) * time.Second)
 	}
 	return t, nil
+}
+
+// checkTokenChars holds a token to RFC 6749 Appendix A: printable ASCII
+// (%x20-7E) only. A token is printed for scripts and pasted into shells and
+// headers; a control character in one could drive the terminal that shows
+// it, so such a token is refused rather than printed changed.
+func checkTokenChars(field, v string) error {
+	for i := 0; i < len(v); i++ {
+		if c := v[i]; c < 0x20 || c > 0x7e {
+			return fmt.Errorf("the %s holds a byte outside printable ASCII (0x%02x at position %d, in %s); RFC 6749 Appendix A allows only %%x20-7E, so authplay will not use or print it", field, c, i, termsafe.Line(Peek(v)))
+		}
+	}
+	return nil
 }
 
 func fieldNames(m map[string]any) string {
@@ -142,6 +166,12 @@ func head(s string, n int) string {
 		return s
 	}
 	return string(r[:n]) + "…"
+}
+
+// serverError builds an OAuthError from what a server sent: every field is
+// made safe to print, since the server chose its bytes.
+func serverError(code, desc, uri string, status int) *OAuthError {
+	return &OAuthError{Code: termsafe.Line(code), Description: termsafe.Line(desc), URI: termsafe.Line(uri), Status: status}
 }
 
 // OAuthError is an error response from an authorization server (RFC 6749

@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"golang.org/x/oauth2"
+
+	"github.com/authplay/authplay/flows/termsafe"
 )
 
 // oauth2Context hands x/oauth2 our recording client.
@@ -22,12 +24,12 @@ func (b *base) oauth2Config() *oauth2.Config {
 		ClientID: p.ClientID, ClientSecret: b.creds.ClientSecret.Reveal(),
 		Endpoint: oauth2.Endpoint{
 			AuthURL: p.Provider.AuthURL, TokenURL: p.Provider.TokenURL, DeviceAuthURL: p.Provider.DeviceURL,
-			AuthStyle: p.AuthStyle.oauth2(),
+			AuthStyle: b.authStyle().oauth2(),
 		},
 		RedirectURL: b.st.RedirectURI,
 		Scopes:      strings.Fields(p.Scope),
 	}
-	if p.AuthStyle == AuthNone {
+	if b.authStyle() == AuthNone {
 		cfg.ClientSecret = ""
 	}
 	return cfg
@@ -52,11 +54,11 @@ func errorFromResponse(status int, contentType string, body []byte) error {
 	}
 	code, _ := fields["error"].(string)
 	if code == "" {
-		return fmt.Errorf("HTTP %d without an OAuth error code; body: %s", status, head(string(body), 200))
+		return fmt.Errorf("HTTP %d without an OAuth error code; body: %s", status, termsafe.Line(head(string(body), 200)))
 	}
 	desc, _ := fields["error_description"].(string)
 	uri, _ := fields["error_uri"].(string)
-	return &OAuthError{Code: code, Description: desc, URI: uri, Status: status}
+	return serverError(code, desc, uri, status)
 }
 
 // postForm sends a token-endpoint style request with the client
@@ -65,7 +67,8 @@ func errorFromResponse(status int, contentType string, body []byte) error {
 // and one device poll at a time.
 func (b *base) postForm(ctx context.Context, c *http.Client, endpoint string, form url.Values) error {
 	p := b.st.Params
-	switch p.AuthStyle {
+	style := b.authStyle()
+	switch style {
 	case AuthBody:
 		form.Set("client_id", p.ClientID)
 		form.Set("client_secret", b.creds.ClientSecret.Reveal())
@@ -78,7 +81,7 @@ func (b *base) postForm(ctx context.Context, c *http.Client, endpoint string, fo
 	}
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	req.Header.Set("Accept", "application/json")
-	if p.AuthStyle == AuthBasic || p.AuthStyle == "" {
+	if style == AuthBasic {
 		// RFC 6749 §2.3.1: each part is form-encoded before base64.
 		req.SetBasicAuth(url.QueryEscape(p.ClientID), url.QueryEscape(b.creds.ClientSecret.Reveal()))
 	}

@@ -33,7 +33,7 @@ func TestProfilesRoundTripAndReferences(t *testing.T) {
 	}
 	sp, _ := store.FindProfile(got, "space")
 	p, err := sp.Params()
-	if err != nil || p.Provider.TokenURL != "https://acme.jetbrains.space/oauth/token" || p.AuthStyle != flows.AuthBasic || p.PKCE != flows.PKCES256 {
+	if err != nil || p.Provider.TokenURL != "https://acme.jetbrains.space/oauth/token" || p.AuthStyle != flows.AuthAuto || p.PKCE != flows.PKCES256 {
 		t.Fatalf("%v %+v", err, p)
 	}
 	if _, err := sp.Credentials(); err == nil || !strings.Contains(err.Error(), "AP_TEST_SECRET is not set") {

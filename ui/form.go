@@ -86,11 +86,11 @@ func newForm(c *common, m flows.Method) *form {
 		"username":      {label: "Username", required: true, input: input(pp.Username)},
 		"password":      {label: "Password", kind: secretField, required: true, input: input(p.Creds.Password.Reveal())},
 		"seed":          {label: seedLabel, kind: secretField, required: true, input: input(seed.Reveal()), hint: seedHint},
-		"auth_style":    {label: "Client auth", kind: choiceField, choices: []string{"basic", "body", "none"}, hint: "how the secret is sent"},
+		"auth_style":    {label: "Client auth", kind: choiceField, choices: []string{"auto", "basic", "body", "none"}, hint: "auto: Basic with a secret, public client without"},
 		"pkce":          {label: "PKCE", kind: choiceField, choices: []string{"S256", "plain", "off"}},
 		"access_type":   {label: "Access type", kind: choiceField, choices: []string{"offline", "online", ""}, hint: "Space: offline asks for a refresh token"},
 	}
-	selectChoice(defs["auth_style"], string(pp.AuthStyle))
+	selectChoice(defs["auth_style"], or(string(pp.AuthStyle), "auto"))
 	selectChoice(defs["pkce"], string(pp.PKCE))
 	selectChoice(defs["access_type"], or(pp.AccessType, "offline"))
 	for _, id := range fieldsFor[m] {
@@ -240,7 +240,7 @@ func (f *form) submit() tea.Cmd {
 		p.RedirectURI = v.value()
 	}
 	if v := f.field("auth_style"); v != nil {
-		p.AuthStyle = flows.AuthStyle(v.value())
+		p.AuthStyle, _ = flows.ParseAuthStyle(v.value()) // one of the choices, each valid
 	}
 	if v := f.field("pkce"); v != nil {
 		p.PKCE = flows.PKCEMethod(v.value())
@@ -302,11 +302,14 @@ func (f *form) preview() string {
 		return raw
 	}
 	auth := ""
-	switch f.get("auth_style") {
-	case "basic":
+	style, _ := flows.ParseAuthStyle(f.get("auth_style"))
+	switch style.Resolve(flows.Secret(f.get("client_secret"))) {
+	case flows.AuthBasic:
 		auth = "\nAuthorization: Basic " + f.get("client_id") + ":••••"
-	case "body":
+	case flows.AuthBody:
 		auth = "  (client_id and client_secret in the body)"
+	case flows.AuthNone:
+		auth = "  (public client: client_id in the body)"
 	}
 	scope := ""
 	if sc := f.get("scope"); sc != "" {

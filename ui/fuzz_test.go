@@ -5,13 +5,10 @@ import (
 	"errors"
 	"fmt"
 	"path/filepath"
-	"reflect"
-	"strings"
 	"testing"
 	"time"
 
 	tea "charm.land/bubbletea/v2"
-	"github.com/charmbracelet/x/ansi"
 
 	"github.com/authplay/authplay/flows"
 	"github.com/authplay/authplay/flows/spacetest"
@@ -114,38 +111,16 @@ func fuzzEvent(b byte) (tea.KeyPressMsg, bool) {
 	return tea.KeyPressMsg{Code: rune(b&0x3f) + 'a', Mod: tea.ModAlt}, true
 }
 
-// fuzzHarness is a small Bubble Tea runtime: it delivers messages to the
-// root model, runs the commands that come back on goroutines, and feeds their
-// results in between scripted events.
-type fuzzHarness struct {
-	t       *testing.T
-	app     *App
-	w, h    int
-	results chan fuzzResult
-	stop    chan struct{}
-	lb      *flows.Loopback
-	nextID  int
-	running map[int]time.Time // commands started and not yet delivered, by when they started
-}
-
-type fuzzResult struct {
-	id  int
-	msg tea.Msg
-}
-
-// quickCommand is how long a command may take and still count as quick:
-// its result is delivered before the next scripted event.
-const quickCommand = 40 * time.Millisecond
-
-func newFuzzHarness(t *testing.T, srv *spacetest.Server, stateDir string, script []byte) *fuzzHarness {
+// newFuzzHarness starts the program where the script's first byte says:
+// the start screen with profiles, the flow picker, or one method's form (as
+// --flow does).
+func newFuzzHarness(t *testing.T, srv *spacetest.Server, stateDir string, script []byte) *harness {
 	st, err := store.Open(stateDir)
 	if err != nil {
 		t.Fatal(err)
 	}
-	h := &fuzzHarness{t: t, w: 80, h: 24, results: make(chan fuzzResult, 256), running: map[int]time.Time{}, stop: make(chan struct{}), lb: flows.NewLoopback()}
-	deps := fuzzDeps(srv, st, h.lb, h.stop, t.TempDir())
-	// The first byte picks where the program starts: the start screen with
-	// profiles, the flow picker, or one method's form (as --flow does).
+	stop := make(chan struct{})
+	deps := fuzzDeps(srv, st, flows.NewLoopback(), stop, t.TempDir())
 	methods := flows.Methods()
 	if len(script) > 0 {
 		switch pick := int(script[0]) % (len(methods) + 2); {
@@ -156,10 +131,7 @@ func newFuzzHarness(t *testing.T, srv *spacetest.Server, stateDir string, script
 			deps.Profiles, deps.Flow = nil, methods[pick-2].Method
 		}
 	}
-	h.app = New(deps)
-	h.deliver(tea.WindowSizeMsg{Width: h.w, Height: h.h})
-	h.start(h.app.Init())
-	return h
+	return newHarness(t, deps, 80, 24, stop)
 }
 
 func fuzzDeps(srv *spacetest.Server, st *store.Store, lb *flows.Loopback, stop chan struct{}, configDir string) Deps {
@@ -198,7 +170,7 @@ func fuzzDeps(srv *spacetest.Server, st *store.Store, lb *flows.Loopback, stop c
 
 // run plays the script: each byte is one event; some take the next bytes as
 // their argument (a size, a paste).
-func (h *fuzzHarness) run(script []byte) {
+func (h *harness) run(script []byte) {
 	for i := 1; i < len(script); i++ {
 		b := script[i]
 		if k, ok := fuzzEvent(b); ok {
@@ -228,116 +200,9 @@ func (h *fuzzHarness) run(script []byte) {
 	h.interrupt()
 }
 
-// deliver hands one message to the root model and checks the frame it draws.
-func (h *fuzzHarness) deliver(msg tea.Msg) {
-	h.t.Helper()
-	_, cmd := h.app.Update(msg)
-	h.checkFrame(msg)
-	h.start(cmd)
-}
-
-func (h *fuzzHarness) checkFrame(after tea.Msg) {
-	h.t.Helper()
-	content := h.app.View().Content
-	lines := strings.Split(content, "\n")
-	if len(lines) > h.h {
-		h.t.Fatalf("after %T %v: %d lines in a window %d high:\n%s", after, after, len(lines), h.h, ansi.Strip(content))
-	}
-	for i, l := range lines {
-		if w := ansi.StringWidth(l); w > h.w {
-			h.t.Fatalf("after %T %v: line %d is %d wide in a window %d wide:\n%q", after, after, i, w, h.w, ansi.Strip(l))
-		}
-	}
-}
-
-// start runs a command on its own goroutine, as the Bubble Tea runtime does;
-// batches and sequences are unpacked so each part runs.
-func (h *fuzzHarness) start(cmd tea.Cmd) {
-	if cmd == nil {
-		return
-	}
-	h.nextID++
-	id := h.nextID
-	h.running[id] = time.Now()
-	go func() {
-		msg := cmd()
-		select {
-		case h.results <- fuzzResult{id, msg}:
-		case <-h.stop:
-		}
-	}()
-}
-
-// collect delivers the results that arrive soon after an event: quick
-// commands (store, the built-in server) come back within quickCommand;
-// slow ones (ticks, a browser wait) come back at a later event or never.
-func (h *fuzzHarness) collect() {
-	for {
-		var youngest time.Time
-		for _, at := range h.running {
-			if at.After(youngest) {
-				youngest = at
-			}
-		}
-		wait := quickCommand - time.Since(youngest)
-		if len(h.running) == 0 || wait <= 0 {
-			wait = 0
-		}
-		timer := time.NewTimer(wait)
-		select {
-		case r := <-h.results:
-			timer.Stop()
-			delete(h.running, r.id)
-			h.handle(r.msg)
-		case <-timer.C:
-			select {
-			case r := <-h.results:
-				delete(h.running, r.id)
-				h.handle(r.msg)
-			default:
-				return
-			}
-		}
-	}
-}
-
-func (h *fuzzHarness) handle(msg tea.Msg) {
-	switch msg := msg.(type) {
-	case nil:
-	case tea.BatchMsg:
-		for _, c := range msg {
-			h.start(c)
-		}
-	case tea.QuitMsg, tea.InterruptMsg:
-		// The program would end here; the script goes on regardless, as
-		// if the person started it again, which is what a fuzzer wants.
-	default:
-		if cmds, ok := sequence(msg); ok {
-			for _, c := range cmds {
-				h.start(c)
-			}
-			return
-		}
-		h.deliver(msg)
-	}
-}
-
-// sequence unpacks tea.Sequence's unexported message (a []tea.Cmd).
-func sequence(msg tea.Msg) ([]tea.Cmd, bool) {
-	v := reflect.ValueOf(msg)
-	if v.Kind() != reflect.Slice || v.Type().Elem() != reflect.TypeFor[tea.Cmd]() {
-		return nil, false
-	}
-	cmds := make([]tea.Cmd, v.Len())
-	for i := range cmds {
-		cmds[i] = v.Index(i).Interface().(tea.Cmd)
-	}
-	return cmds, true
-}
-
 // interrupt presses ctrl+c and proves it ends the program from wherever the
 // script left it: the command it returns must be tea.Interrupt.
-func (h *fuzzHarness) interrupt() {
+func (h *harness) interrupt() {
 	h.t.Helper()
 	_, cmd := h.app.Update(tea.KeyPressMsg{Code: 'c', Mod: tea.ModCtrl})
 	if cmd == nil {
@@ -368,12 +233,4 @@ func runQuick(cmd tea.Cmd) tea.Msg {
 	case <-time.After(time.Second):
 		return fmt.Errorf("the command blocked")
 	}
-}
-
-// close ends the iteration. Commands still running end by themselves soon
-// after (ticks within seconds; waits for a redirect as their listener
-// closes; HTTP within its timeout); their results go nowhere.
-func (h *fuzzHarness) close() {
-	close(h.stop)
-	h.lb.CloseAll()
 }

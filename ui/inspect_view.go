@@ -3,11 +3,13 @@ package ui
 import (
 	"encoding/json"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 	"time"
 
 	"github.com/authplay/authplay/flows"
+	"github.com/authplay/authplay/flows/termsafe"
 )
 
 // The token inspector's panels.
@@ -25,7 +27,11 @@ func (in *inspect) View() string {
 		shown = truncate(tok.AccessToken.Reveal(), w-30)
 	}
 	fmt.Fprintf(&b, "  %s  %s   %s\n", s.Title.Render("Access token"), s.Value.Render(shown), s.Accent.Render("acts for "+st.ActsFor()))
-	b.WriteString("  " + s.Subtle.Render(in.lifetimeLine()) + "\n\n")
+	b.WriteString("  " + s.Subtle.Render(in.lifetimeLine()) + "\n")
+	for _, warn := range in.transportWarnings() {
+		b.WriteString(wrapIndent("⚠ "+warn, w, 2, s.Warn) + "\n")
+	}
+	b.WriteString("\n")
 	var tabs []string
 	for i, n := range panelNames {
 		if panel(i) == in.panel {
@@ -63,6 +69,22 @@ func (in *inspect) View() string {
 		b.WriteString("\n  " + s.Subtle.Render(in.busy))
 	}
 	return b.String()
+}
+
+// transportWarnings are the warnings about how this session's requests were
+// sent (a secret over plain http), each once: they stay in sight at the top.
+func (in *inspect) transportWarnings() []string {
+	var out []string
+	for _, st := range in.sess.Steps {
+		for _, ex := range st.Exchanges {
+			for _, w := range ex.Warnings {
+				if !slices.Contains(out, w) {
+					out = append(out, w)
+				}
+			}
+		}
+	}
+	return out
 }
 
 func (in *inspect) lifetimeLine() string {
@@ -105,7 +127,7 @@ func (in *inspect) verdicts() []flows.Verdict {
 
 func (in *inspect) verdictLine(v flows.Verdict) string {
 	s := in.c.styles
-	mark := map[flows.Outcome]string{flows.Pass: s.OK.Render("✓"), flows.Fail: s.Err.Render("✗"), flows.Warn: s.Warn.Render("!"), flows.NotApplicable: s.Subtle.Render("–")}[v.Outcome]
+	mark := map[flows.Outcome]string{flows.Pass: s.OK.Render("✓"), flows.Fail: s.Err.Render("✗"), flows.Warn: s.Warn.Render("!"), flows.NotApplicable: s.Subtle.Render("–"), flows.Unverified: s.Warn.Render("?")}[v.Outcome]
 	return fmt.Sprintf("%s %-10s %s", mark, v.Check, v.Detail)
 }
 
@@ -142,7 +164,7 @@ func (in *inspect) writeJWT(b *strings.Builder, title, token string) {
 	}
 	sort.Strings(keys)
 	for _, k := range keys {
-		b.WriteString("  " + truncate(fmt.Sprintf("%s %s", s.Key.Render(fmt.Sprintf("%-16s", k)), s.Value.Render(in.claimValue(j, k))), in.c.width-4) + "\n")
+		b.WriteString("  " + truncate(fmt.Sprintf("%s %s", s.Key.Render(fmt.Sprintf("%-16s", termsafe.Line(k))), s.Value.Render(in.claimValue(j, k))), in.c.width-4) + "\n")
 	}
 }
 
@@ -160,14 +182,16 @@ func (in *inspect) claimValue(j *flows.JWT, k string) string {
 	}
 	v := j.Claims[k]
 	if s, ok := v.(string); ok {
-		return s
+		return termsafe.Line(s)
 	}
 	return compactJSON(v)
 }
 
+// compactJSON writes a decoded claim or header on one line, safe to print:
+// the token's issuer chose every byte of it.
 func compactJSON(v any) string {
 	b, _ := json.Marshal(v)
-	return string(b)
+	return termsafe.Line(string(b))
 }
 
 func (in *inspect) stepsPanel() string {
@@ -192,6 +216,9 @@ func (in *inspect) stepsPanel() string {
 		}
 		if st.WhatHappened != "" {
 			b.WriteString(wrapIndent(st.WhatHappened, w, 5, s.Text) + "\n")
+		}
+		for _, n := range st.Notes {
+			b.WriteString(wrapIndent("⚠ "+n, w, 5, s.Warn) + "\n")
 		}
 		b.WriteString("\n")
 	}
@@ -219,7 +246,7 @@ func (in *inspect) rawPanel() string {
 	if in.reveal {
 		note = "secrets shown · ctrl+r masks"
 	}
-	return indent(s.Value.Render(hardWrap(string(out), in.c.width-6)), 2) + "\n\n  " + s.Subtle.Render(note)
+	return indent(s.Value.Render(hardWrap(termsafe.Block(string(out)), in.c.width-6)), 2) + "\n\n  " + s.Subtle.Render(note)
 }
 
 func (in *inspect) apiPanel() string {

@@ -242,7 +242,9 @@ func (r *runScreen) key(k tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(k, r.keys.Edit) && r.failed():
 		return emit(backMsg{})
 	case key.Matches(k, r.keys.Open) && r.keys.Open.Enabled():
-		if err := r.c.deps.Env.OpenBrowser(r.url()); err != nil {
+		if err := flows.OpenableURL(r.url()); err != nil {
+			r.note = "Not opened: " + err.Error()
+		} else if err := r.c.deps.Env.OpenBrowser(r.url()); err != nil {
 			r.note = "The browser could not be opened: " + err.Error()
 		} else {
 			r.note = "Opened in your browser."
@@ -325,7 +327,10 @@ func (r *runScreen) View() string {
 	case st.Phase == flows.PhaseAwaitingUser && st.Device != nil:
 		d := st.Device
 		fmt.Fprintf(&b, "  %s Waiting for someone to approve on another device\n\n", r.spin.View())
-		fmt.Fprintf(&b, "  Open   %s\n  Enter  %s\n", s.Accent.Render(d.VerificationURI), s.Title.Render(d.UserCode))
+		fmt.Fprintf(&b, "  Open   %s\n  Enter  %s\n", s.Accent.Render(truncate(d.VerificationURI, w-7)), s.Title.Render(truncate(d.UserCode, w-7)))
+		if err := flows.OpenableURL(d.VerificationURI); err != nil {
+			b.WriteString(wrapIndent("⚠ "+err.Error(), w, 2, s.Warn) + "\n")
+		}
 		fmt.Fprintf(&b, "  %s\n", s.Subtle.Render(fmt.Sprintf("expires in %s · polled %d time(s) · every %s", flows.Human(d.Expires.Sub(r.c.now())), d.Polls, flows.Human(time.Duration(d.Interval)))))
 	default:
 		fmt.Fprintf(&b, "  %s %s\n", r.spin.View(), s.Text.Render(r.busyCaption()))

@@ -51,10 +51,10 @@ func FormatToken(st flows.State, form string) (string, error) {
 		if err != nil {
 			return "", err
 		}
-		return fmt.Sprintf("curl -H 'Authorization: Bearer %s' -H 'Accept: application/json' %s", at, shellQuote(api)), nil
+		return "curl -H " + shellQuote("Authorization: Bearer "+at) + " -H 'Accept: application/json' " + shellQuote(api), nil
 	case "json":
 		if len(st.Token.Raw) > 0 {
-			return string(st.Token.Raw), nil
+			return terminalSafeJSON(st.Token.Raw)
 		}
 		// A pasted token has no server response; say what is known.
 		b, err := json.Marshal(map[string]string{"access_token": at, "token_type": st.Token.TokenType})
@@ -71,33 +71,70 @@ func FormatToken(st flows.State, form string) (string, error) {
 // variables so the line is safe to paste into a ticket.
 func authplayCommand(st flows.State) string {
 	p := st.Params
-	args := []string{"authplay", "token", "--flow", string(st.Method)}
+	args := []string{"authplay", "token", "--flow", shellWord(string(st.Method))}
 	switch p.Provider.Kind {
 	case flows.KindSpace:
-		args = append(args, "--space-url", p.Provider.ServiceURL)
+		args = append(args, "--space-url", shellWord(p.Provider.ServiceURL))
 	case flows.KindDiscovery:
-		args = append(args, "--issuer", p.Provider.Issuer)
+		args = append(args, "--issuer", shellWord(p.Provider.Issuer))
 	default:
 		if p.Provider.AuthURL != "" {
-			args = append(args, "--auth-url", p.Provider.AuthURL)
+			args = append(args, "--auth-url", shellWord(p.Provider.AuthURL))
 		}
 		if p.Provider.TokenURL != "" {
-			args = append(args, "--token-url", p.Provider.TokenURL)
+			args = append(args, "--token-url", shellWord(p.Provider.TokenURL))
 		}
 	}
 	if p.ClientID != "" {
-		args = append(args, "--client-id", p.ClientID, "--client-secret-env", "CLIENT_SECRET")
+		args = append(args, "--client-id", shellWord(p.ClientID), "--client-secret-env", "CLIENT_SECRET")
 	}
 	if p.Scope != "" {
-		args = append(args, "--scope", shellQuote(p.Scope))
+		args = append(args, "--scope", shellWord(p.Scope))
 	}
-	if p.AuthStyle != "" && p.AuthStyle != flows.AuthBasic {
-		args = append(args, "--auth-style", string(p.AuthStyle))
+	if p.AuthStyle != flows.AuthAuto {
+		args = append(args, "--auth-style", shellWord(string(p.AuthStyle)))
 	}
 	if st.Method == flows.Password {
-		args = append(args, "--username", p.Username, "--password-env", "PASSWORD")
+		args = append(args, "--username", shellWord(p.Username), "--password-env", "PASSWORD")
 	}
 	return strings.Join(args, " ")
 }
 
+// shellQuote makes s one word for a POSIX shell, whatever it holds: inside
+// single quotes nothing is special but the quote itself, which is closed,
+// escaped and reopened. Every value in a shell line passes through here or
+// shellWord, since a server chose many of them (the token first of all).
 func shellQuote(s string) string { return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'" }
+
+// shellWord leaves a plain word (letters, digits, and -_./:=@%+,) bare, so
+// common lines stay readable, and quotes anything else.
+func shellWord(s string) string {
+	if s == "" {
+		return "''"
+	}
+	for _, r := range s {
+		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune("-_./:=@%+,", r)) {
+			return shellQuote(s)
+		}
+	}
+	return s
+}
+
+// terminalSafeJSON re-encodes a server's JSON so that no character in it
+// can act on a terminal: JSON may carry C1 controls and bidirectional
+// overrides raw inside strings; written as \u escapes they mean the same
+// to any JSON reader.
+func terminalSafeJSON(raw []byte) (string, error) {
+	if !json.Valid(raw) {
+		return "", fmt.Errorf("the token response is not valid JSON, so it is not printed")
+	}
+	var b strings.Builder
+	for _, r := range string(raw) {
+		if r == 0x7f || (r >= 0x80 && r <= 0x9f) || (r >= 0x202a && r <= 0x202e) || (r >= 0x2066 && r <= 0x2069) {
+			fmt.Fprintf(&b, `\u%04x`, r)
+			continue
+		}
+		b.WriteRune(r)
+	}
+	return b.String(), nil
+}

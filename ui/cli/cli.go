@@ -19,6 +19,7 @@ import (
 	"github.com/cli/browser"
 
 	"github.com/authplay/authplay/flows"
+	"github.com/authplay/authplay/flows/termsafe"
 	"github.com/authplay/authplay/store"
 	"github.com/authplay/authplay/themes"
 	"github.com/authplay/authplay/ui"
@@ -40,6 +41,9 @@ type IO struct {
 
 // Main runs authplay with args (without the program name) and returns the exit code.
 func Main(args []string, stdio IO) int {
+	// Messages quote what servers said; a server must not drive the
+	// terminal through them. stdout carries results, which are exact.
+	stdio.Err = termsafe.NewWriter(stdio.Err)
 	if len(args) > 0 {
 		switch args[0] {
 		case "token":

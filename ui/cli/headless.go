@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/cli/browser"
 
@@ -35,6 +36,8 @@ func runHeadless(ctx context.Context, f *tokenFlags, st flows.State, creds flows
 		cur, step, err := advance(ctx)
 		if f.verbose {
 			printStep(stdio, step)
+		} else {
+			printWarnings(stdio, step)
 		}
 		switch {
 		case errors.Is(ctx.Err(), context.Canceled):
@@ -77,19 +80,23 @@ func storeAdvance(st flows.State, creds flows.Credentials, env flows.Env) (func(
 
 // announce tells the person (or the script) where to go. The URL stands
 // alone on its line, unwrapped and uncoloured, so a script can pick it up.
+// Only an http or https address is ever handed to a browser: a server
+// chooses the device flow's, and could name a file or a script instead.
 func announce(f *tokenFlags, st flows.State, env flows.Env, stdio IO) {
 	target := st.AuthURL
 	if d := st.Device; d != nil {
 		fmt.Fprintf(stdio.Err, "authplay: open the address below on any device and enter the code %s\n", d.UserCode)
 		target = d.VerificationURI
-		if d.VerificationURIComplete != "" {
+		if d.VerificationURIComplete != "" && flows.OpenableURL(d.VerificationURIComplete) == nil {
 			target = d.VerificationURIComplete
 		}
 	} else {
 		fmt.Fprintf(stdio.Err, "authplay: sign in at the address below; authplay waits at %s\n", st.RedirectURI)
 	}
 	fmt.Fprintln(stdio.Err, target)
-	if !f.noBrowser && canOpenBrowser() {
+	if err := flows.OpenableURL(target); err != nil {
+		fmt.Fprintln(stdio.Err, "authplay: warning: not opened in a browser:", err)
+	} else if !f.noBrowser && canOpenBrowser() {
 		browser.Stdout, browser.Stderr = stdio.Err, stdio.Err
 		if err := browser.OpenURL(target); err != nil {
 			fmt.Fprintln(stdio.Err, "authplay: could not open a browser:", err)
@@ -119,16 +126,31 @@ func readPasted(lb *flows.Loopback, redirectURI string, stdio IO) {
 	}
 }
 
-// finish prints the token, and with --verbose or --strict the checks.
+// finish prints the token. With --verbose or --strict it first checks the
+// tokens fully (the key set fetched) and prints every verdict; --strict
+// refuses a token that fails a check or whose signature could not be
+// checked. Otherwise it still makes the checks that need no network, and
+// one warning line names any that failed, so a replayed or forged ID
+// token never passes in silence.
 func finish(ctx context.Context, f *tokenFlags, st flows.State, env flows.Env, stdio IO) int {
 	failed := 0
 	if f.verbose || f.strict {
 		for _, v := range flows.CheckState(ctx, env, st) {
-			mark := map[flows.Outcome]string{flows.Pass: "ok  ", flows.Fail: "FAIL", flows.Warn: "warn", flows.NotApplicable: "n/a "}[v.Outcome]
+			mark := map[flows.Outcome]string{flows.Pass: "ok  ", flows.Fail: "FAIL", flows.Warn: "warn", flows.NotApplicable: "n/a ", flows.Unverified: "----"}[v.Outcome]
 			fmt.Fprintf(stdio.Err, "check %s %-10s %s\n", mark, v.Check, v.Detail)
-			if v.Outcome == flows.Fail {
+			if v.Outcome == flows.Fail || (f.strict && v.Outcome == flows.Unverified) {
 				failed++
 			}
+		}
+	} else {
+		var bad []string
+		for _, v := range flows.Judge(st, flows.OfflineChecks(time.Now(), st)) {
+			if v.Outcome == flows.Fail {
+				bad = append(bad, v.Check+" ("+v.Detail+")")
+			}
+		}
+		if len(bad) > 0 {
+			fmt.Fprintf(stdio.Err, "authplay: warning: token check failed: %s; --verbose shows every check, --strict refuses such tokens\n", strings.Join(bad, "; "))
 		}
 	}
 	text, err := ui.FormatToken(st, f.output)
@@ -142,6 +164,16 @@ func finish(ctx context.Context, f *tokenFlags, st flows.State, env flows.Env, s
 	}
 	fmt.Fprintln(stdio.Out, text)
 	return ExitOK
+}
+
+// printWarnings prints what a person must know about a step even without
+// --verbose: how its requests were sent (a secret over plain http).
+func printWarnings(stdio IO, step flows.Step) {
+	for _, ex := range step.Exchanges {
+		for _, w := range ex.Warnings {
+			fmt.Fprintln(stdio.Err, "authplay: warning:", w)
+		}
+	}
 }
 
 func printStep(stdio IO, step flows.Step) {

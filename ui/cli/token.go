@@ -19,6 +19,7 @@ import (
 // tokenFlags are `authplay token`'s flags.
 type tokenFlags struct {
 	flow, profile, spaceURL, issuer, authURL, tokenURL, deviceURL, apiBase string
+	jwksURL                                                                string
 	clientID, secretEnv, secretFile, secretValue                           string
 	scope, authStyle, pkce, accessType, redirectURI                        string
 	username, passwordEnv, passwordFile, refreshEnv, tokenEnv              string
@@ -39,13 +40,14 @@ func parseTokenFlags(args []string, stdio IO) (*tokenFlags, int) {
 	fs.StringVar(&f.authURL, "auth-url", "", "authorization endpoint")
 	fs.StringVar(&f.tokenURL, "token-url", "", "token endpoint")
 	fs.StringVar(&f.deviceURL, "device-url", "", "device authorization endpoint")
-	fs.StringVar(&f.apiBase, "api-base", "", "API base URL, for permanent_token's test call")
+	fs.StringVar(&f.apiBase, "api-base", "", "API base URL: permanent_token's test call, and the request --output curl writes")
+	fs.StringVar(&f.jwksURL, "jwks-url", "", "key set URL (JWKS) to check JWT signatures against (discovery fills it)")
 	fs.StringVar(&f.clientID, "client-id", "", "client ID")
 	fs.StringVar(&f.secretEnv, "client-secret-env", "", "read the client secret from this environment variable")
 	fs.StringVar(&f.secretFile, "client-secret-file", "", "read the client secret from this file")
 	fs.StringVar(&f.secretValue, "client-secret", "", "the client secret itself (visible in the process list: prefer -env or -file)")
 	fs.StringVar(&f.scope, "scope", "", `scope to request, space-separated ("**" is everything in Space)`)
-	fs.StringVar(&f.authStyle, "auth-style", "", "client authentication: basic (default), body or none")
+	fs.StringVar(&f.authStyle, "auth-style", "", "client authentication: basic, body or none (default auto: basic with a client secret, none without)")
 	fs.StringVar(&f.pkce, "pkce", "", "authorization_code: S256 (default), plain or off")
 	fs.StringVar(&f.accessType, "access-type", "", "Space: online or offline (offline asks for a refresh token)")
 	fs.StringVar(&f.redirectURI, "redirect-uri", "", "loopback redirect URI (default http://127.0.0.1:0/callback: any free port)")
@@ -58,7 +60,7 @@ func parseTokenFlags(args []string, stdio IO) (*tokenFlags, int) {
 	fs.StringVar(&f.output, "output", "json", "what to print on stdout: "+ui.TokenFormNames())
 	fs.DurationVar(&f.timeout, "timeout", 5*time.Minute, "give up after this long")
 	fs.BoolVar(&f.verbose, "verbose", false, "print each step's redacted HTTP exchange and the token checks on stderr")
-	fs.BoolVar(&f.strict, "strict", false, "fail (exit 1) when a token check fails")
+	fs.BoolVar(&f.strict, "strict", false, "fail (exit 1) when a token check fails or a JWT's signature cannot be checked, and refuse to send credentials over plain http to another machine")
 	fs.Usage = func() {
 		fmt.Fprint(stdio.Err, "Usage: authplay token --flow NAME [flags]\n\nGets a token without the TUI: the result on stdout, everything else on stderr.\nExit codes: 0 token obtained, 1 the flow failed, 2 usage, 130 interrupted.\n\n")
 		fs.PrintDefaults()
@@ -83,7 +85,6 @@ var flagsFor = map[string][]flows.Method{
 	"pkce": {flows.AuthorizationCode}, "redirect-uri": {flows.AuthorizationCode, flows.Implicit},
 	"no-browser":  {flows.AuthorizationCode, flows.Implicit, flows.DeviceCode},
 	"access-type": {flows.AuthorizationCode, flows.Password}, "device-url": {flows.DeviceCode},
-	"api-base": {flows.PermanentToken},
 }
 
 func runToken(args []string, stdio IO) int {
@@ -110,7 +111,7 @@ func runToken(args []string, stdio IO) int {
 	defer stop()
 	ctx, cancel := context.WithTimeout(ctx, f.timeout)
 	defer cancel()
-	env := flows.Env{HTTP: flows.NewHTTPClient(min(f.timeout, time.Minute)), Loopback: flows.NewLoopback()}
+	env := flows.Env{HTTP: flows.NewHTTPClient(min(f.timeout, time.Minute)), Loopback: flows.NewLoopback(), Strict: f.strict}
 	defer env.Loopback.CloseAll()
 	st, creds, code := f.state(ctx, m, env, stdio)
 	if code >= 0 {
@@ -167,8 +168,8 @@ func (f *tokenFlags) state(ctx context.Context, m flows.Method, env flows.Env, s
 		}
 		p.Provider = prov
 	}
-	for name, dst := range map[string]*string{"auth-url": &p.Provider.AuthURL, "token-url": &p.Provider.TokenURL, "device-url": &p.Provider.DeviceURL, "api-base": &p.Provider.APIBase} {
-		v := map[string]string{"auth-url": f.authURL, "token-url": f.tokenURL, "device-url": f.deviceURL, "api-base": f.apiBase}[name]
+	for name, dst := range map[string]*string{"auth-url": &p.Provider.AuthURL, "token-url": &p.Provider.TokenURL, "device-url": &p.Provider.DeviceURL, "api-base": &p.Provider.APIBase, "jwks-url": &p.Provider.JWKSURL} {
+		v := map[string]string{"auth-url": f.authURL, "token-url": f.tokenURL, "device-url": f.deviceURL, "api-base": f.apiBase, "jwks-url": f.jwksURL}[name]
 		if v == "" {
 			continue
 		}
