@@ -138,3 +138,17 @@ func TestConfidentialClientRefreshTokensDoNotRotate(t *testing.T) {
 		}
 	}
 }
+
+// RFC 7009 §2.1 lets a server revoke an access token's refresh token with
+// it; this one does, since the refresh token would otherwise go on minting
+// access tokens that the API refuses.
+func TestRevokingAnAccessTokenRevokesItsRefreshToken(t *testing.T) {
+	s := spacetest.Start(t)
+	r := postToken(t, s, spacetest.DemoClientID, spacetest.DemoClientSecret, url.Values{"grant_type": {"password"}, "username": {"demo"}, "password": {"demo"}, "access_type": {"offline"}})
+	at, rt := r.body["access_token"].(string), r.body["refresh_token"].(string)
+	postTo(t, s, "/oauth/revoke", url.Values{"token": {at}})
+	dead(t, s, []string{at}, []string{rt})
+	if rr := refreshAs(t, s, spacetest.DemoClientID, spacetest.DemoClientSecret, rt); rr.body["error"] != "invalid_grant" {
+		t.Fatalf("the refresh token of a revoked access token: %d %v", rr.status, rr.body)
+	}
+}
