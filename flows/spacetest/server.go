@@ -27,6 +27,7 @@ type Server struct {
 	http     *http.Server
 
 	saveMu    sync.Mutex
+	saving    sync.WaitGroup // a background save; Close waits for it
 	mu        sync.Mutex
 	apps      map[string]*App
 	users     map[string]*User // by username
@@ -106,6 +107,7 @@ func WithReadTimeout(d time.Duration) Option { return func(c *config) { c.readTi
 // WithNotices receives what the operator should know but no client is told,
 // such as a damaged state file that was moved aside. Without it such notices
 // are dropped: the server may run under a full-screen terminal program.
+// fn may be called from several goroutines at once.
 func WithNotices(fn func(string)) Option { return func(c *config) { c.notify = fn } }
 
 // WithKey signs with the given key instead of generating one.
@@ -180,7 +182,7 @@ func NewServer(opts ...Option) (*Server, error) {
 	}
 	go s.http.Serve(ln) //nolint:errcheck // Serve returns ErrServerClosed on Close
 	if cfg.dir != "" && s.listener.Addr().String() != addr {
-		go s.persist() // remember the new port, off the path to the TUI's first frame
+		s.saving.Go(s.persist) // remember the new port, off the path to the TUI's first frame
 	}
 	return s, nil
 }
@@ -208,13 +210,18 @@ func listenLoopback(addr string, fallback bool) (net.Listener, error) {
 	return ln, nil
 }
 
-// Close stops the server at once.
+// Close stops the server at once. Nothing of it runs after Close returns.
 func (s *Server) Close() {
 	s.http.Close() //nolint:errcheck
+	s.saving.Wait()
 }
 
 // Shutdown stops accepting requests and waits for those in flight.
-func (s *Server) Shutdown(ctx context.Context) error { return s.http.Shutdown(ctx) }
+func (s *Server) Shutdown(ctx context.Context) error {
+	err := s.http.Shutdown(ctx)
+	s.saving.Wait()
+	return err
+}
 
 // Handler returns the server's routes, for use in an httptest.Server or a benchmark.
 func (s *Server) Handler() http.Handler {

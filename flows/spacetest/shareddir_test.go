@@ -1,6 +1,8 @@
 package spacetest_test
 
 import (
+	"encoding/base64"
+	"encoding/json"
 	"io/fs"
 	"net/http"
 	"net/url"
@@ -154,4 +156,53 @@ func TestDamagedStateFilesAreReportedNotFatal(t *testing.T) {
 	}
 	// The server goes on working.
 	offlinePassword(t, s2, "alice")
+}
+
+// A directory written by an older authplay kept every grant in state.json;
+// its refresh tokens, revocations and consents must still hold after the
+// upgrade, and move out of the shared file.
+func TestGrantsOfAnOlderStateFileAreKept(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "state")
+	s := startOnDir(t, dir)
+	at, _ := offlinePassword(t, s, "demo") // makes the key; its sid is revoked below
+	s.Close()
+	http.DefaultClient.CloseIdleConnections()
+	payload, err := base64.RawURLEncoding.DecodeString(strings.Split(at, ".")[1])
+	if err != nil {
+		t.Fatal(err)
+	}
+	var claims struct{ Sid string }
+	if err := json.Unmarshal(payload, &claims); err != nil || claims.Sid == "" {
+		t.Fatalf("no sid in %s: %v", payload, err)
+	}
+	if err := os.RemoveAll(filepath.Join(dir, "grants")); err != nil {
+		t.Fatal(err)
+	}
+	old := `{"version": 1, "addr": "127.0.0.1:0",
+	  "refresh_tokens": {
+	    "sprt-old-live": {"token": "sprt-old-live", "client_id": "demo-app", "user_id": "7pQrS3alice", "scope": "**", "sid": "0011223344556677", "revoked": false},
+	    "sprt-old-revoked": {"token": "sprt-old-revoked", "client_id": "demo-app", "user_id": "2kLmX9demo", "scope": "**", "sid": "8899aabbccddeeff", "revoked": true}},
+	  "offline_consents": {"7pQrS3alice|demo-app": true},
+	  "revoked_sessions": {"` + claims.Sid + `": true}}`
+	if err := os.WriteFile(filepath.Join(dir, "state.json"), []byte(old), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	s2 := startOnDir(t, dir)
+	if r := refreshAs(t, s2, spacetest.DemoClientID, spacetest.DemoClientSecret, "sprt-old-live"); r.status != 200 {
+		t.Errorf("an older refresh token: %d %v", r.status, r.body)
+	}
+	if r := refreshAs(t, s2, spacetest.DemoClientID, spacetest.DemoClientSecret, "sprt-old-revoked"); r.body["error"] != "invalid_grant" {
+		t.Errorf("an older revoked refresh token: %d %v", r.status, r.body)
+	}
+	if st, _ := api(t, s2, "GET", "/api/http/team-directory/profiles/me", at); st != 401 {
+		t.Errorf("an access token of an older revoked session: HTTP %d", st)
+	}
+	b, err := os.ReadFile(filepath.Join(dir, "state.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(string(b), "sprt-old") {
+		t.Errorf("the grants are still in the shared state file:\n%s", b)
+	}
+	checkPrivate(t, dir)
 }
