@@ -67,9 +67,9 @@ func (s *Server) grantAuthorizationCode(app *App, public bool, form url.Values) 
 	g.Used = true
 	s.mu.Unlock()
 	if used {
-		// RFC 6749 §4.1.2 and RFC 9700 §4.2.4: a code presented twice may have
-		// been stolen, so every token it bought is revoked, refresh tokens and
-		// the access tokens they minted included.
+		// RFC 6749 §4.1.2: a code presented twice may have been stolen, so
+		// every token it bought is revoked, refresh tokens and the access
+		// tokens they minted included.
 		if err := s.revokeFamily(g.Sid, g.UserID, g.ClientID); err != nil {
 			return nil, s.storeFailure(err)
 		}
