@@ -2,6 +2,7 @@ package spacetest
 
 import (
 	"encoding/json"
+	"errors"
 	"net/http"
 	"strings"
 	"time"
@@ -11,20 +12,34 @@ import (
 
 // apiError is Space's HTTP API error body (space-oauth.md §2).
 type apiError struct {
-	status      int
-	Code        string `json:"error"`
-	Description string `json:"error_description"`
+	status       int
+	Code         string `json:"error"`
+	Description  string `json:"error_description"`
+	invalidToken bool   // a token was sent and is no good (RFC 6750 §3.1)
 }
 
 func writeAPIError(w http.ResponseWriter, e *apiError) {
 	if e.status == http.StatusUnauthorized {
-		w.Header().Set("WWW-Authenticate", `Bearer realm="Space"`)
+		challenge := `Bearer realm="Space"`
+		if e.invalidToken {
+			// The body stays Space's; the challenge adds RFC 6750's code,
+			// which generic clients look for. No description: it would
+			// need quoting, and the body carries it.
+			challenge += `, error="invalid_token"`
+		}
+		w.Header().Set("WWW-Authenticate", challenge)
 	}
 	writeJSON(w, e.status, e)
 }
 
 func authRequired(desc string) *apiError {
 	return &apiError{status: http.StatusUnauthorized, Code: "authentication-required", Description: desc}
+}
+
+func invalidToken(desc string) *apiError {
+	e := authRequired(desc)
+	e.invalidToken = true
+	return e
 }
 
 func permissionDenied(desc string) *apiError {
@@ -96,9 +111,11 @@ func (s *Server) bearer(tok string) (*tokenInfo, error) {
 	if !s.now().Before(info.Expires) {
 		return info, errExpired
 	}
-	s.mu.Lock()
-	revoked := s.revoked[c.Sid]
-	s.mu.Unlock()
+	revoked, err := s.grants.accessRevoked(c.Sid)
+	if err != nil {
+		s.notice("grant store: " + err.Error())
+		return info, errors.New("the server could not read its revocations: " + err.Error())
+	}
 	if revoked {
 		return info, errRevoked
 	}
@@ -113,7 +130,7 @@ func (s *Server) authenticateAPI(r *http.Request) (*tokenInfo, *apiError) {
 	}
 	info, err := s.bearer(strings.TrimSpace(tok))
 	if err != nil {
-		return nil, authRequired(err.Error())
+		return nil, invalidToken(err.Error())
 	}
 	return info, nil
 }
@@ -217,15 +234,17 @@ func (s *Server) handleRevokeOwnRefresh(w http.ResponseWriter, r *http.Request) 
 		writeAPIError(w, aerr)
 		return
 	}
-	s.mu.Lock()
-	for _, g := range s.refresh {
-		if g.Sid == info.Sid && !g.Revoked {
-			g.Revoked = true
-			delete(s.offline, g.UserID+"|"+g.ClientID)
-		}
+	// The refresh tokens of the caller's grant go; the access token lives
+	// out its time, as before this server had token families.
+	err := s.grants.revokeFamilyRefresh(info.Sid)
+	if err == nil {
+		err = s.grants.dropOffline(info.Subject + "|" + info.ClientID)
 	}
-	s.mu.Unlock()
-	s.persist()
+	if err != nil {
+		s.notice("grant store: " + err.Error())
+		writeAPIError(w, &apiError{status: http.StatusInternalServerError, Code: "internal-server-error", Description: "the server could not record the revocation: " + err.Error()})
+		return
+	}
 	w.WriteHeader(http.StatusOK)
 }
 

@@ -156,11 +156,11 @@ func (s *Server) complete(p *pendingAuth, u *User) (string, error) {
 	}
 	code := "spc-" + randomID(16)
 	s.mu.Lock()
-	s.codes[code] = &codeGrant{
+	s.codes.put(code, &codeGrant{
 		ClientID: p.App.ClientID, UserID: u.ID, RedirectURI: p.RedirectURI, Scope: p.Scope,
 		Challenge: p.Challenge, ChallengeMethod: p.ChallengeMethod, AccessType: p.AccessType, Nonce: p.Nonce,
 		Expires: s.now().Add(s.cfg.codeTTL), Sid: randomID(8),
-	}
+	})
 	s.mu.Unlock()
 	return p.respond(url.Values{"code": {code}}), nil
 }
@@ -176,7 +176,7 @@ func (s *Server) handleAuth(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.mu.Lock()
-	s.pending[p.ID] = p
+	s.pending.put(p.ID, p)
 	s.mu.Unlock()
 	user := s.sessionUser(r)
 	if p.RequestCredentials == "required" {
@@ -200,7 +200,7 @@ func (s *Server) sessionUser(r *http.Request) *User {
 		return nil
 	}
 	s.mu.Lock()
-	id := s.sessions[c.Value]
+	id, _ := s.sessions.get(c.Value)
 	s.mu.Unlock()
 	if id == "" {
 		return nil
@@ -219,7 +219,7 @@ func (s *Server) takePending(r *http.Request) *pendingAuth {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	p := s.pending[r.PostForm.Get("request")]
+	p, _ := s.pending.get(r.PostForm.Get("request"))
 	if p == nil || !secretEqual(p.CSRF, r.PostForm.Get("csrf")) {
 		return nil
 	}
@@ -235,7 +235,7 @@ func (s *Server) signIn(w http.ResponseWriter, username, password string) *User 
 	}
 	sid := randomID(16)
 	s.mu.Lock()
-	s.sessions[sid] = u.ID
+	s.sessions.put(sid, u.ID)
 	s.mu.Unlock()
 	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: sid, Path: "/", HttpOnly: true, SameSite: http.SameSiteLaxMode})
 	return u
@@ -265,7 +265,7 @@ func (s *Server) handleConsent(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.mu.Lock()
-	delete(s.pending, p.ID)
+	s.pending.delete(p.ID)
 	s.mu.Unlock()
 	if r.PostForm.Get("decision") != "accept" {
 		http.Redirect(w, r, p.errorRedirect("access_denied", "the user pressed Cancel"), http.StatusFound)

@@ -29,7 +29,7 @@ func (s *Server) handleDeviceAuthorization(w http.ResponseWriter, r *http.Reques
 					Expires: s.now().Add(s.cfg.deviceTTL), Interval: s.cfg.deviceInterval, Status: "pending",
 				}
 				s.mu.Lock()
-				s.devices[g.DeviceCode] = g
+				s.devices.put(g.DeviceCode, g)
 				s.mu.Unlock()
 				writeJSON(w, http.StatusOK, map[string]any{
 					"device_code": g.DeviceCode, "user_code": g.UserCode,
@@ -57,21 +57,25 @@ func (s *Server) decideDevice(code string, u *User, accept bool) error {
 	code = normalizeUserCode(code)
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	for _, g := range s.devices {
-		if g.UserCode != code {
-			continue
+	var found *deviceGrant
+	s.devices.each(func(_ string, g *deviceGrant) bool {
+		if g.UserCode == code {
+			found = g
 		}
-		if g.Status != "pending" || s.now().After(g.Expires) {
-			return errors.New("that code was already used or has expired")
-		}
-		g.UserID = u.ID
-		g.Status = "denied"
-		if accept {
-			g.Status = "approved"
-		}
-		return nil
+		return found == nil
+	})
+	switch {
+	case found == nil:
+		return errors.New("no device is waiting with code " + code)
+	case found.Status != "pending" || s.now().After(found.Expires):
+		return errors.New("that code was already used or has expired")
 	}
-	return errors.New("no device is waiting with code " + code)
+	found.UserID = u.ID
+	found.Status = "denied"
+	if accept {
+		found.Status = "approved"
+	}
+	return nil
 }
 
 type devicePage struct {
@@ -155,9 +159,7 @@ func (s *Server) introspect(tok string) map[string]any {
 		}
 		return out
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if g := s.refresh[tok]; g != nil && !g.Revoked {
+	if g := s.activeRefresh(tok); g != nil {
 		return map[string]any{"active": true, "scope": g.Scope, "client_id": g.ClientID, "token_type": "refresh_token", "sub": g.UserID, "iss": s.URL}
 	}
 	return map[string]any{"active": false}
@@ -172,28 +174,35 @@ func (s *Server) handleRevoke(w http.ResponseWriter, r *http.Request) {
 				writeOAuthError(w, badRequest("invalid_request", "token is missing"))
 				return
 			}
-			s.revokeToken(app, form.Get("token"))
-			w.WriteHeader(http.StatusOK) // RFC 7009 §2.2: 200 even for unknown tokens
-			return
+			if oerr = s.revokeToken(app, form.Get("token")); oerr == nil {
+				w.WriteHeader(http.StatusOK) // RFC 7009 §2.2: 200 even for unknown tokens
+				return
+			}
 		}
 	}
 	writeOAuthError(w, oerr)
 }
 
-func (s *Server) revokeToken(app *App, tok string) {
-	s.mu.Lock()
-	if g := s.refresh[tok]; g != nil && g.ClientID == app.ClientID {
-		g.Revoked = true
-		s.revoked[g.Sid] = true
-		delete(s.offline, g.UserID+"|"+g.ClientID)
+// revokeToken revokes the whole family of the token, refresh or access:
+// RFC 7009 §2.1 allows revoking an access token's refresh token too, and a
+// refresh token left alive would only mint access tokens already revoked.
+func (s *Server) revokeToken(app *App, tok string) *oauthError {
+	st, err := s.grants.lookupRefresh(tok)
+	if err != nil {
+		return s.storeFailure(err)
 	}
-	s.mu.Unlock()
+	if g := st.grant; g != nil && g.ClientID == app.ClientID {
+		if err := s.revokeFamily(g.Sid, g.UserID, g.ClientID); err != nil {
+			return s.storeFailure(err)
+		}
+		return nil
+	}
 	if info, err := s.bearer(tok); err == nil && info.ClientID == app.ClientID && info.Sid != "" {
-		s.mu.Lock()
-		s.revoked[info.Sid] = true
-		s.mu.Unlock()
+		if err := s.revokeFamily(info.Sid, info.Subject, info.ClientID); err != nil {
+			return s.storeFailure(err)
+		}
 	}
-	s.persist()
+	return nil
 }
 
 func (s *Server) handleUserinfo(w http.ResponseWriter, r *http.Request) {

@@ -58,19 +58,23 @@ func (s *Server) grantAuthorizationCode(app *App, public bool, form url.Values) 
 		return nil, badRequest("invalid_request", "code is missing")
 	}
 	s.mu.Lock()
-	g := s.codes[code]
+	g, _ := s.codes.get(code)
 	if g == nil || g.ClientID != app.ClientID {
 		s.mu.Unlock()
 		return nil, badRequest("invalid_grant", "the authorization code is unknown, or was issued to another application")
 	}
-	if g.Used {
-		s.revoked[g.Sid] = true // RFC 6749 §4.1.2: a replayed code revokes what it bought
-		s.mu.Unlock()
-		s.persist()
-		return nil, badRequest("invalid_grant", "the authorization code was already used; tokens issued for it are now revoked")
-	}
+	used := g.Used
 	g.Used = true
 	s.mu.Unlock()
+	if used {
+		// RFC 6749 §4.1.2: a code presented twice may have been stolen, so
+		// every token it bought is revoked, refresh tokens and the access
+		// tokens they minted included.
+		if err := s.revokeFamily(g.Sid, g.UserID, g.ClientID); err != nil {
+			return nil, s.storeFailure(err)
+		}
+		return nil, badRequest("invalid_grant", "the authorization code was already used; every token issued for it is now revoked")
+	}
 	if s.now().After(g.Expires) {
 		return nil, badRequest("invalid_grant", "the authorization code has expired")
 	}
@@ -131,39 +135,6 @@ func (s *Server) grantPassword(app *App, form url.Values) (map[string]any, *oaut
 	return s.tokenResponse(app, userPrincipal(u), scope, tokenExtras{offline: form.Get("access_type") == "offline"})
 }
 
-func (s *Server) grantRefresh(app *App, form url.Values) (map[string]any, *oauthError) {
-	rt := form.Get("refresh_token")
-	if rt == "" {
-		return nil, badRequest("invalid_request", "refresh_token is missing")
-	}
-	s.mu.Lock()
-	g := s.refresh[rt]
-	s.mu.Unlock()
-	switch {
-	case g == nil:
-		return nil, badRequest("invalid_grant", "the refresh token is unknown")
-	case g.Revoked:
-		return nil, badRequest("invalid_grant", "the refresh token was revoked")
-	case g.ClientID != app.ClientID:
-		return nil, badRequest("invalid_grant", "the refresh token was issued to another application")
-	}
-	scope := g.Scope
-	if req := strings.TrimSpace(form.Get("scope")); req != "" && req != allRights {
-		for _, el := range strings.Fields(req) {
-			if !scopeGrants(g.Scope, strings.TrimPrefix(el, globalScopePrefix)) && !slices.Contains(strings.Fields(g.Scope), el) {
-				return nil, badRequest("invalid_scope", "scope "+quote(el)+" is wider than what the refresh token was granted")
-			}
-		}
-		scope = req
-	}
-	u := s.userByID(g.UserID)
-	if u == nil {
-		return nil, badRequest("invalid_grant", "the user of this refresh token no longer exists")
-	}
-	// Space keeps the refresh token (no rotation), so the response carries none.
-	return s.tokenResponse(app, userPrincipal(u), scope, tokenExtras{sid: g.Sid})
-}
-
 func (s *Server) grantDevice(app *App, form url.Values) (map[string]any, *oauthError) {
 	dc := form.Get("device_code")
 	if dc == "" {
@@ -171,13 +142,13 @@ func (s *Server) grantDevice(app *App, form url.Values) (map[string]any, *oauthE
 	}
 	now := s.now()
 	s.mu.Lock()
-	g := s.devices[dc]
+	g, _ := s.devices.get(dc)
 	if g == nil || g.ClientID != app.ClientID {
 		s.mu.Unlock()
 		return nil, badRequest("invalid_grant", "the device code is unknown, or was issued to another application")
 	}
 	if now.After(g.Expires) {
-		delete(s.devices, dc)
+		s.devices.delete(dc)
 		s.mu.Unlock()
 		return nil, badRequest("expired_token", "the device code has expired; start again")
 	}
@@ -190,7 +161,7 @@ func (s *Server) grantDevice(app *App, form url.Values) (map[string]any, *oauthE
 		return nil, badRequest("slow_down", "polling too fast; wait at least "+g.Interval.String()+" between requests")
 	}
 	if status != "pending" {
-		delete(s.devices, dc)
+		s.devices.delete(dc)
 	}
 	s.mu.Unlock()
 	switch status {
@@ -216,7 +187,8 @@ type tokenExtras struct {
 	sid              string
 	nonce            string
 	offline          bool
-	firstOfflineOnly bool // Space: a code exchange gets a refresh token only the first time per user
+	firstOfflineOnly bool   // Space: a code exchange gets a refresh token only the first time per user
+	familyScope      string // a rotated refresh token keeps its family's scope (RFC 6749 §6)
 }
 
 func (s *Server) userByID(id string) *User {
@@ -249,7 +221,11 @@ func (s *Server) tokenResponse(app *App, p principal, requested string, x tokenE
 		resp["scope"] = scope // RFC 6749 §5.1: say so when the scope differs from the request
 	}
 	if x.offline && p.Kind == principalUser {
-		if rt := s.issueRefresh(app, p, scope, x); rt != "" {
+		rt, err := s.issueRefresh(app, p, scope, x)
+		if err != nil {
+			return nil, s.storeFailure(err)
+		}
+		if rt != "" {
 			resp["refresh_token"] = rt
 		}
 	}
@@ -261,21 +237,6 @@ func (s *Server) tokenResponse(app *App, p principal, requested string, x tokenE
 		resp["id_token"] = idt
 	}
 	return resp, nil
-}
-
-func (s *Server) issueRefresh(app *App, p principal, scope string, x tokenExtras) string {
-	pair := p.ID + "|" + app.ClientID
-	s.mu.Lock()
-	if x.firstOfflineOnly && s.offline[pair] {
-		s.mu.Unlock()
-		return ""
-	}
-	rt := "sprt-" + randomID(24)
-	s.refresh[rt] = &refreshGrant{Token: rt, ClientID: app.ClientID, UserID: p.ID, Scope: scope, Sid: x.sid}
-	s.offline[pair] = true
-	s.mu.Unlock()
-	s.persist()
-	return rt
 }
 
 func (s *Server) accessToken(app *App, p principal, scope, sid string) (string, error) {

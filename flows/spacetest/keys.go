@@ -74,24 +74,13 @@ func SharedTestKey() (*rsa.PrivateKey, error) {
 	return sharedKey.key, sharedKey.err
 }
 
-// loadOrCreateKey keeps the key in dir so tokens signed yesterday still verify.
+// loadOrCreateKey keeps the key in dir so tokens signed yesterday still
+// verify. When two processes start on a fresh directory at once, both make a
+// key but only the first one's is kept, and the other process reads it back:
+// otherwise each would sign with a key the other cannot verify.
 func loadOrCreateKey(path string) (*rsa.PrivateKey, error) {
-	if b, err := os.ReadFile(path); err == nil {
-		blk, _ := pem.Decode(b)
-		if blk == nil {
-			return nil, fmt.Errorf("%s is not a PEM file; move it aside to let a new key be made", path)
-		}
-		k, err := x509.ParsePKCS8PrivateKey(blk.Bytes)
-		if err != nil {
-			return nil, fmt.Errorf("%s: %w", path, err)
-		}
-		rk, ok := k.(*rsa.PrivateKey)
-		if !ok {
-			return nil, fmt.Errorf("%s holds a %T, not an RSA key", path, k)
-		}
-		return rk, nil
-	} else if !errors.Is(err, os.ErrNotExist) {
-		return nil, err
+	if k, err := readKey(path); !errors.Is(err, os.ErrNotExist) {
+		return k, err
 	}
 	k, err := rsa.GenerateKey(rand.Reader, keyBits)
 	if err != nil {
@@ -101,10 +90,34 @@ func loadOrCreateKey(path string) (*rsa.PrivateKey, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := writeFileAtomic(path, pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: der})); err != nil {
+	err = createFileOnce(path, pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: der}))
+	if errors.Is(err, os.ErrExist) {
+		return readKey(path)
+	}
+	if err != nil {
 		return nil, err
 	}
 	return k, nil
+}
+
+func readKey(path string) (*rsa.PrivateKey, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	blk, _ := pem.Decode(b)
+	if blk == nil {
+		return nil, fmt.Errorf("%s is not a PEM file; move it aside to let a new key be made", path)
+	}
+	k, err := x509.ParsePKCS8PrivateKey(blk.Bytes)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	rk, ok := k.(*rsa.PrivateKey)
+	if !ok {
+		return nil, fmt.Errorf("%s holds a %T, not an RSA key", path, k)
+	}
+	return rk, nil
 }
 
 // signJWT signs claims as Space does: RS512 and a header of {"alg":"RS512"}

@@ -27,17 +27,18 @@ type Server struct {
 	http     *http.Server
 
 	saveMu    sync.Mutex
+	saving    sync.WaitGroup // a background save; Close waits for it
 	mu        sync.Mutex
 	apps      map[string]*App
 	users     map[string]*User // by username
 	permanent map[string]*PermanentToken
-	pending   map[string]*pendingAuth // authorization requests awaiting login/consent
-	sessions  map[string]string       // browser session cookie -> user ID
-	codes     map[string]*codeGrant
-	refresh   map[string]*refreshGrant
-	devices   map[string]*deviceGrant // by device_code
-	revoked   map[string]bool         // access-token sid values
-	offline   map[string]bool         // user|client pairs that already got a refresh token
+	grants    grantStore // refresh tokens, revocations, offline consents
+
+	// Entries one request can create, each bounded in number and lifetime.
+	pending  *boundedMap[*pendingAuth] // authorization requests awaiting login/consent
+	sessions *boundedMap[string]       // browser session cookie -> user ID
+	codes    *boundedMap[*codeGrant]
+	devices  *boundedMap[*deviceGrant] // by device_code
 }
 
 type config struct {
@@ -50,7 +51,25 @@ type config struct {
 	deviceInterval  time.Duration
 	headlessApprove bool
 	keyGen          func() (*rsa.PrivateKey, error)
+	readTimeout     time.Duration
+	notify          func(string)
+
+	// Lifetimes and the cap of the per-request maps; fixed outside tests.
+	pendingTTL, sessionTTL time.Duration
+	maxEntries             int
 }
+
+// Defaults for what a request can make the server hold. A person has a
+// handful of authorizations open at once; a thousand of each is plenty,
+// and 20,000 unfinished authorizations now cost what a thousand do.
+const (
+	defaultPendingTTL  = 10 * time.Minute // as long as a device code lives
+	defaultSessionTTL  = time.Hour
+	defaultMaxEntries  = 1000
+	defaultReadTimeout = 30 * time.Second // a 1 MiB body over a slow link
+	headerTimeout      = 10 * time.Second
+	idleTimeout        = 2 * time.Minute
+)
 
 // Option configures a Server.
 type Option func(*config)
@@ -80,6 +99,17 @@ func WithDeviceInterval(d time.Duration) Option { return func(c *config) { c.dev
 // meant for tests and the demo; a real Space has nothing like it.
 func WithHeadlessApproval(on bool) Option { return func(c *config) { c.headlessApprove = on } }
 
+// WithReadTimeout bounds how long a request's headers and body may take to
+// arrive (30 s unless set): a client that announces a body and never sends
+// it is cut off instead of holding a connection for ever.
+func WithReadTimeout(d time.Duration) Option { return func(c *config) { c.readTimeout = d } }
+
+// WithNotices receives what the operator should know but no client is told,
+// such as a damaged state file that was moved aside. Without it such notices
+// are dropped: the server may run under a full-screen terminal program.
+// fn may be called from several goroutines at once.
+func WithNotices(fn func(string)) Option { return func(c *config) { c.notify = fn } }
+
 // WithKey signs with the given key instead of generating one.
 func WithKey(k *rsa.PrivateKey) Option {
 	return func(c *config) { c.keyGen = func() (*rsa.PrivateKey, error) { return k, nil } }
@@ -90,17 +120,25 @@ func WithKey(k *rsa.PrivateKey) Option {
 func NewServer(opts ...Option) (*Server, error) {
 	cfg := config{
 		now: time.Now, accessTTL: 600 * time.Second, codeTTL: 2 * time.Minute,
-		deviceTTL: 10 * time.Minute, deviceInterval: 5 * time.Second,
-		keyGen: func() (*rsa.PrivateKey, error) { return rsa.GenerateKey(rand.Reader, keyBits) },
+		deviceTTL: 10 * time.Minute, deviceInterval: 5 * time.Second, readTimeout: defaultReadTimeout,
+		keyGen:     func() (*rsa.PrivateKey, error) { return rsa.GenerateKey(rand.Reader, keyBits) },
+		pendingTTL: defaultPendingTTL, sessionTTL: defaultSessionTTL, maxEntries: defaultMaxEntries,
+		notify: func(string) {},
 	}
 	for _, o := range opts {
 		o(&cfg)
 	}
 	s := &Server{
 		cfg: cfg, apps: map[string]*App{}, users: map[string]*User{}, permanent: map[string]*PermanentToken{},
-		pending: map[string]*pendingAuth{}, sessions: map[string]string{}, codes: map[string]*codeGrant{},
-		refresh: map[string]*refreshGrant{}, devices: map[string]*deviceGrant{}, revoked: map[string]bool{},
-		offline: map[string]bool{},
+		pending:  newBoundedMap[*pendingAuth](cfg.maxEntries, cfg.pendingTTL, cfg.now),
+		sessions: newBoundedMap[string](cfg.maxEntries, cfg.sessionTTL, cfg.now),
+		// A used code is kept while the tokens it bought live, so that a
+		// replay still finds it and revokes them; an expired unused code
+		// is kept as long, so its redeemer hears "expired", not "unknown".
+		codes: newBoundedMap[*codeGrant](cfg.maxEntries, cfg.codeTTL+cfg.accessTTL, cfg.now),
+		// Likewise a device code outlives its expiry, for RFC 8628's expired_token.
+		devices: newBoundedMap[*deviceGrant](cfg.maxEntries, 2*cfg.deviceTTL, cfg.now),
+		grants:  newMemGrants(cfg.now, cfg.accessTTL),
 	}
 	for _, a := range DemoApps() {
 		s.apps[a.ClientID] = &a
@@ -118,6 +156,11 @@ func NewServer(opts ...Option) (*Server, error) {
 		}
 		keyPath := filepath.Join(cfg.dir, "signing-key.pem")
 		cfg.keyGen = func() (*rsa.PrivateKey, error) { return loadOrCreateKey(keyPath) }
+		grants, err := newDirGrants(cfg.dir)
+		if err != nil {
+			return nil, err
+		}
+		s.grants = grants
 		last, err := s.load()
 		if err != nil {
 			return nil, err
@@ -133,10 +176,13 @@ func NewServer(opts ...Option) (*Server, error) {
 	}
 	s.listener = ln
 	s.URL = "http://" + ln.Addr().String()
-	s.http = &http.Server{Handler: s.Handler(), ReadHeaderTimeout: 10 * time.Second}
+	s.http = &http.Server{
+		Handler: s.Handler(), ReadTimeout: cfg.readTimeout, ReadHeaderTimeout: min(headerTimeout, cfg.readTimeout),
+		IdleTimeout: idleTimeout,
+	}
 	go s.http.Serve(ln) //nolint:errcheck // Serve returns ErrServerClosed on Close
 	if cfg.dir != "" && s.listener.Addr().String() != addr {
-		go s.persist() // remember the new port, off the path to the TUI's first frame
+		s.saving.Go(s.persist) // remember the new port, off the path to the TUI's first frame
 	}
 	return s, nil
 }
@@ -164,13 +210,18 @@ func listenLoopback(addr string, fallback bool) (net.Listener, error) {
 	return ln, nil
 }
 
-// Close stops the server at once.
+// Close stops the server at once. Nothing of it runs after Close returns.
 func (s *Server) Close() {
 	s.http.Close() //nolint:errcheck
+	s.saving.Wait()
 }
 
 // Shutdown stops accepting requests and waits for those in flight.
-func (s *Server) Shutdown(ctx context.Context) error { return s.http.Shutdown(ctx) }
+func (s *Server) Shutdown(ctx context.Context) error {
+	err := s.http.Shutdown(ctx)
+	s.saving.Wait()
+	return err
+}
 
 // Handler returns the server's routes, for use in an httptest.Server or a benchmark.
 func (s *Server) Handler() http.Handler {
@@ -239,28 +290,50 @@ func userCode() string {
 	return sb.String()
 }
 
+// writeFileAtomic replaces path with data; a reader sees the old file or
+// the new one, never half of one.
 func writeFileAtomic(path string, data []byte) error {
-	tmp, err := os.CreateTemp(filepath.Dir(path), ".tmp-*")
+	tmp, err := writeTemp(path, data)
 	if err != nil {
 		return err
 	}
-	defer os.Remove(tmp.Name())
-	if err := tmp.Chmod(0o600); err != nil {
-		tmp.Close()
+	defer os.Remove(tmp)
+	return os.Rename(tmp, path)
+}
+
+// createFileOnce writes path with data unless it exists. A hard link fails
+// when its target exists, so of two processes the first one's file stays
+// whole and the second gets os.ErrExist.
+func createFileOnce(path string, data []byte) error {
+	tmp, err := writeTemp(path, data)
+	if err != nil {
 		return err
 	}
-	if _, err := tmp.Write(data); err != nil {
-		tmp.Close()
-		return err
+	defer os.Remove(tmp)
+	return os.Link(tmp, path)
+}
+
+// writeTemp writes data, synced and private, to a new file beside path.
+func writeTemp(path string, data []byte) (string, error) {
+	tmp, err := os.CreateTemp(filepath.Dir(path), ".tmp-*")
+	if err != nil {
+		return "", err
 	}
-	if err := tmp.Sync(); err != nil {
-		tmp.Close()
-		return err
+	err = tmp.Chmod(0o600)
+	if err == nil {
+		_, err = tmp.Write(data)
 	}
-	if err := tmp.Close(); err != nil {
-		return err
+	if err == nil {
+		err = tmp.Sync()
 	}
-	return os.Rename(tmp.Name(), path)
+	if cerr := tmp.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		os.Remove(tmp.Name())
+		return "", err
+	}
+	return tmp.Name(), nil
 }
 
 var errNoUser = errors.New("no such user")

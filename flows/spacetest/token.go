@@ -28,15 +28,6 @@ type codeGrant struct {
 	Sid                                  string // tokens minted from this code, revoked on reuse
 }
 
-type refreshGrant struct {
-	Token    string `json:"token"`
-	ClientID string `json:"client_id"`
-	UserID   string `json:"user_id"`
-	Scope    string `json:"scope"`
-	Sid      string `json:"sid"`
-	Revoked  bool   `json:"revoked"`
-}
-
 type deviceGrant struct {
 	DeviceCode, UserCode, ClientID, Scope string
 	Expires, LastPoll                     time.Time
@@ -205,7 +196,7 @@ func (s *Server) grant(app *App, public bool, form url.Values) (map[string]any, 
 	case "password":
 		return s.grantPassword(app, form)
 	case "refresh_token":
-		return s.grantRefresh(app, form)
+		return s.grantRefresh(app, public, form)
 	case deviceGrantType:
 		return s.grantDevice(app, form)
 	case "":
