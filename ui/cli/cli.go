@@ -212,7 +212,7 @@ func runDemoServer(args []string, stdio IO) int {
 		}
 		return ExitUsage
 	}
-	srv, err := newDemoServer(*addr, *dir)
+	srv, err := newDemoServer(*addr, *dir, stdio.Err)
 	if err != nil {
 		fmt.Fprintln(stdio.Err, "authplay demo-server:", err)
 		return ExitFailed

@@ -8,8 +8,9 @@ import (
 	"github.com/authplay/authplay/flows/spacetest"
 )
 
-func newDemoServer(addr, dir string) (*spacetest.Server, error) {
-	opts := []spacetest.Option{spacetest.WithAddr(addr), spacetest.WithHeadlessApproval(true)}
+func newDemoServer(addr, dir string, notices io.Writer) (*spacetest.Server, error) {
+	opts := []spacetest.Option{spacetest.WithAddr(addr), spacetest.WithHeadlessApproval(true),
+		spacetest.WithNotices(func(n string) { fmt.Fprintln(notices, "authplay demo-server:", n) })}
 	if dir != "" {
 		opts = append(opts, spacetest.WithDir(dir))
 	}
