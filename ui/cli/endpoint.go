@@ -194,7 +194,7 @@ func runSign(args []string, stdio IO) int {
 	if *output == "curl" {
 		fmt.Fprintf(stdio.Out, "curl -sS -X POST %s -H 'Content-Type: application/json' -H 'X-Space-Timestamp: %s' -H 'X-Space-Signature: %s' --data-binary %s\n",
 			shellQuote(*target), h.Get("X-Space-Timestamp"), h.Get("X-Space-Signature"), shellQuote(string(body)))
-		fmt.Fprintf(stdio.Err, "authplay sign: the timestamp is %s; an endpoint accepts it for about %s\n", at.Format("15:04:05"), flows.DefaultWindow)
+		fmt.Fprintf(stdio.Err, "authplay sign: the timestamp is %s; an endpoint accepts it once, within about %s\n", at.Format("15:04:05"), flows.DefaultWindow)
 		return ExitOK
 	}
 	req, err := http.NewRequest(http.MethodPost, *target, bytes.NewReader(body))
