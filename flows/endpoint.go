@@ -34,6 +34,18 @@ type EndpointKeys struct {
 	Now               time.Time
 }
 
+// withDefaults fills in the window and the clock when the caller left them
+// out.
+func (k EndpointKeys) withDefaults() EndpointKeys {
+	if k.Window == 0 {
+		k.Window = DefaultWindow
+	}
+	if k.Now.IsZero() {
+		k.Now = time.Now()
+	}
+	return k
+}
+
 // EndpointCheck is the walk-through of one request's verification.
 type EndpointCheck struct {
 	Timestamp string    `json:"timestamp"`
@@ -61,12 +73,7 @@ func (c EndpointCheck) Reason() string {
 // constant time; the signed string is the timestamp, a colon and the raw
 // body bytes, never a re-serialised JSON.
 func VerifySpaceRequest(h http.Header, body []byte, k EndpointKeys) EndpointCheck {
-	if k.Window == 0 {
-		k.Window = DefaultWindow
-	}
-	if k.Now.IsZero() {
-		k.Now = time.Now()
-	}
+	k = k.withDefaults()
 	c := EndpointCheck{Timestamp: h.Get("X-Space-Timestamp")}
 	add := func(check string, o Outcome, format string, a ...any) {
 		c.Verdicts = append(c.Verdicts, Verdict{Check: check, Outcome: o, Detail: fmt.Sprintf(format, a...)})
@@ -113,13 +120,24 @@ func checkTimestamp(ts string, k EndpointKeys, add func(string, Outcome, string,
 		add("timestamp", Fail, "X-Space-Timestamp %s looks like seconds; Space sends milliseconds since 1970 (13 digits)", ts)
 		return false
 	}
-	age := k.Now.Sub(time.UnixMilli(ms))
-	if age > k.Window || age < -k.Window {
-		add("timestamp", Fail, "the request is dated %s (%s %s); only %s either way is accepted, so an old request cannot be replayed",
-			time.UnixMilli(ms).Local().Format("15:04:05"), Human(age), map[bool]string{true: "ago", false: "ahead"}[age >= 0], Human(k.Window))
+	at := time.UnixMilli(ms)
+	age := k.Now.Sub(at)
+	switch {
+	case age > k.Window:
+		add("timestamp", Fail, "the request is dated %s (%s ago); only requests up to %s old are accepted, so an old request cannot be replayed",
+			at.Local().Format("15:04:05"), Human(age), Human(k.Window))
 		return false
+	case age < -k.Window:
+		// Not a replay but a clock that disagrees: saying "too old" here
+		// would send the person looking for the wrong problem.
+		add("timestamp", Fail, "the timestamp is %s in the future: it says %s, while this machine's clock says %s; only %s of difference is accepted, so one of the two clocks is wrong (is time synchronisation running?)",
+			Human(age), at.Local().Format("15:04:05"), k.Now.Local().Format("15:04:05"), Human(k.Window))
+		return false
+	case age < 0:
+		add("timestamp", Pass, "dated %s ahead of this machine's clock, within the %s window (clocks a little apart are normal)", Human(age), Human(k.Window))
+	default:
+		add("timestamp", Pass, "dated %s ago, within the %s window", Human(age), Human(k.Window))
 	}
-	add("timestamp", Pass, "dated %s ago, within the %s window", Human(age), Human(k.Window))
 	return true
 }
 

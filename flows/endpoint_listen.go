@@ -30,15 +30,16 @@ type Received struct {
 }
 
 // Endpoint plays the application's endpoint on a loopback address: every
-// request is verified and reported, and the endpoint keeps serving whatever
-// arrives.
+// request is verified (replays refused) and reported, and the endpoint
+// keeps serving whatever arrives.
 type Endpoint struct {
 	URL string
 
-	srv    *http.Server
-	keys   func() EndpointKeys
-	report func(Received)
-	mu     sync.Mutex
+	srv      *http.Server
+	keys     func() EndpointKeys
+	verifier SpaceRequestVerifier // one per endpoint: it remembers what it accepted, to refuse replays
+	report   func(Received)
+	mu       sync.Mutex
 }
 
 // ListenEndpoint starts an endpoint on addr (loopback only). keys is asked
@@ -81,8 +82,7 @@ func (e *Endpoint) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	case len(body) > MaxBody:
 		rec.Check = EndpointCheck{Verdicts: []Verdict{{"body", Fail, "the body is larger than 1 MiB; Space's payloads are a few kilobytes, so it was not checked"}}}
 	default:
-		k := e.keys()
-		rec.Check = VerifySpaceRequest(r.Header, body, k)
+		rec.Check = e.verifier.Verify(r.Header, body, e.keys())
 	}
 	rec.Body = clip(string(body[:min(len(body), 64<<10)]))
 	e.mu.Lock()

@@ -1,6 +1,7 @@
 package flows_test
 
 import (
+	"bytes"
 	"net/http"
 	"strings"
 	"sync"
@@ -8,6 +9,7 @@ import (
 	"time"
 
 	"github.com/authplay/authplay/flows"
+	"github.com/authplay/authplay/flows/spacetest"
 )
 
 func TestEndpointBadInputKeepsServing(t *testing.T) {
@@ -67,5 +69,75 @@ func TestEndpointBadInputKeepsServing(t *testing.T) {
 		if got[i].Check.OK || !strings.HasPrefix(got[i].Check.Reason(), c.reason) {
 			t.Errorf("case %d: %q, want %q", i, got[i].Check.Reason(), c.reason)
 		}
+	}
+}
+
+// postSigned sends body with the given Space headers to the endpoint over
+// real HTTP and returns the HTTP status.
+func postSigned(t *testing.T, url string, h http.Header, body []byte) int {
+	t.Helper()
+	req, err := http.NewRequest(http.MethodPost, url, bytes.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header = h.Clone()
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	return resp.StatusCode
+}
+
+// A request the built-in server signed passes once; the very same bytes sent
+// again inside the window are a replay, while a new request still passes. A
+// timestamp ahead of the clock is called what it is.
+func TestEndpointRefusesAReplayAndNamesAFutureTimestamp(t *testing.T) {
+	s := spacetest.Start(t)
+	var mu sync.Mutex
+	var got []flows.Received
+	ep, err := flows.ListenEndpoint("127.0.0.1:0", func() flows.EndpointKeys {
+		return flows.EndpointKeys{SigningKey: spacetest.DemoSigningKey, Now: time.Now()}
+	}, func(r flows.Received) { mu.Lock(); got = append(got, r); mu.Unlock() })
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ep.Close()
+	body := spacetest.ChatMessagePayload(spacetest.DemoClientID)
+	signed, err := s.SignedHeaders(spacetest.DemoClientID, body, time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	other, _ := s.SignedHeaders(spacetest.DemoClientID, append(bytes.Clone(body), '\n'), time.Now())
+	future, _ := s.SignedHeaders(spacetest.DemoClientID, body, time.Now().Add(10*time.Minute))
+	sends := []struct {
+		header http.Header
+		body   []byte
+		status int
+		reason string
+	}{
+		{signed, body, http.StatusOK, ""},
+		{signed, body, http.StatusUnauthorized, "replay: this exact signed request was already accepted at "},
+		{other, append(bytes.Clone(body), '\n'), http.StatusOK, ""},
+		{future, body, http.StatusUnauthorized, "timestamp: the timestamp is 10 min in the future"},
+	}
+	for i, c := range sends {
+		if status := postSigned(t, ep.URL+"/space", c.header, c.body); status != c.status {
+			t.Errorf("request %d: HTTP %d, want %d", i+1, status, c.status)
+		}
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if len(got) != len(sends) {
+		t.Fatalf("%d reports for %d requests", len(got), len(sends))
+	}
+	for i, c := range sends {
+		if reason := got[i].Check.Reason(); got[i].Check.OK != (c.reason == "") || !strings.HasPrefix(reason, c.reason) {
+			t.Errorf("request %d: ok=%v %q, want %q", i+1, got[i].Check.OK, reason, c.reason)
+		}
+	}
+	if r := got[3].Check.Reason(); strings.Contains(r, "old") || !strings.Contains(r, "clock") {
+		t.Errorf("a future timestamp is explained as %q", r)
 	}
 }

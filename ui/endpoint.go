@@ -151,7 +151,7 @@ func (e *endpointScreen) key(k tea.KeyPressMsg) tea.Cmd {
 		}
 		cmd := fmt.Sprintf("curl -sS -X POST %s -H 'Content-Type: application/json' -H 'X-Space-Timestamp: %s' -H 'X-Space-Signature: %s' --data-binary %s",
 			shellQuote(e.url), h.Get("X-Space-Timestamp"), h.Get("X-Space-Signature"), shellQuote(string(body)))
-		return copyCmd(e.c, cmd, "a signed curl command (valid for 5 minutes)")
+		return copyCmd(e.c, cmd, "a signed curl command (accepted once, within 5 minutes)")
 	default:
 		t, ok := tamperOf[k.String()]
 		if !ok || e.c.demo() == nil || e.ep == nil {

@@ -1,17 +1,15 @@
 package ui_test
 
 import (
+	"context"
 	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
-
-	"github.com/charmbracelet/x/ansi"
 )
 
 // The real binary, driven in tmux with the keys a person would press.
@@ -88,13 +86,25 @@ func startTmuxEnv(t *testing.T, w, h int, env []string, args ...string) *tmuxSes
 	return s
 }
 
+// tmuxCommandTimeout bounds one tmux client call: each returns at once
+// unless the server is stuck, and then the test fails instead of hanging.
+const tmuxCommandTimeout = 10 * time.Second
+
 func (s *tmuxSession) tmux(args ...string) string {
 	s.t.Helper()
-	out, err := exec.Command("tmux", append([]string{"-S", s.sock}, args...)...).CombinedOutput()
+	out, err := s.try(args...)
 	if err != nil && args[0] != "kill-server" {
 		s.t.Fatalf("tmux %v: %v\n%s", args, err, out)
 	}
-	return string(out)
+	return out
+}
+
+// try runs one tmux command and returns its error instead of failing.
+func (s *tmuxSession) try(args ...string) (string, error) {
+	ctx, cancel := context.WithTimeout(context.Background(), tmuxCommandTimeout)
+	defer cancel()
+	out, err := exec.CommandContext(ctx, "tmux", append([]string{"-S", s.sock}, args...)...).CombinedOutput()
+	return string(out), err
 }
 
 func (s *tmuxSession) screen() string { return s.tmux("capture-pane", "-p", "-S", "-", "-t", s.name) }
@@ -126,6 +136,25 @@ func (s *tmuxSession) waitFor(timeout time.Duration, texts ...string) string {
 	}
 }
 
+// waitForBuffer polls tmux's paste buffer until it holds want, or fails.
+// An OSC 52 copy reaches tmux on its own: the status line saying "copied"
+// can be on screen before it, and until it arrives tmux answers "no
+// buffers", which only means not yet.
+func (s *tmuxSession) waitForBuffer(timeout time.Duration, want string) {
+	s.t.Helper()
+	deadline := time.Now().Add(timeout)
+	for {
+		got, err := s.try("show-buffer")
+		if err == nil && got == want {
+			return
+		}
+		if time.Now().After(deadline) {
+			s.t.Fatalf("waited %s for the paste buffer to hold %q; show-buffer: %q (%v)", timeout, want, got, err)
+		}
+		time.Sleep(30 * time.Millisecond)
+	}
+}
+
 // pick moves down the flow list n times and chooses.
 func (s *tmuxSession) pick(n int) {
 	for range n {
@@ -144,82 +173,4 @@ func (s *tmuxSession) runToToken(approve bool) string {
 		s.keys("a")
 	}
 	return s.waitFor(20*time.Second, "Access token", "acts for")
-}
-
-// firstFrame measures, in one tmux server, the time from (re)starting a
-// program in a pane to the pane showing want. authplay and the bare Bubble
-// Tea program are measured the same way:
-//
-//	go test -run '^$' -bench FirstFrame -count 6 ./ui/
-func firstFrame(b *testing.B, want string, argv ...string) {
-	if binary == "" {
-		b.Skip("tmux is not installed")
-	}
-	dir := b.TempDir()
-	sock := filepath.Join(dir, "s")
-	tmux := func(args ...string) string {
-		out, _ := exec.Command("tmux", append([]string{"-S", sock}, args...)...).CombinedOutput()
-		return string(out)
-	}
-	os.WriteFile(filepath.Join(dir, "conf"), []byte("set -g remain-on-exit on\n"), 0o600)
-	tmux("-f", filepath.Join(dir, "conf"), "new-session", "-d", "-s", "ff", "-x", "80", "-y", "24", "-e", "LANG=C.UTF-8",
-		"-e", "XDG_STATE_HOME="+filepath.Join(dir, "state"), "-e", "XDG_CONFIG_HOME="+filepath.Join(dir, "config"), "-e", "DISPLAY=", "sleep 600")
-	defer tmux("kill-server")
-	for b.Loop() {
-		args := append([]string{"respawn-pane", "-k", "-t", "ff", "--"}, argv...)
-		tmux(args...)
-		deadline := time.Now().Add(10 * time.Second)
-		for !strings.Contains(tmux("capture-pane", "-p", "-t", "ff"), want) {
-			if time.Now().After(deadline) {
-				b.Fatalf("no %q within 10 s", want)
-			}
-			time.Sleep(time.Millisecond)
-		}
-	}
-}
-
-func BenchmarkFirstFrameAuthplay(b *testing.B) { firstFrame(b, "Pick a flow", binary) }
-
-func BenchmarkFirstFrameBareBubbleTea(b *testing.B) {
-	firstFrame(b, "bare program ready", bareBinary)
-}
-
-// firstFramePTY measures the same start-to-first-frame outside tmux, in a
-// pty made by script(1), as a person in a plain terminal would see it.
-func firstFramePTY(b *testing.B, want, bin string) {
-	if binary == "" {
-		b.Skip("tmux is not installed")
-	}
-	if _, err := exec.LookPath("script"); err != nil {
-		b.Skip("script(1) is not installed")
-	}
-	state := b.TempDir()
-	for b.Loop() {
-		cmd := exec.Command("script", "-qfec", "stty cols 80 rows 24; exec "+bin, "/dev/null")
-		cmd.Env = append(os.Environ(), "TERM=xterm-256color", "XDG_STATE_HOME="+state, "XDG_CONFIG_HOME="+state, "DISPLAY=", "TMUX=")
-		cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
-		stdin, _ := cmd.StdinPipe() // held open: the program waits for keys
-		out, _ := cmd.StdoutPipe()
-		if err := cmd.Start(); err != nil {
-			b.Fatal(err)
-		}
-		var seen []byte
-		buf := make([]byte, 32<<10)
-		for !strings.Contains(ansi.Strip(string(seen)), want) {
-			n, err := out.Read(buf)
-			if err != nil {
-				b.Fatalf("no %q before %v", want, err)
-			}
-			seen = append(seen, buf[:n]...)
-		}
-		syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
-		stdin.Close()
-		cmd.Wait()
-	}
-}
-
-func BenchmarkFirstFramePTYAuthplay(b *testing.B) { firstFramePTY(b, "Pick a flow", binary) }
-
-func BenchmarkFirstFramePTYBareBubbleTea(b *testing.B) {
-	firstFramePTY(b, "bare program ready", bareBinary)
 }

@@ -31,7 +31,7 @@ func runEndpoint(args []string, stdio IO) int {
 	clientID := fs.String("client-id", "", "with --public-keys-from-space: the application's client ID")
 	secretEnv := fs.String("client-secret-env", "", "with --public-keys-from-space: read the client secret from this variable")
 	tokenEnv := fs.String("verification-token-env", "", "obsolete method: read the verification token from this variable")
-	window := fs.Duration("window", flows.DefaultWindow, "how old a request may be")
+	window := fs.Duration("window", flows.DefaultWindow, "how far a request's timestamp may be from this clock, either way; an accepted request is refused if sent again within it")
 	output := fs.String("output", "text", "text (PASS / FAIL: reason) or json (one JSON object a line)")
 	maxRequests := fs.Int("max-requests", 0, "stop after this many requests (0: run until interrupted)")
 	fs.Usage = func() {
@@ -117,7 +117,7 @@ func runEndpoint(args []string, stdio IO) int {
 	if keys.VerificationToken != "" {
 		methods = append(methods, "verification token (obsolete)")
 	}
-	fmt.Fprintf(stdio.Err, "authplay endpoint: listening at %s, checking %s, window %s\n", ep.URL, strings.Join(methods, " and "), *window)
+	fmt.Fprintf(stdio.Err, "authplay endpoint: listening at %s, checking %s, window %s, replays refused\n", ep.URL, strings.Join(methods, " and "), *window)
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
 	select {
@@ -194,7 +194,7 @@ func runSign(args []string, stdio IO) int {
 	if *output == "curl" {
 		fmt.Fprintf(stdio.Out, "curl -sS -X POST %s -H 'Content-Type: application/json' -H 'X-Space-Timestamp: %s' -H 'X-Space-Signature: %s' --data-binary %s\n",
 			shellQuote(*target), h.Get("X-Space-Timestamp"), h.Get("X-Space-Signature"), shellQuote(string(body)))
-		fmt.Fprintf(stdio.Err, "authplay sign: the timestamp is %s; an endpoint accepts it for about %s\n", at.Format("15:04:05"), flows.DefaultWindow)
+		fmt.Fprintf(stdio.Err, "authplay sign: the timestamp is %s; an endpoint accepts it once, within about %s\n", at.Format("15:04:05"), flows.DefaultWindow)
 		return ExitOK
 	}
 	req, err := http.NewRequest(http.MethodPost, *target, bytes.NewReader(body))

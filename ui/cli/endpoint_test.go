@@ -1,12 +1,15 @@
 package cli_test
 
 import (
+	"bytes"
 	"context"
+	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/authplay/authplay/flows/spacetest"
 )
@@ -59,6 +62,48 @@ func TestEndpointVerifiesWhatSpaceSends(t *testing.T) {
 	}
 	if !strings.Contains(lines[4], "seconds") || !strings.Contains(r.stderr, "fail public key") {
 		t.Errorf("stdout %q\nstderr %s", lines[4], r.stderr)
+	}
+}
+
+// The built-in server's signed request sent twice: the copy is a replay.
+// A request dated ten minutes ahead is reported as in the future.
+func TestEndpointReportsAReplayAndAFutureTimestamp(t *testing.T) {
+	s := spacetest.Start(t)
+	body := spacetest.ChatMessagePayload(spacetest.DemoClientID)
+	send := func(url string) {
+		now := time.Now()
+		signed, err := s.SignedHeaders(spacetest.DemoClientID, body, now)
+		if err != nil {
+			t.Error(err)
+			return
+		}
+		future, _ := s.SignedHeaders(spacetest.DemoClientID, body, now.Add(10*time.Minute))
+		for _, h := range []http.Header{signed, signed, future} {
+			req, _ := http.NewRequest(http.MethodPost, url+"/space", bytes.NewReader(body))
+			req.Header = h.Clone()
+			resp, err := http.DefaultClient.Do(req)
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			resp.Body.Close()
+		}
+	}
+	r := authplay(t, nil, listening(t, send), []string{"SK=" + spacetest.DemoSigningKey},
+		"endpoint", "--listen", "127.0.0.1:0", "--signing-key-env", "SK", "--max-requests", "3")
+	lines := strings.Split(strings.TrimSpace(r.stdout), "\n")
+	want := []string{
+		"PASS POST /space: verified by signing key",
+		"FAIL: replay: this exact signed request was already accepted at ",
+		"FAIL: timestamp: the timestamp is 10 min in the future",
+	}
+	if r.code != 0 || len(lines) != len(want) {
+		t.Fatalf("exit %d, stdout:\n%s\nstderr:\n%s", r.code, r.stdout, r.stderr)
+	}
+	for i, w := range want {
+		if !strings.HasPrefix(lines[i], w) {
+			t.Errorf("line %d: %q, want %q…", i+1, lines[i], w)
+		}
 	}
 }
 
