@@ -1,8 +1,8 @@
 package ui_test
 
 import (
-	"context"
 	"bufio"
+	"context"
 	"fmt"
 	"os"
 	"os/exec"
