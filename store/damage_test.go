@@ -1,0 +1,224 @@
+package store_test
+
+import (
+	"context"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/authplay/authplay/flows"
+	"github.com/authplay/authplay/flows/spacetest"
+	"github.com/authplay/authplay/store"
+)
+
+// A damaged database: random bytes over data pages, never the meta pages
+// (bbolt checksums those and refuses them with an error). Every entry point
+// the front doors use must then return, the program must go on with a
+// working store, and nothing but the database may be moved or removed.
+
+// sessionsForDamage is about what a person who uses authplay daily for a
+// few months has: enough for the index and the sessions to span many pages.
+const sessionsForDamage = 400
+
+// buildDamageTemplate fills a store through its own API: most sessions only
+// created, some run to a token against the built-in server so their records
+// hold steps and exchanges (and so overflow pages).
+func buildDamageTemplate(t *testing.T) string {
+	t.Helper()
+	srv := spacetest.Start(t)
+	dir := t.TempDir()
+	st, err := store.Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	env := flows.Env{HTTP: flows.NewHTTPClient(10 * time.Second), Loopback: flows.NewLoopback()}
+	for i := range sessionsForDamage {
+		method := []flows.Method{flows.ClientCredentials, flows.Password, flows.AuthorizationCode}[i%3]
+		sess, err := st.Create(fmt.Sprintf("profile-%d", i%7), flows.Start(method, demoParams(srv.URL)), demoCreds())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if i%10 == 0 && method != flows.AuthorizationCode {
+			if _, _, err := st.Advance(context.Background(), sess.ID, env, flows.Input{}); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	return filepath.Join(dir, "sessions.db")
+}
+
+// damagePages overwrites n distinct data pages of the database at path with
+// random bytes. keepHeader leaves each page's 16-byte header (id, type,
+// count, overflow) intact so that bbolt trusts the page and reads garbage
+// offsets and child page numbers from its body: the kind of damage that
+// faults on the memory map rather than failing a type check.
+func damagePages(t *testing.T, path string, rng *rand.Rand, n int, keepHeader bool) []int {
+	t.Helper()
+	f, err := os.OpenFile(path, os.O_RDWR, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	// bbolt's meta page: a 16-byte page header, then magic, version and
+	// page size as native-endian uint32s.
+	meta := make([]byte, 28)
+	if _, err := io.ReadFull(f, meta); err != nil {
+		t.Fatal(err)
+	}
+	pageSize := int(binary.NativeEndian.Uint32(meta[24:28]))
+	if pageSize < 512 || pageSize > 1<<16 {
+		pageSize = os.Getpagesize()
+	}
+	fi, _ := f.Stat()
+	pages := int(fi.Size()) / pageSize
+	if pages < 2+n {
+		t.Fatalf("only %d pages: the database is too small to damage", pages)
+	}
+	var hit []int
+	for _, i := range rng.Perm(pages - 2)[:n] {
+		pg := i + 2 // pages 0 and 1 are the meta pages
+		buf := make([]byte, pageSize)
+		for j := range buf {
+			buf[j] = byte(rng.UintN(256))
+		}
+		off := int64(pg * pageSize)
+		if keepHeader {
+			buf, off = buf[16:], off+16
+		}
+		if _, err := f.WriteAt(buf, off); err != nil {
+			t.Fatal(err)
+		}
+		hit = append(hit, pg)
+	}
+	return hit
+}
+
+func TestDamagedDatabaseKeepsAuthplayWorking(t *testing.T) {
+	template, err := os.ReadFile(buildDamageTemplate(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	met := 0
+	for _, keepHeader := range []bool{false, true} {
+		for seed := uint64(1); seed <= 8; seed++ {
+			name := fmt.Sprintf("seed%d/whole-pages", seed)
+			if keepHeader {
+				name = fmt.Sprintf("seed%d/page-bodies", seed)
+			}
+			t.Run(name, func(t *testing.T) {
+				dir := t.TempDir()
+				db := filepath.Join(dir, "sessions.db")
+				if err := os.WriteFile(db, template, 0o600); err != nil {
+					t.Fatal(err)
+				}
+				hit := damagePages(t, db, rand.New(rand.NewPCG(seed, 0xda3a6e)), 3, keepHeader)
+				// Things in the state directory that are not the database.
+				os.MkdirAll(filepath.Join(dir, "reports"), 0o700)
+				os.WriteFile(filepath.Join(dir, "reports", "kept.md"), []byte("a report"), 0o600)
+				os.WriteFile(filepath.Join(dir, "server.json"), []byte("{}"), 0o600)
+
+				out, err := runDamagedChild(t, dir)
+				if err != nil {
+					t.Fatalf("pages %v: the store crashed or failed (%v):\n%s", hit, err, out)
+				}
+				notices := strings.Count(out, "NOTICE ")
+				moved, _ := filepath.Glob(db + ".damaged-*")
+				if len(moved) != notices || notices > 1 {
+					t.Fatalf("pages %v: %d notices, moved aside %v:\n%s", hit, notices, moved, out)
+				}
+				if notices == 1 {
+					met++
+					t.Log(out[strings.Index(out, "NOTICE "):])
+					if !strings.Contains(out, moved[0]) {
+						t.Errorf("the notice does not say where the database went (%s):\n%s", moved[0], out)
+					}
+				}
+				for _, keep := range []string{"reports/kept.md", "server.json", "sessions.db"} {
+					if _, err := os.Stat(filepath.Join(dir, keep)); err != nil {
+						t.Errorf("%s: %v", keep, err)
+					}
+				}
+			})
+		}
+	}
+	if met == 0 {
+		t.Error("no run met the damage: the test proves nothing")
+	}
+}
+
+// runDamagedChild runs the entry points in a second process: before the fix
+// a fault on the memory map kills the whole process, not only a goroutine.
+func runDamagedChild(t *testing.T, dir string) (string, error) {
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, os.Args[0], "-test.run=^TestDamagedHelperProcess$", "-test.v")
+	cmd.Env = append(os.Environ(), "AP_DAMAGED_DIR="+dir)
+	out, err := cmd.CombinedOutput()
+	if err == nil && !strings.Contains(string(out), "ALL ENTRY POINTS RETURNED") {
+		err = errors.New("the child stopped early")
+	}
+	return string(out), err
+}
+
+// TestDamagedHelperProcess is not a test on its own: it is the child of
+// TestDamagedDatabaseKeepsAuthplayWorking, doing what the TUI and
+// `authplay token` do with a store.
+func TestDamagedHelperProcess(t *testing.T) {
+	dir := os.Getenv("AP_DAMAGED_DIR")
+	if dir == "" {
+		t.Skip("helper for TestDamagedDatabaseKeepsAuthplayWorking")
+	}
+	srv := spacetest.Start(t)
+	st, err := store.Open(dir)
+	if err != nil {
+		t.Fatalf("Open: %v", err)
+	}
+	// Reads may fail for a damaged record; they must return, not crash.
+	list, err := st.List("", "")
+	t.Logf("List: %d sessions, %v", len(list), err)
+	for _, sum := range list {
+		if _, err := st.Get(sum.ID); err != nil {
+			t.Logf("Get %s: %v", sum.ID, err)
+		}
+	}
+	if len(list) > 0 {
+		_, err := st.WriteReport(list[0].ID)
+		t.Logf("WriteReport of an old session: %v", err)
+		t.Logf("Delete of an old session: %v", st.Delete(list[len(list)-1].ID))
+	}
+	// A new run must work from start to token and be kept.
+	sess, err := st.Create("after-damage", flows.Start(flows.ClientCredentials, demoParams(srv.URL)), demoCreds())
+	if err != nil {
+		t.Fatalf("Create: %v", err)
+	}
+	env := flows.Env{HTTP: flows.NewHTTPClient(10 * time.Second), Loopback: flows.NewLoopback()}
+	got, step, err := st.Advance(context.Background(), sess.ID, env, flows.Input{})
+	if err != nil || !step.OK || got.State.Phase != flows.PhaseAuthorized {
+		t.Fatalf("Advance: %v, phase %s", err, got.State.Phase)
+	}
+	again, err := st.Get(sess.ID)
+	if err != nil || len(again.Steps) != 1 {
+		t.Fatalf("Get after Advance: %v, %d steps", err, len(again.Steps))
+	}
+	if _, err := st.WriteReport(sess.ID); err != nil {
+		t.Fatalf("WriteReport: %v", err)
+	}
+	if now, err := st.List("after-damage", ""); err != nil || len(now) != 1 {
+		t.Fatalf("List after the new run: %v %v", err, now)
+	}
+	if err := st.Delete(sess.ID); err != nil {
+		t.Fatalf("Delete: %v", err)
+	}
+	for _, n := range st.Notices() {
+		fmt.Println("NOTICE", n)
+	}
+	fmt.Println("ALL ENTRY POINTS RETURNED")
+}
