@@ -61,8 +61,16 @@ func (h *handle) openFile(name string, flag int, perm os.FileMode) (*os.File, er
 		return nil, errNotAFile{mode: fi.Mode()}
 	}
 	h.file, h.ident = f, fi
+	if testHookOpened != nil {
+		testHookOpened()
+	}
 	return f, nil
 }
+
+// Test hooks, nil outside tests: they hold this process at the points where
+// another process's timing matters (the file opened but not yet locked; a
+// move aside waiting for, then holding, the lock).
+var testHookOpened, testHookMoveLocking, testHookMoveLocked func()
 
 type errNotAFile struct{ mode fs.FileMode }
 

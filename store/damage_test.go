@@ -2,11 +2,8 @@ package store_test
 
 import (
 	"context"
-	"encoding/binary"
 	"errors"
 	"fmt"
-	"io"
-	"math/rand/v2"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -17,6 +14,7 @@ import (
 	"github.com/authplay/authplay/flows"
 	"github.com/authplay/authplay/flows/spacetest"
 	"github.com/authplay/authplay/store"
+	"github.com/authplay/authplay/store/storetest"
 )
 
 // A damaged database: random bytes over data pages, never the meta pages
@@ -31,9 +29,8 @@ const sessionsForDamage = 400
 // buildDamageTemplate fills a store through its own API: most sessions only
 // created, some run to a token against the built-in server so their records
 // hold steps and exchanges (and so overflow pages).
-func buildDamageTemplate(t *testing.T) string {
+func buildDamageTemplate(t *testing.T, srv *spacetest.Server) string {
 	t.Helper()
-	srv := spacetest.Start(t)
 	dir := t.TempDir()
 	st, err := store.Open(dir)
 	if err != nil {
@@ -55,54 +52,9 @@ func buildDamageTemplate(t *testing.T) string {
 	return filepath.Join(dir, "sessions.db")
 }
 
-// damagePages overwrites n distinct data pages of the database at path with
-// random bytes. keepHeader leaves each page's 16-byte header (id, type,
-// count, overflow) intact so that bbolt trusts the page and reads garbage
-// offsets and child page numbers from its body: the kind of damage that
-// faults on the memory map rather than failing a type check.
-func damagePages(t *testing.T, path string, rng *rand.Rand, n int, keepHeader bool) []int {
-	t.Helper()
-	f, err := os.OpenFile(path, os.O_RDWR, 0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	// bbolt's meta page: a 16-byte page header, then magic, version and
-	// page size as native-endian uint32s.
-	meta := make([]byte, 28)
-	if _, err := io.ReadFull(f, meta); err != nil {
-		t.Fatal(err)
-	}
-	pageSize := int(binary.NativeEndian.Uint32(meta[24:28]))
-	if pageSize < 512 || pageSize > 1<<16 {
-		pageSize = os.Getpagesize()
-	}
-	fi, _ := f.Stat()
-	pages := int(fi.Size()) / pageSize
-	if pages < 2+n {
-		t.Fatalf("only %d pages: the database is too small to damage", pages)
-	}
-	var hit []int
-	for _, i := range rng.Perm(pages - 2)[:n] {
-		pg := i + 2 // pages 0 and 1 are the meta pages
-		buf := make([]byte, pageSize)
-		for j := range buf {
-			buf[j] = byte(rng.UintN(256))
-		}
-		off := int64(pg * pageSize)
-		if keepHeader {
-			buf, off = buf[16:], off+16
-		}
-		if _, err := f.WriteAt(buf, off); err != nil {
-			t.Fatal(err)
-		}
-		hit = append(hit, pg)
-	}
-	return hit
-}
-
 func TestDamagedDatabaseKeepsAuthplayWorking(t *testing.T) {
-	template, err := os.ReadFile(buildDamageTemplate(t))
+	srv := spacetest.Start(t) // the children's server too: one key pair, made once
+	template, err := os.ReadFile(buildDamageTemplate(t, srv))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -119,13 +71,16 @@ func TestDamagedDatabaseKeepsAuthplayWorking(t *testing.T) {
 				if err := os.WriteFile(db, template, 0o600); err != nil {
 					t.Fatal(err)
 				}
-				hit := damagePages(t, db, rand.New(rand.NewPCG(seed, 0xda3a6e)), 3, keepHeader)
+				hit, err := storetest.Damage{Seed: seed, Pages: 3, KeepHeaders: keepHeader}.Apply(db)
+				if err != nil {
+					t.Fatal(err)
+				}
 				// Things in the state directory that are not the database.
 				os.MkdirAll(filepath.Join(dir, "reports"), 0o700)
 				os.WriteFile(filepath.Join(dir, "reports", "kept.md"), []byte("a report"), 0o600)
 				os.WriteFile(filepath.Join(dir, "server.json"), []byte("{}"), 0o600)
 
-				out, err := runDamagedChild(t, dir)
+				out, err := runDamagedChild(t, dir, srv.URL)
 				if err != nil {
 					t.Fatalf("pages %v: the store crashed or failed (%v):\n%s", hit, err, out)
 				}
@@ -156,11 +111,11 @@ func TestDamagedDatabaseKeepsAuthplayWorking(t *testing.T) {
 
 // runDamagedChild runs the entry points in a second process: before the fix
 // a fault on the memory map kills the whole process, not only a goroutine.
-func runDamagedChild(t *testing.T, dir string) (string, error) {
+func runDamagedChild(t *testing.T, dir, serverURL string) (string, error) {
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, os.Args[0], "-test.run=^TestDamagedHelperProcess$", "-test.v")
-	cmd.Env = append(os.Environ(), "AP_DAMAGED_DIR="+dir)
+	cmd.Env = append(os.Environ(), "AP_DAMAGED_DIR="+dir, "AP_DAMAGED_SERVER="+serverURL)
 	out, err := cmd.CombinedOutput()
 	if err == nil && !strings.Contains(string(out), "ALL ENTRY POINTS RETURNED") {
 		err = errors.New("the child stopped early")
@@ -176,7 +131,7 @@ func TestDamagedHelperProcess(t *testing.T) {
 	if dir == "" {
 		t.Skip("helper for TestDamagedDatabaseKeepsAuthplayWorking")
 	}
-	srv := spacetest.Start(t)
+	serverURL := os.Getenv("AP_DAMAGED_SERVER")
 	st, err := store.Open(dir)
 	if err != nil {
 		t.Fatalf("Open: %v", err)
@@ -195,7 +150,7 @@ func TestDamagedHelperProcess(t *testing.T) {
 		t.Logf("Delete of an old session: %v", st.Delete(list[len(list)-1].ID))
 	}
 	// A new run must work from start to token and be kept.
-	sess, err := st.Create("after-damage", flows.Start(flows.ClientCredentials, demoParams(srv.URL)), demoCreds())
+	sess, err := st.Create("after-damage", flows.Start(flows.ClientCredentials, demoParams(serverURL)), demoCreds())
 	if err != nil {
 		t.Fatalf("Create: %v", err)
 	}

@@ -169,6 +169,9 @@ func (s *Store) moveAside(checked os.FileInfo) (string, error) {
 		return "", err
 	}
 	defer f.Close()
+	if testHookMoveLocking != nil {
+		testHookMoveLocking()
+	}
 	if err := lockFile(f, lockTimeout); err != nil {
 		return "", err
 	}
@@ -180,6 +183,9 @@ func (s *Store) moveAside(checked os.FileInfo) (string, error) {
 	if cur, err := os.Stat(s.path); err != nil || !os.SameFile(locked, checked) || !os.SameFile(cur, locked) {
 		s.sawFile(checked)
 		return "", nil
+	}
+	if testHookMoveLocked != nil {
+		testHookMoveLocked()
 	}
 	fresh, err := s.newDatabaseBeside()
 	if err != nil {

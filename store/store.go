@@ -96,7 +96,7 @@ func Open(dir string) (*Store, error) {
 		return nil, fmt.Errorf("cannot create %s: %w", dir, err)
 	}
 	if err := os.Chmod(dir, 0o700); err != nil {
-		return nil, err
+		return nil, fmt.Errorf("the state directory %s cannot be made private to this user (%w); set XDG_STATE_HOME to a directory of your own", dir, pathCause(err))
 	}
 	s := &Store{dir: dir, path: filepath.Join(dir, dbName), creds: map[string]flows.Credentials{}}
 	// The common case reads and does not write: no fsync before the first frame.
