@@ -177,3 +177,23 @@ func TestDamagedHelperProcess(t *testing.T) {
 	}
 	fmt.Println("ALL ENTRY POINTS RETURNED")
 }
+
+// A directory where the database should be is not moved aside either (it
+// would fail bbolt's check of the meta pages and look damaged).
+func TestDatabasePathThatIsADirectoryIsReportedNotMoved(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "sessions.db")
+	if err := os.MkdirAll(filepath.Join(db, "something"), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	_, err := store.Open(dir)
+	if err == nil || !strings.Contains(err.Error(), db) || !strings.Contains(err.Error(), "is a directory") {
+		t.Fatalf("%v", err)
+	}
+	if fi, err := os.Stat(filepath.Join(db, "something")); err != nil || !fi.IsDir() {
+		t.Errorf("the directory was touched: %v", err)
+	}
+	if m, _ := filepath.Glob(db + ".damaged-*"); len(m) != 0 {
+		t.Errorf("moved aside: %v", m)
+	}
+}
