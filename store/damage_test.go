@@ -11,6 +11,8 @@ import (
 	"testing"
 	"time"
 
+	bolt "go.etcd.io/bbolt"
+
 	"github.com/authplay/authplay/flows"
 	"github.com/authplay/authplay/flows/spacetest"
 	"github.com/authplay/authplay/store"
@@ -195,5 +197,51 @@ func TestDatabasePathThatIsADirectoryIsReportedNotMoved(t *testing.T) {
 	}
 	if m, _ := filepath.Glob(db + ".damaged-*"); len(m) != 0 {
 		t.Errorf("moved aside: %v", m)
+	}
+}
+
+// A record whose bytes are garbage inside a sound database (the damage
+// bbolt's own check cannot see: a value's bytes) costs that session only:
+// its Get says so, without echoing control bytes, and it can be deleted.
+func TestDamagedRecordCostsOnlyThatSession(t *testing.T) {
+	dir := t.TempDir()
+	st, err := store.Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ids []string
+	for i := range 3 {
+		sess, err := st.Create(fmt.Sprintf("p%d", i), flows.Start(flows.ClientCredentials, flows.Params{}), flows.Credentials{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		ids = append(ids, sess.ID)
+	}
+	db, err := bolt.Open(filepath.Join(dir, "sessions.db"), 0o600, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = db.Update(func(tx *bolt.Tx) error {
+		return tx.Bucket([]byte("sessions")).Put([]byte(ids[1]), []byte("\x1b]0;pwned\x07{garbage"))
+	})
+	db.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = st.Get(ids[1])
+	if err == nil || !strings.Contains(err.Error(), "record is damaged") || strings.ContainsAny(err.Error(), "\x1b\x07") {
+		t.Fatalf("%q", err)
+	}
+	if _, err := st.Get(ids[0]); err != nil {
+		t.Fatal(err)
+	}
+	if list, err := st.List("", ""); err != nil || len(list) != 3 {
+		t.Fatalf("%v %v", err, list)
+	}
+	if err := st.Delete(ids[1]); err != nil {
+		t.Fatal(err)
+	}
+	if m, _ := filepath.Glob(filepath.Join(dir, "*.damaged-*")); len(m) != 0 || len(st.Notices()) != 0 {
+		t.Fatalf("one bad record moved the whole database aside: %v", m)
 	}
 }

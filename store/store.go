@@ -239,7 +239,7 @@ func (s *Store) Get(id string) (Session, error) {
 			return ErrNotFound
 		}
 		if err := json.Unmarshal(raw, &sess); err != nil {
-			return fmt.Errorf("session %s cannot be read, its record is damaged (%v); the other sessions are not affected, and deleting it removes it", id, err)
+			return fmt.Errorf("session %s cannot be read, its record is damaged (%s); the other sessions are not affected, and deleting it removes it", id, oneLine(err.Error()))
 		}
 		return nil
 	})
