@@ -23,7 +23,6 @@ import (
 	"time"
 
 	bolt "go.etcd.io/bbolt"
-	berrors "go.etcd.io/bbolt/errors"
 
 	"github.com/authplay/authplay/flows"
 )
@@ -62,12 +61,18 @@ type Session struct {
 type Store struct {
 	dir  string
 	path string
-	// Notice says what happened at open that a person should know (a damaged
-	// database moved aside).
+	// Notice says what happened at Open that a person should know (a damaged
+	// database moved aside). Notices returns it too, with what happened since.
 	Notice string
 
 	mu    sync.Mutex
 	creds map[string]flows.Credentials // per session, in memory only: secrets are never written
+
+	recoverMu sync.Mutex // one recovery from damage at a time
+	noticeMu  sync.Mutex // guards the three below
+	notices   []string
+	known     os.FileInfo   // the database file used last
+	moved     []os.FileInfo // files this store moved aside
 }
 
 // DefaultDir is $XDG_STATE_HOME/authplay, or ~/.local/state/authplay.
@@ -83,31 +88,24 @@ func DefaultDir() (string, error) {
 }
 
 // Open prepares the store in dir (0700), creating or migrating the database.
-// A database that cannot be read is moved aside and a fresh one started;
-// Notice then names where the old one went.
+// A damaged database is moved aside and a fresh one started; Notice then
+// names where the old one went. A database authplay may not open is
+// reported, never moved.
 func Open(dir string) (*Store, error) {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil, fmt.Errorf("cannot create %s: %w", dir, err)
 	}
 	if err := os.Chmod(dir, 0o700); err != nil {
-		return nil, err
+		return nil, fmt.Errorf("the state directory %s cannot be made private to this user (%w); set XDG_STATE_HOME to a directory of your own", dir, pathCause(err))
 	}
 	s := &Store{dir: dir, path: filepath.Join(dir, dbName), creds: map[string]flows.Credentials{}}
-	if s.schemaCurrent() {
-		return s, nil // the common case: no write, no fsync before the first frame
-	}
-	err := s.update(initSchema)
-	if err != nil && !errors.Is(err, ErrBusy) && !errors.Is(err, errNewerSchema) {
-		aside := fmt.Sprintf("%s.damaged-%s", s.path, time.Now().Format("20060102-150405"))
-		if rerr := os.Rename(s.path, aside); rerr != nil {
-			return nil, fmt.Errorf("the session database %s cannot be read (%v), and moving it aside failed: %w", s.path, err, rerr)
+	// The common case reads and does not write: no fsync before the first frame.
+	if !s.schemaCurrent() {
+		if err := s.update(initSchema); err != nil {
+			return nil, err
 		}
-		s.Notice = fmt.Sprintf("The session database could not be read (%v). It was moved to %s and a new one was started.", err, aside)
-		err = s.update(initSchema)
 	}
-	if err != nil {
-		return nil, err
-	}
+	s.Notice = strings.Join(s.pendingNotices(), " ")
 	return s, nil
 }
 
@@ -116,6 +114,7 @@ func Open(dir string) (*Store, error) {
 func (s *Store) schemaCurrent() bool {
 	current := false
 	err := s.view(func(tx *bolt.Tx) error {
+		current = false
 		meta := tx.Bucket(bucketMeta)
 		if meta == nil || tx.Bucket(bucketSessions) == nil || tx.Bucket(bucketIndex) == nil {
 			return nil
@@ -179,33 +178,14 @@ var migrations = []func(*bolt.Tx) error{
 	},
 }
 
-func (s *Store) open(readOnly bool) (*bolt.DB, error) {
-	db, err := bolt.Open(s.path, 0o600, &bolt.Options{Timeout: lockTimeout, ReadOnly: readOnly})
-	if errors.Is(err, berrors.ErrTimeout) {
-		return nil, ErrBusy
-	}
-	return db, err
-}
-
 func (s *Store) update(fn func(*bolt.Tx) error) error {
-	db, err := s.open(false)
-	if err != nil {
-		return err
-	}
-	defer db.Close()
-	return db.Update(fn)
+	return s.run(readWrite, func(h *handle) error { return h.db.Update(fn) })
 }
 
+// view runs fn in a read-only transaction. A retry after damage runs fn
+// again, so fn starts its results afresh.
 func (s *Store) view(fn func(*bolt.Tx) error) error {
-	if _, err := os.Stat(s.path); err != nil {
-		return err
-	}
-	db, err := s.open(true)
-	if err != nil {
-		return err
-	}
-	defer db.Close()
-	return db.View(fn)
+	return s.run(readOnly, func(h *handle) error { return h.db.View(fn) })
 }
 
 func newID() string {
@@ -253,11 +233,15 @@ func put(tx *bolt.Tx, sess Session) error {
 func (s *Store) Get(id string) (Session, error) {
 	var sess Session
 	err := s.view(func(tx *bolt.Tx) error {
+		sess = Session{}
 		raw := tx.Bucket(bucketSessions).Get([]byte(id))
 		if raw == nil {
 			return ErrNotFound
 		}
-		return json.Unmarshal(raw, &sess)
+		if err := json.Unmarshal(raw, &sess); err != nil {
+			return fmt.Errorf("session %s cannot be read, its record is damaged (%s); the other sessions are not affected, and deleting it removes it", id, oneLine(err.Error()))
+		}
+		return nil
 	})
 	return sess, err
 }
@@ -268,6 +252,7 @@ func (s *Store) List(profile, search string) ([]Summary, error) {
 	var out []Summary
 	search = strings.ToLower(search)
 	err := s.view(func(tx *bolt.Tx) error {
+		out = nil
 		return tx.Bucket(bucketIndex).ForEach(func(_, v []byte) error {
 			sum, ok := decodeSummary(v)
 			if !ok {

@@ -35,8 +35,8 @@ func newStart(c *common) *start {
 		} else {
 			s.note = "The session history could not be read: " + err.Error()
 		}
-		if n := c.deps.Store.Notice; n != "" {
-			s.note = n
+		if n := c.deps.Store.Notices(); len(n) > 0 { // a damaged database moved aside, at Open or since
+			s.note = strings.Join(n, " ")
 		}
 	}
 	if c.deps.ProfileNote != "" {

@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"strings"
 	"time"
 
@@ -18,7 +19,7 @@ import (
 // runHeadless drives the flow to a token, through the session store when it
 // can be opened so scripted runs appear in the TUI's history too.
 func runHeadless(ctx context.Context, f *tokenFlags, st flows.State, creds flows.Credentials, env flows.Env, stdio IO) int {
-	advance, err := storeAdvance(st, creds, env)
+	advance, err := storeAdvance(st, creds, env, stdio.Err)
 	if err != nil {
 		fmt.Fprintln(stdio.Err, "authplay: this run is not saved to the session history:", err)
 		m, err := flows.New(st, creds)
@@ -59,7 +60,9 @@ func runHeadless(ctx context.Context, f *tokenFlags, st flows.State, creds flows
 	}
 }
 
-func storeAdvance(st flows.State, creds flows.Credentials, env flows.Env) (func(context.Context) (flows.State, flows.Step, error), error) {
+// storeAdvance also prints, on stderr, what the store had to do to go on
+// (a damaged database moved aside), when it happens.
+func storeAdvance(st flows.State, creds flows.Credentials, env flows.Env, errw io.Writer) (func(context.Context) (flows.State, flows.Step, error), error) {
 	dir, err := store.DefaultDir()
 	if err != nil {
 		return nil, err
@@ -69,13 +72,21 @@ func storeAdvance(st flows.State, creds flows.Credentials, env flows.Env) (func(
 		return nil, err
 	}
 	sess, err := s.Create("headless", st, creds)
+	printNotices(errw, s)
 	if err != nil {
 		return nil, err
 	}
 	return func(ctx context.Context) (flows.State, flows.Step, error) {
 		got, step, err := s.Advance(ctx, sess.ID, env, flows.Input{})
+		printNotices(errw, s)
 		return got.State, step, err
 	}, nil
+}
+
+func printNotices(w io.Writer, s *store.Store) {
+	for _, n := range s.Notices() {
+		fmt.Fprintln(w, "authplay:", n)
+	}
 }
 
 // announce tells the person (or the script) where to go. The URL stands
