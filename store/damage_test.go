@@ -41,12 +41,12 @@ func buildDamageTemplate(t *testing.T, srv *spacetest.Server) string {
 	env := flows.Env{HTTP: flows.NewHTTPClient(10 * time.Second), Loopback: flows.NewLoopback()}
 	for i := range sessionsForDamage {
 		method := []flows.Method{flows.ClientCredentials, flows.Password, flows.AuthorizationCode}[i%3]
-		sess, err := st.Create(fmt.Sprintf("profile-%d", i%7), flows.Start(method, demoParams(srv.URL)), demoCreds())
+		sess, err := st.Create(fmt.Sprintf("profile-%d", i%7), flows.Start(method, demoParams(srv.URL)))
 		if err != nil {
 			t.Fatal(err)
 		}
 		if i%10 == 0 && method != flows.AuthorizationCode {
-			if _, _, err := st.Advance(context.Background(), sess.ID, env, flows.Input{}); err != nil {
+			if _, _, err := st.Advance(context.Background(), sess.ID, demoCreds(), env, flows.Input{}); err != nil {
 				t.Fatal(err)
 			}
 		}
@@ -152,12 +152,12 @@ func TestDamagedHelperProcess(t *testing.T) {
 		t.Logf("Delete of an old session: %v", st.Delete(list[len(list)-1].ID))
 	}
 	// A new run must work from start to token and be kept.
-	sess, err := st.Create("after-damage", flows.Start(flows.ClientCredentials, demoParams(serverURL)), demoCreds())
+	sess, err := st.Create("after-damage", flows.Start(flows.ClientCredentials, demoParams(serverURL)))
 	if err != nil {
 		t.Fatalf("Create: %v", err)
 	}
 	env := flows.Env{HTTP: flows.NewHTTPClient(10 * time.Second), Loopback: flows.NewLoopback()}
-	got, step, err := st.Advance(context.Background(), sess.ID, env, flows.Input{})
+	got, step, err := st.Advance(context.Background(), sess.ID, demoCreds(), env, flows.Input{})
 	if err != nil || !step.OK || got.State.Phase != flows.PhaseAuthorized {
 		t.Fatalf("Advance: %v, phase %s", err, got.State.Phase)
 	}
@@ -211,7 +211,7 @@ func TestDamagedRecordCostsOnlyThatSession(t *testing.T) {
 	}
 	var ids []string
 	for i := range 3 {
-		sess, err := st.Create(fmt.Sprintf("p%d", i), flows.Start(flows.ClientCredentials, flows.Params{}), flows.Credentials{})
+		sess, err := st.Create(fmt.Sprintf("p%d", i), flows.Start(flows.ClientCredentials, flows.Params{}))
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -32,7 +32,7 @@ func TestHelperProcess(t *testing.T) {
 	n := 1 << 30
 	fmt.Sscan(os.Getenv("AP_STORE_COUNT"), &n)
 	for i := range n {
-		sess, err := st.Create(fmt.Sprintf("child-%d", i), flows.Start(flows.ClientCredentials, flows.Params{ClientID: "c"}), flows.Credentials{})
+		sess, err := st.Create(fmt.Sprintf("child-%d", i), flows.Start(flows.ClientCredentials, flows.Params{ClientID: "c"}))
 		if err != nil {
 			fmt.Println("ERR", err)
 			os.Exit(1)
@@ -99,7 +99,7 @@ func TestTwoProcessesShareTheStore(t *testing.T) {
 		t.Fatal(err)
 	}
 	for i := range 40 {
-		if _, err := st.Create(fmt.Sprintf("parent-%d", i), flows.Start(flows.Password, flows.Params{}), flows.Credentials{}); err != nil {
+		if _, err := st.Create(fmt.Sprintf("parent-%d", i), flows.Start(flows.Password, flows.Params{})); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -119,10 +119,10 @@ func TestResumeAWaitingSession(t *testing.T) {
 	dir := t.TempDir()
 	st, _ := store.Open(dir)
 	p := demoParams(srv.URL)
-	sess, _ := st.Create("demo", flows.Start(flows.AuthorizationCode, p), demoCreds())
+	sess, _ := st.Create("demo", flows.Start(flows.AuthorizationCode, p))
 	lb1 := flows.NewLoopback()
 	env := flows.Env{HTTP: flows.NewHTTPClient(10 * time.Second), Loopback: lb1}
-	sess, _, err := st.Advance(context.Background(), sess.ID, env, flows.Input{})
+	sess, _, err := st.Advance(context.Background(), sess.ID, demoCreds(), env, flows.Input{})
 	if err != nil || sess.State.Phase != flows.PhaseAwaitingRedirect {
 		t.Fatal(err, sess.State.Phase)
 	}
@@ -131,7 +131,7 @@ func TestResumeAWaitingSession(t *testing.T) {
 	time.Sleep(50 * time.Millisecond)
 
 	again, _ := store.Open(dir)
-	again.SetCredentials(sess.ID, demoCreds()) // asked again, or from the profile's reference
+	// The secret is asked again (or read from the profile's reference): each Advance takes it.
 	env.Loopback = flows.NewLoopback()
 	defer env.Loopback.CloseAll()
 	var wg sync.WaitGroup
@@ -139,7 +139,7 @@ func TestResumeAWaitingSession(t *testing.T) {
 	var waitErr error
 	go func() {
 		defer wg.Done()
-		_, _, waitErr = again.Advance(context.Background(), sess.ID, env, flows.Input{})
+		_, _, waitErr = again.Advance(context.Background(), sess.ID, demoCreds(), env, flows.Input{})
 	}()
 	for !env.Loopback.Listening(redirect) {
 		time.Sleep(10 * time.Millisecond)
@@ -157,7 +157,7 @@ func TestResumeAWaitingSession(t *testing.T) {
 	if waitErr != nil {
 		t.Fatal(waitErr)
 	}
-	done, _, err := again.Advance(context.Background(), sess.ID, env, flows.Input{})
+	done, _, err := again.Advance(context.Background(), sess.ID, demoCreds(), env, flows.Input{})
 	if err != nil || done.State.Phase != flows.PhaseAuthorized || len(done.Steps) != 3 {
 		t.Fatalf("%v %s %d", err, done.State.Phase, len(done.Steps))
 	}

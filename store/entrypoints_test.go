@@ -31,7 +31,7 @@ func TestEveryEntryPointMeetsDamage(t *testing.T) {
 	raw, _ := os.ReadFile(db)
 	const old = "20000101T000000-000000" // no such session: looking for it still walks the damaged tree
 	newSession := func(st *store.Store) string {
-		sess, err := st.Create("new", flows.Start(flows.ClientCredentials, flows.Params{}), flows.Credentials{})
+		sess, err := st.Create("new", flows.Start(flows.ClientCredentials, flows.Params{}))
 		if err != nil {
 			t.Fatalf("Create: %v", err)
 		}
@@ -81,7 +81,7 @@ func TestAdvanceCommitMeetsDamage(t *testing.T) {
 		t.Fatal(err)
 	}
 	for i := range 150 {
-		if _, err := st.Create(fmt.Sprintf("old-%d", i), flows.Start(flows.Password, flows.Params{Scope: "**"}), flows.Credentials{}); err != nil {
+		if _, err := st.Create(fmt.Sprintf("old-%d", i), flows.Start(flows.Password, flows.Params{Scope: "**"})); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -94,12 +94,12 @@ func TestAdvanceCommitMeetsDamage(t *testing.T) {
 	}))
 	defer srv.Close()
 	p := flows.Params{Provider: flows.Provider{Name: "plain", TokenURL: srv.URL + "/token"}, ClientID: "c"}
-	sess, err := st.Create("advance", flows.Start(flows.ClientCredentials, p), flows.Credentials{ClientSecret: "s"})
+	sess, err := st.Create("advance", flows.Start(flows.ClientCredentials, p))
 	if err != nil {
 		t.Fatal(err)
 	}
 	env := flows.Env{HTTP: flows.NewHTTPClient(10 * time.Second), Loopback: flows.NewLoopback()}
-	got, step, err := st.Advance(context.Background(), sess.ID, env, flows.Input{})
+	got, step, err := st.Advance(context.Background(), sess.ID, flows.Credentials{ClientSecret: "s"}, env, flows.Input{})
 	if err != nil || !step.OK || got.State.Phase != flows.PhaseAuthorized {
 		t.Fatalf("Advance: %v, phase %s", err, got.State.Phase)
 	}

@@ -54,7 +54,7 @@ func TestGuardTurnsAMemoryFaultIntoDamage(t *testing.T) {
 	// The handle the fault left open gave its lock back: a writer, which
 	// needs the exclusive lock, gets it at once instead of timing out.
 	start := time.Now()
-	if _, err := s.Create("after-fault", flows.Start(flows.ClientCredentials, flows.Params{}), flows.Credentials{}); err != nil {
+	if _, err := s.Create("after-fault", flows.Start(flows.ClientCredentials, flows.Params{})); err != nil {
 		t.Fatalf("Create after the fault: %v", err)
 	}
 	if d := time.Since(start); d > lockTimeout/2 {

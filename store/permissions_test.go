@@ -30,7 +30,7 @@ func TestUnreadableDatabaseIsReportedNotMoved(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := st.Create("kept", flows.Start(flows.ClientCredentials, flows.Params{}), flows.Credentials{}); err != nil {
+	if _, err := st.Create("kept", flows.Start(flows.ClientCredentials, flows.Params{})); err != nil {
 		t.Fatal(err)
 	}
 	db := filepath.Join(dir, "sessions.db")

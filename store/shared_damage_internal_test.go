@@ -99,7 +99,7 @@ func TestDamageMetWhileAnotherProcessUsesTheDatabase(t *testing.T) {
 	var written Session
 	go func() {
 		var err error
-		written, err = s.Create("written-during-move", flows.Start(flows.ClientCredentials, flows.Params{}), flows.Credentials{})
+		written, err = s.Create("written-during-move", flows.Start(flows.ClientCredentials, flows.Params{}))
 		created <- err
 	}()
 	<-opened // the old file is open here, not yet locked

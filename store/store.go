@@ -6,6 +6,12 @@
 // The database is opened per operation with a short lock timeout, so two
 // running authplays share it: bbolt's file lock is exclusive, and holding it
 // for a whole TUI session would make the second one hang.
+//
+// Credentials have one owner, and it is not the store: whoever drives a
+// session (the TUI's run of it, a script) holds its client secret and
+// password in memory and hands them to each Advance. Nothing here keeps
+// them, so nothing here can write them down; a session resumed after a
+// restart has none until the person gives them again.
 package store
 
 import (
@@ -65,8 +71,6 @@ type Store struct {
 	// database moved aside). Notices returns it too, with what happened since.
 	Notice string
 
-	mu    sync.Mutex
-	creds map[string]flows.Credentials // per session, in memory only: secrets are never written
 
 	recoverMu sync.Mutex // one recovery from damage at a time
 	noticeMu  sync.Mutex // guards the three below
@@ -98,7 +102,7 @@ func Open(dir string) (*Store, error) {
 	if err := os.Chmod(dir, 0o700); err != nil {
 		return nil, fmt.Errorf("the state directory %s cannot be made private to this user (%w); set XDG_STATE_HOME to a directory of your own", dir, pathCause(err))
 	}
-	s := &Store{dir: dir, path: filepath.Join(dir, dbName), creds: map[string]flows.Credentials{}}
+	s := &Store{dir: dir, path: filepath.Join(dir, dbName)}
 	// The common case reads and does not write: no fsync before the first frame.
 	if !s.schemaCurrent() {
 		if err := s.update(initSchema); err != nil {
@@ -194,28 +198,15 @@ func newID() string {
 	return time.Now().UTC().Format("20060102T150405") + "-" + hex.EncodeToString(b)
 }
 
-// Create starts a session for a flow in its first state.
-func (s *Store) Create(profile string, st flows.State, creds flows.Credentials) (Session, error) {
+// Create starts a session for a flow in its first state. It takes no
+// credential: the store never holds one.
+func (s *Store) Create(profile string, st flows.State) (Session, error) {
 	now := time.Now()
 	sess := Session{ID: newID(), Profile: profile, Method: st.Method, Created: now, Updated: now, State: st}
 	if err := s.update(func(tx *bolt.Tx) error { return put(tx, sess) }); err != nil {
 		return Session{}, err
 	}
-	s.SetCredentials(sess.ID, creds)
 	return sess, nil
-}
-
-// SetCredentials gives a session its secrets for this run of the program.
-func (s *Store) SetCredentials(id string, c flows.Credentials) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.creds[id] = c
-}
-
-func (s *Store) credentials(id string) flows.Credentials {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.creds[id]
 }
 
 func put(tx *bolt.Tx, sess Session) error {
@@ -285,15 +276,18 @@ func (s *Store) Delete(id string) error {
 	})
 }
 
-// Advance runs the session's next step and commits what changed. The step
-// runs outside any transaction: it may wait minutes for a browser. A step
-// interrupted by ctx is not recorded and leaves the session as it was.
-func (s *Store) Advance(ctx context.Context, id string, env flows.Env, in flows.Input) (Session, flows.Step, error) {
+// Advance runs the session's next step with its credentials and commits
+// what changed. The credentials come from whoever drives the session (the
+// TUI's run, a script), who keeps them in memory; they are used for this
+// step and never written. The step runs outside any transaction: it may
+// wait minutes for a browser. A step interrupted by ctx is not recorded and
+// leaves the session as it was.
+func (s *Store) Advance(ctx context.Context, id string, creds flows.Credentials, env flows.Env, in flows.Input) (Session, flows.Step, error) {
 	sess, err := s.Get(id)
 	if err != nil {
 		return Session{}, flows.Step{}, err
 	}
-	m, err := flows.New(sess.State, s.credentials(id))
+	m, err := flows.New(sess.State, creds)
 	if err != nil {
 		return sess, flows.Step{}, err
 	}

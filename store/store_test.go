@@ -22,12 +22,12 @@ func TestAdvanceCommitsStateAndStepWithoutSecrets(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	sess, err := st.Create("demo", flows.Start(flows.Password, demoParams(srv.URL)), demoCreds())
+	sess, err := st.Create("demo", flows.Start(flows.Password, demoParams(srv.URL)))
 	if err != nil {
 		t.Fatal(err)
 	}
 	env := flows.Env{HTTP: flows.NewHTTPClient(10 * time.Second), Loopback: flows.NewLoopback()}
-	got, step, err := st.Advance(context.Background(), sess.ID, env, flows.Input{})
+	got, step, err := st.Advance(context.Background(), sess.ID, demoCreds(), env, flows.Input{})
 	if err != nil || !step.OK || got.State.Phase != flows.PhaseAuthorized {
 		t.Fatalf("%v %+v", err, got.State.Failure)
 	}

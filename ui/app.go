@@ -128,7 +128,7 @@ func (a *App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case submitMsg:
 		return a, a.goTo(screenRun, newRun(a.c, msg.state, msg.creds))
 	case authorizedMsg:
-		return a, a.goTo(screenInspect, newInspect(a.c, msg.sess))
+		return a, a.goTo(screenInspect, newInspect(a.c, msg.sess, msg.creds))
 	case backMsg:
 		switch a.active {
 		case screenForm:
@@ -274,7 +274,10 @@ func (a *App) setFlash(text string) tea.Cmd {
 
 type statusMsg string
 
-type authorizedMsg struct{ sess store.Session }
+type authorizedMsg struct {
+	sess  store.Session
+	creds flows.Credentials // the run's, for the inspector's calls
+}
 
 func truncate(s string, w int) string { return ansi.Truncate(s, w, "…") }
 
@@ -284,18 +287,19 @@ func tick() tea.Cmd { return tea.Tick(time.Second, func(t time.Time) tea.Msg { r
 // inspector, a flow that was waiting goes back to waiting (its listener
 // re-opened on the same address), a failure shows its diagnosis.
 func (a *App) resume(sess store.Session) tea.Cmd {
+	var creds flows.Credentials // the secret was never saved: the profile's reference, or asked again
 	for _, p := range a.c.deps.Profiles {
 		if p.Name == sess.Profile {
 			a.c.deps.Profile = p
-			a.c.deps.Store.SetCredentials(sess.ID, p.Creds)
+			creds = p.Creds
 		}
 	}
 	a.method = sess.Method
 	switch sess.State.Phase {
 	case flows.PhaseAuthorized:
-		return a.goTo(screenInspect, newInspect(a.c, sess))
+		return a.goTo(screenInspect, newInspect(a.c, sess, creds))
 	case flows.PhaseFailed:
-		r := newRun(a.c, sess.State, flows.Credentials{})
+		r := newRun(a.c, sess.State, creds)
 		r.sess = sess
 		if n := len(sess.Steps); n > 0 {
 			r.last = &sess.Steps[n-1]
@@ -303,7 +307,7 @@ func (a *App) resume(sess store.Session) tea.Cmd {
 		a.active, a.screen = screenRun, r
 		return nil
 	}
-	r := newRun(a.c, sess.State, flows.Credentials{})
+	r := newRun(a.c, sess.State, creds)
 	r.sess, r.resumed = sess, true
 	p := a.c.deps.Profile
 	if p.Name != sess.Profile || (p.Creds.ClientSecret == "" && sess.State.Params.AuthStyle != flows.AuthNone && sess.State.Method != flows.Implicit) {

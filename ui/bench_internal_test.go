@@ -25,7 +25,7 @@ func inspectorWith8KBToken(b *testing.B) *inspect {
 	if n := len(sess.State.Token.AccessToken); n < 8000 || n > 8600 {
 		b.Fatalf("token is %d bytes", n)
 	}
-	in := newInspect(a.c, sess)
+	in := newInspect(a.c, sess, flows.Credentials{})
 	in.checkInput = &flows.CheckInput{Issuer: "http://127.0.0.1:9090", ClientID: "demo-app"}
 	return in
 }

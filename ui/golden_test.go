@@ -104,7 +104,7 @@ func TestGoldenFailureFixFirst(t *testing.T) {
 
 func TestGoldenTokenInspector(t *testing.T) {
 	a := goldenApp(t, goldenDeps())
-	in := newInspect(a.c, authorizedSession())
+	in := newInspect(a.c, authorizedSession(), flows.Credentials{})
 	in.checkInput = &flows.CheckInput{Issuer: "http://127.0.0.1:9090", ClientID: "demo-app", StateChecked: true, UsedState: true, JWKSError: "the test has no key set"}
 	a.active, a.screen, a.method = screenInspect, in, flows.AuthorizationCode
 	golden.RequireEqual(t, view(a))
@@ -145,7 +145,7 @@ func TestAutoRefreshTriggersNearExpiry(t *testing.T) {
 	a := goldenApp(t, goldenDeps())
 	sess := authorizedSession()
 	sess.State.Token.Expiry = goldenNow.Add(30 * time.Second) // inside the last minute
-	in := newInspect(a.c, sess)
+	in := newInspect(a.c, sess, flows.Credentials{})
 	in.Update(tickMsg(goldenNow))
 	if in.busy != "" {
 		t.Fatal("refreshed while auto-refresh was off")
@@ -155,7 +155,7 @@ func TestAutoRefreshTriggersNearExpiry(t *testing.T) {
 		t.Fatal("auto-refresh did not start a minute before expiry")
 	}
 	sess.State.Token.Expiry = goldenNow.Add(5 * time.Minute)
-	in = newInspect(a.c, sess)
+	in = newInspect(a.c, sess, flows.Credentials{})
 	in.autoRefresh = true
 	if in.Update(tickMsg(goldenNow)); in.busy != "" {
 		t.Fatal("auto-refresh started five minutes early")
@@ -174,7 +174,7 @@ func TestResumeAsksForTheSecretAgain(t *testing.T) {
 	deps.Profiles = []Profile{deps.Profile, nosecret}
 	waiting := flows.Start(flows.AuthorizationCode, nosecret.Params)
 	waiting.Phase, waiting.RedirectURI = flows.PhaseAwaitingRedirect, "http://127.0.0.1:53682/callback"
-	sess, err := st.Create("acme", waiting, flows.Credentials{})
+	sess, err := st.Create("acme", waiting)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -231,7 +231,7 @@ func TestInspectorShowsIDTokenClaims(t *testing.T) {
 	a.c.height = 60
 	sess := authorizedSession()
 	sess.State.Token.IDToken = flows.Secret(fixedJWT(`{"iss":"http://127.0.0.1:9090","sub":"2kLmX9demo","aud":"demo-app","preferred_username":"demo","nonce":"n0nce"}`))
-	in := newInspect(a.c, sess)
+	in := newInspect(a.c, sess, flows.Credentials{})
 	if v := ansi.Strip(in.View()); !containsAll(v, "ID token (OpenID Connect): who signed in", "preferred_username", "n0nce") {
 		t.Fatalf("no ID token claims:\n%s", v)
 	}

@@ -35,6 +35,7 @@ type inspect struct {
 	c           *common
 	keys        inspectKeys
 	sess        store.Session
+	creds       flows.Credentials // the session's own, from its run: never the profile's
 	panel       panel
 	reveal      bool
 	scroll      int
@@ -57,8 +58,8 @@ type refreshedMsg struct {
 	err  error
 }
 
-func newInspect(c *common, sess store.Session) *inspect {
-	in := &inspect{c: c, sess: sess, keys: inspectKeys{
+func newInspect(c *common, sess store.Session, creds flows.Credentials) *inspect {
+	in := &inspect{c: c, sess: sess, creds: creds, keys: inspectKeys{
 		Copy: bind("c", "c", "copy access token"), CopyAs: bind("C", "C", "copy as…"), Refresh: bind("r", "r", "refresh"),
 		CallAPI: bind("a", "a", "call API"), Tab: bind("tab", "tab", "panel"), Reveal: bind("ctrl+r", "ctrl+r", "reveal"),
 		New: bind("n", "n", "new flow"), Up: bind("up,k", "↑", "scroll"), Down: bind("down,j", "↓", "scroll"),
@@ -175,7 +176,7 @@ func (in *inspect) key(k tea.KeyPressMsg) tea.Cmd {
 		return emit(statusMsg("report written to " + path + " (secrets redacted)"))
 	case key.Matches(k, in.keys.Introspect) && in.keys.Introspect.Enabled():
 		in.busy = "introspecting…"
-		env, st, creds := in.c.deps.Env, in.sess.State, in.c.deps.Profile.Creds
+		env, st, creds := in.c.deps.Env, in.sess.State, in.creds
 		return func() tea.Msg {
 			ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 			defer cancel()
@@ -184,7 +185,7 @@ func (in *inspect) key(k tea.KeyPressMsg) tea.Cmd {
 		}
 	case key.Matches(k, in.keys.Revoke) && in.keys.Revoke.Enabled():
 		in.busy = "revoking…"
-		env, st, creds := in.c.deps.Env, in.sess.State, in.c.deps.Profile.Creds
+		env, st, creds := in.c.deps.Env, in.sess.State, in.creds
 		tok, hint := st.Token.AccessToken, "access_token"
 		if st.Token.RefreshToken != "" {
 			tok, hint = st.Token.RefreshToken, "refresh_token" // the longer-lived one, and with it its access tokens
@@ -210,11 +211,11 @@ func (in *inspect) key(k tea.KeyPressMsg) tea.Cmd {
 
 func (in *inspect) refresh() tea.Cmd {
 	in.busy = "refreshing…"
-	st, env, id := in.c.deps.Store, in.c.deps.Env, in.sess.ID
+	st, env, id, creds := in.c.deps.Store, in.c.deps.Env, in.sess.ID, in.creds
 	return func() tea.Msg {
 		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 		defer cancel()
-		sess, step, err := st.Advance(ctx, id, env, flows.Input{Action: flows.ActionRefresh})
+		sess, step, err := st.Advance(ctx, id, creds, env, flows.Input{Action: flows.ActionRefresh})
 		return refreshedMsg{sess: sess, step: step, err: err}
 	}
 }

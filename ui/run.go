@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"charm.land/bubbles/v2/key"
@@ -39,11 +40,12 @@ type runScreen struct {
 	asking  bool // the paste field holds the client secret, asked again on resume // the session exists already: carry on rather than create
 }
 
-var runAttempts int
+// runAttempts numbers runs across the program, so a result from an earlier
+// run is never taken for this one's.
+var runAttempts atomic.Int64
 
 func newRun(c *common, st flows.State, creds flows.Credentials) *runScreen {
-	runAttempts++
-	r := &runScreen{c: c, state: st, creds: creds, attempt: runAttempts,
+	r := &runScreen{c: c, state: st, creds: creds, attempt: int(runAttempts.Add(1)),
 		spin: spinner.New(spinner.WithSpinner(spinner.Dot), spinner.WithStyle(c.styles.Accent)),
 		keys: runKeys{
 			Open: bind("o", "o", "open browser"), CopyURL: bind("c", "c", "copy URL"), Paste: bind("v", "v", "paste the URL you ended on"),
@@ -65,7 +67,7 @@ func (r *runScreen) start() tea.Cmd {
 		r.note = "Resumed: waiting again where the flow left off."
 		return tea.Batch(r.spin.Tick, r.advance(flows.Input{}))
 	}
-	sess, err := r.c.deps.Store.Create(r.c.deps.Profile.Name, r.state, r.creds)
+	sess, err := r.c.deps.Store.Create(r.c.deps.Profile.Name, r.state)
 	if err != nil {
 		r.err = err
 		return nil
@@ -78,9 +80,9 @@ func (r *runScreen) advance(in flows.Input) tea.Cmd {
 	r.busy = true
 	ctx, cancel := context.WithCancel(context.Background())
 	r.cancel = cancel
-	st, env, id, attempt := r.c.deps.Store, r.c.deps.Env, r.sess.ID, r.attempt
+	st, env, id, attempt, creds := r.c.deps.Store, r.c.deps.Env, r.sess.ID, r.attempt, r.creds
 	return func() tea.Msg {
-		sess, step, err := st.Advance(ctx, id, env, in)
+		sess, step, err := st.Advance(ctx, id, creds, env, in)
 		return stepDoneMsg{attempt: attempt, sess: sess, step: step, err: err}
 	}
 }
@@ -174,7 +176,7 @@ func (r *runScreen) stepDone(msg stepDoneMsg) tea.Cmd {
 	case errors.Is(msg.err, context.Canceled):
 		return nil
 	case r.sess.State.Phase == flows.PhaseAuthorized:
-		return emit(authorizedMsg{sess: r.sess})
+		return emit(authorizedMsg{sess: r.sess, creds: r.creds})
 	case r.sess.State.Phase == flows.PhaseFailed:
 		r.err = msg.err
 		return nil
@@ -199,7 +201,7 @@ func (r *runScreen) key(k tea.KeyPressMsg) tea.Cmd {
 			return emit(backMsg{})
 		case key.Matches(k, r.keys.Confirm):
 			r.asking = false
-			r.c.deps.Store.SetCredentials(r.sess.ID, flows.Credentials{ClientSecret: flows.Secret(r.paste.Value()), Password: r.c.deps.Profile.Creds.Password})
+			r.creds = flows.Credentials{ClientSecret: flows.Secret(r.paste.Value()), Password: r.c.deps.Profile.Creds.Password}
 			r.paste.SetValue("")
 			r.paste.EchoMode = textinput.EchoNormal
 			r.paste.Placeholder = "http://127.0.0.1:…/callback?code=…&state=…"

@@ -26,7 +26,7 @@ func DamagedStateDir(dir string, n int, d Damage) (string, error) {
 	}
 	for i := range n {
 		st0 := flows.Start(flows.ClientCredentials, flows.Params{ClientID: "before-the-damage", Scope: "**"})
-		if _, err := st.Create(fmt.Sprintf("old-%d", i%5), st0, flows.Credentials{}); err != nil {
+		if _, err := st.Create(fmt.Sprintf("old-%d", i%5), st0); err != nil {
 			return "", err
 		}
 	}

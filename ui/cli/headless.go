@@ -71,13 +71,13 @@ func storeAdvance(st flows.State, creds flows.Credentials, env flows.Env, errw i
 	if err != nil {
 		return nil, err
 	}
-	sess, err := s.Create("headless", st, creds)
+	sess, err := s.Create("headless", st)
 	printNotices(errw, s)
 	if err != nil {
 		return nil, err
 	}
 	return func(ctx context.Context) (flows.State, flows.Step, error) {
-		got, step, err := s.Advance(ctx, sess.ID, env, flows.Input{})
+		got, step, err := s.Advance(ctx, sess.ID, creds, env, flows.Input{})
 		printNotices(errw, s)
 		return got.State, step, err
 	}, nil
