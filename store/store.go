@@ -71,7 +71,6 @@ type Store struct {
 	// database moved aside). Notices returns it too, with what happened since.
 	Notice string
 
-
 	recoverMu sync.Mutex // one recovery from damage at a time
 	noticeMu  sync.Mutex // guards the three below
 	notices   []string
