@@ -1,12 +1,12 @@
 package flows
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
-	"net/url"
 	"strings"
 	"time"
 
@@ -57,38 +57,44 @@ func ResolveAPIURL(p Provider, path string) (string, error) {
 	return strings.TrimRight(p.APIBase, "/") + "/" + strings.TrimLeft(path, "/"), nil
 }
 
-// CallAPI sends req with the access token as a Bearer token (RFC 6750 §2.1).
-func CallAPI(ctx context.Context, env Env, p Provider, token Secret, req APIRequest) (APIResponse, error) {
-	target, err := ResolveAPIURL(p, req.Path)
+// apiRequest builds a call with the access token as a Bearer token
+// (RFC 6750 §2.1).
+func apiRequest(p Provider, token Secret, call APIRequest) (Request, error) {
+	target, err := ResolveAPIURL(p, call.Path)
+	if err != nil {
+		return Request{}, err
+	}
+	req := Request{Purpose: PurposeAPI, Method: cmp.Or(call.Method, http.MethodGet), URL: target, Body: call.Body, Header: http.Header{}}
+	for k, vs := range call.Header {
+		req.Header[http.CanonicalHeaderKey(k)] = append([]string(nil), vs...)
+	}
+	req.Header.Set("Authorization", "Bearer "+token.Reveal())
+	if req.Header.Get("Accept") == "" {
+		req.Header.Set("Accept", "application/json")
+	}
+	if call.Body != "" && req.Header.Get("Content-Type") == "" {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	if req.Header.Get("User-Agent") == "" {
+		req.Header.Set("User-Agent", userAgent())
+	}
+	return req, nil
+}
+
+// CallAPI sends call with the access token as a Bearer token (RFC 6750
+// §2.1) outside any machine: a brought token's test, Space's public keys.
+func CallAPI(ctx context.Context, env Env, p Provider, token Secret, call APIRequest) (APIResponse, error) {
+	req, err := apiRequest(p, token, call)
 	if err != nil {
 		return APIResponse{}, err
 	}
-	method := req.Method
-	if method == "" {
-		method = http.MethodGet
-	}
-	var body io.Reader
-	if req.Body != "" {
-		body = strings.NewReader(req.Body)
-	}
-	hr, err := http.NewRequestWithContext(ctx, method, target, body)
-	if err != nil {
-		return APIResponse{}, err
-	}
-	for k, vs := range req.Header {
-		for _, v := range vs {
-			hr.Header.Add(k, v)
-		}
-	}
-	hr.Header.Set("Authorization", "Bearer "+token.Reveal())
-	if hr.Header.Get("Accept") == "" {
-		hr.Header.Set("Accept", "application/json")
-	}
-	if req.Body != "" && hr.Header.Get("Content-Type") == "" {
-		hr.Header.Set("Content-Type", "application/json")
-	}
-	c, rec := env.record()
-	resp, err := c.Do(hr)
+	return callRequest(ctx, env, req)
+}
+
+// callRequest sends an API request and reads its answer.
+func callRequest(ctx context.Context, env Env, req Request) (APIResponse, error) {
+	var b base
+	rec, err := b.send(ctx, env, Input{}, req)
 	ex := rec.exchanges()
 	out := APIResponse{}
 	if len(ex) > 0 {
@@ -97,13 +103,13 @@ func CallAPI(ctx context.Context, env Env, p Provider, token Secret, req APIRequ
 	if err != nil {
 		return out, err
 	}
-	defer resp.Body.Close()
-	raw, _ := io.ReadAll(resp.Body)
-	out.Status, out.Header, out.Body = resp.StatusCode, resp.Header, termsafe.Block(prettyBody(raw))
-	if resp.StatusCode >= 400 {
+	_, raw, _ := rec.outcome(nil)
+	resp := out.Exchange.Response
+	out.Status, out.Header, out.Body = resp.Status, http.Header(resp.Header), termsafe.Block(prettyBody(raw))
+	if resp.Status >= 400 {
 		var e OAuthError
 		if json.Unmarshal(raw, &e) == nil && e.Code != "" {
-			out.Error = serverError(e.Code, e.Description, e.URI, resp.StatusCode)
+			out.Error = serverError(e.Code, e.Description, e.URI, resp.Status)
 		}
 	}
 	return out, nil
@@ -140,36 +146,4 @@ func FetchJWKS(ctx context.Context, env Env, jwksURL string) (keys []byte, ex []
 		return nil, rec.exchanges(), fmt.Errorf("%s answered HTTP %d", jwksURL, resp.StatusCode)
 	}
 	return b, rec.exchanges(), nil
-}
-
-// Introspect asks the server about a token (RFC 7662).
-func Introspect(ctx context.Context, env Env, st State, creds Credentials, token Secret) (map[string]any, []Exchange, error) {
-	return tokenEndpointCall(ctx, env, st, creds, st.Params.Provider.IntrospectURL, "introspection URL", url.Values{"token": {token.Reveal()}})
-}
-
-// Revoke asks the server to revoke a token (RFC 7009).
-func Revoke(ctx context.Context, env Env, st State, creds Credentials, token Secret, hint string) ([]Exchange, error) {
-	form := url.Values{"token": {token.Reveal()}}
-	if hint != "" {
-		form.Set("token_type_hint", hint)
-	}
-	_, ex, err := tokenEndpointCall(ctx, env, st, creds, st.Params.Provider.RevokeURL, "revocation URL", form)
-	return ex, err
-}
-
-func tokenEndpointCall(ctx context.Context, env Env, st State, creds Credentials, endpoint, name string, form url.Values) (map[string]any, []Exchange, error) {
-	if err := requireURL(name, endpoint); err != nil {
-		return nil, nil, err
-	}
-	b := base{st: st, creds: creds}
-	c, rec := env.record()
-	ct, body, err := rec.outcome(b.postForm(ctx, c, endpoint, form))
-	if err != nil {
-		return nil, rec.exchanges(), err
-	}
-	if len(body) == 0 {
-		return map[string]any{}, rec.exchanges(), nil
-	}
-	fields, err := decodeFields(ct, body)
-	return fields, rec.exchanges(), err
 }

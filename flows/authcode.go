@@ -5,6 +5,8 @@ import (
 	"crypto/rand"
 	"encoding/base64"
 	"errors"
+	"net/http"
+	"net/url"
 	"slices"
 	"strings"
 
@@ -13,20 +15,38 @@ import (
 
 // authorizationCode: Ready -> AwaitingRedirect -> Exchanging -> Authorized
 // (-> refresh -> Authorized) | Failed. RFC 6749 §4.1 with RFC 7636 PKCE.
-type authorizationCode struct{ base }
+type authorizationCode struct{ *base }
 
-func (m *authorizationCode) Next(ctx context.Context, env Env, in Input) (Step, error) {
-	switch {
-	case m.st.Phase == PhaseReady:
-		return m.start(env)
-	case m.st.Phase == PhaseAwaitingRedirect:
-		return m.awaitRedirect(ctx, env, Expect{State: m.st.StateValue})
-	case m.st.Phase == PhaseExchanging:
-		return m.exchange(ctx, env)
-	case m.st.Phase == PhaseAuthorized && in.Action == ActionRefresh:
-		return m.refresh(ctx, env)
+func (m *authorizationCode) pending() (Request, bool, error) {
+	switch m.st.Phase {
+	case PhaseReady:
+		req, err := m.authorizationRequest("code", m.st.Params.RedirectURI)
+		return req, err == nil, err
+	case PhaseExchanging:
+		req, err := m.exchangeRequest()
+		return req, err == nil, err
 	}
-	return Step{}, errors.New("the flow is finished; start a new one")
+	return Request{}, false, nil
+}
+
+func (m *authorizationCode) next(ctx context.Context, env Env, in Input) (Step, error) {
+	switch m.st.Phase {
+	case PhaseReady:
+		step, err := m.start(env, "code", Expect{State: m.st.StateValue})
+		if err == nil {
+			m.startText(&step)
+		}
+		return step, err
+	case PhaseAwaitingRedirect:
+		step, r, err := m.waitRedirect(ctx, env, Expect{State: m.st.StateValue})
+		if err != nil {
+			return step, err
+		}
+		return m.received(env, step, r)
+	case PhaseExchanging:
+		return m.exchange(ctx, env, in)
+	}
+	return Step{}, ErrFinished
 }
 
 func randomToken() string {
@@ -37,40 +57,85 @@ func randomToken() string {
 
 func wantsOpenID(scope string) bool { return slices.Contains(strings.Fields(scope), "openid") }
 
-func (m *authorizationCode) start(env Env) (Step, error) {
-	step := Step{Name: "authorization_request", Caption: "Build the authorization URL and send the browser to it", At: env.now()}
-	p := m.st.Params
+// authorizationRequest is the URL the browser is sent to (RFC 6749 §4.1.1,
+// §4.2.1), with this run's state, PKCE challenge and nonce.
+func (b *base) authorizationRequest(responseType, redirectURI string) (Request, error) {
+	p := b.st.Params
 	if err := requireURL("authorization URL", p.Provider.AuthURL); err != nil {
-		return m.fail(step, err, p.Provider.AuthURL)
+		return Request{}, err
 	}
-	m.st.StateValue = randomToken()
-	if wantsOpenID(p.Scope) {
-		m.st.Nonce = randomToken()
-	}
-	redirect, err := env.Loopback.Prepare(p.RedirectURI, Expect{State: m.st.StateValue})
+	u, err := url.Parse(p.Provider.AuthURL)
 	if err != nil {
-		return m.fail(step, err, p.RedirectURI)
+		return Request{}, err
 	}
-	m.st.RedirectURI = redirect
-	var opts []oauth2.AuthCodeOption
-	switch p.PKCE {
-	case PKCES256:
-		m.st.Verifier = Secret(oauth2.GenerateVerifier())
-		opts = append(opts, oauth2.S256ChallengeOption(m.st.Verifier.Reveal()))
-	case PKCEPlain:
-		m.st.Verifier = Secret(oauth2.GenerateVerifier())
-		opts = append(opts, oauth2.SetAuthURLParam("code_challenge", m.st.Verifier.Reveal()), oauth2.SetAuthURLParam("code_challenge_method", "plain"))
+	q := u.Query() // an endpoint may carry a query of its own; keep it
+	q.Set("response_type", responseType)
+	q.Set("client_id", p.ClientID)
+	q.Set("redirect_uri", redirectURI)
+	if p.Scope != "" {
+		q.Set("scope", p.Scope)
 	}
-	opts = append(opts, spaceOptions(p, m.st.Nonce)...)
-	m.st.AuthURL = m.oauth2Config().AuthCodeURL(m.st.StateValue, opts...)
-	m.st.Phase = PhaseAwaitingRedirect
+	q.Set("state", b.st.StateValue)
+	if responseType == "code" {
+		switch p.PKCE {
+		case PKCES256:
+			q.Set("code_challenge", oauth2.S256ChallengeFromVerifier(b.st.Verifier.Reveal()))
+			q.Set("code_challenge_method", "S256")
+		case PKCEPlain:
+			q.Set("code_challenge", b.st.Verifier.Reveal())
+			q.Set("code_challenge_method", "plain")
+		}
+		if p.AccessType != "" {
+			q.Set("access_type", p.AccessType)
+		}
+	}
+	if p.RequestCredentials != "" {
+		q.Set("request_credentials", p.RequestCredentials)
+	}
+	if wantsOpenID(p.Scope) {
+		q.Set("nonce", b.st.Nonce)
+	}
+	u.RawQuery = q.Encode()
+	return Request{Purpose: PurposeAuthorization, Method: http.MethodGet, URL: u.String(), Browser: true}, nil
+}
+
+// start opens the loopback listener, builds the authorization URL with the
+// listener's real address and sends the browser there.
+func (b *base) start(env Env, responseType string, exp Expect) (Step, error) {
+	step := Step{Name: "authorization_request", Caption: "Build the authorization URL and send the browser to it", At: env.now()}
+	p := b.st.Params
+	if b.st.StateValue == "" { // a session saved by an authplay that made them here
+		b.st.StateValue, b.st.Nonce, b.st.Verifier = randomToken(), randomToken(), Secret(oauth2.GenerateVerifier())
+	}
+	if !wantsOpenID(p.Scope) {
+		b.st.Nonce = "" // none is sent, so none is expected back
+	}
+	if _, err := b.authorizationRequest(responseType, p.RedirectURI); err != nil {
+		return b.fail(step, err, p.Provider.AuthURL)
+	}
+	exp.State = b.st.StateValue
+	redirect, err := env.Loopback.Prepare(p.RedirectURI, exp)
+	if err != nil {
+		return b.fail(step, err, p.RedirectURI)
+	}
+	b.st.RedirectURI = redirect
+	req, err := b.authorizationRequest(responseType, redirect)
+	if err != nil {
+		return b.fail(step, err, p.Provider.AuthURL)
+	}
+	b.st.AuthURL = req.URL
+	b.st.Phase = PhaseAwaitingRedirect
 	step.OK = true
-	step.Notes = p.Provider.Lint(AuthorizationCode, m.authStyle(), p.Scope, p.PKCE)
-	step.WhatHappened = "authplay made a random state, which the server will send back so authplay can tell its own redirect from a forged one. " +
-		pkceWords(p.PKCE) + " It is listening at " + redirect + " for the browser to come back. [RFC 6749 §4.1.1 · RFC 8252 §7.3]"
-	step.WhatNext = "Sign in and accept in the browser. The server then sends the browser to the redirect URI with a one-time code."
-	openBrowser(env, m.st.AuthURL, &step)
+	openBrowser(env, b.st.AuthURL, &step)
 	return step, nil
+}
+
+func (m *authorizationCode) startText(step *Step) {
+	p := m.st.Params
+	step.Notes = append(p.Provider.Lint(AuthorizationCode, m.authStyle(), p.Scope, p.PKCE), step.Notes...)
+	step.WhatHappened = "authplay made a random state, which the server will send back so authplay can tell its own redirect from a forged one. " +
+		pkceWords(p.PKCE) + " It is listening at " + m.st.RedirectURI + " for the browser to come back. [RFC 6749 §4.1.1 · RFC 8252 §7.3]"
+	step.WhatNext = "Sign in and accept in the browser. The server then sends the browser to the redirect URI with a one-time code."
 }
 
 func pkceWords(p PKCEMethod) string {
@@ -81,20 +146,6 @@ func pkceWords(p PKCEMethod) string {
 		return "PKCE is set to plain: the code_verifier itself goes in the URL as the challenge, which protects far less than S256. Use plain only for a server that cannot do S256."
 	}
 	return "PKCE is off: anyone who intercepts the code can redeem it. Turn PKCE on unless the server rejects it."
-}
-
-func spaceOptions(p Params, nonce string) []oauth2.AuthCodeOption {
-	var opts []oauth2.AuthCodeOption
-	if p.AccessType != "" {
-		opts = append(opts, oauth2.SetAuthURLParam("access_type", p.AccessType))
-	}
-	if p.RequestCredentials != "" {
-		opts = append(opts, oauth2.SetAuthURLParam("request_credentials", p.RequestCredentials))
-	}
-	if nonce != "" {
-		opts = append(opts, oauth2.SetAuthURLParam("nonce", nonce))
-	}
-	return opts
 }
 
 func openBrowser(env Env, url string, step *Step) {
@@ -110,69 +161,98 @@ func openBrowser(env Env, url string, step *Step) {
 	}
 }
 
-// awaitRedirect waits for the browser, re-opening the listener if the
-// program restarted since the URL was made.
-func (b *base) awaitRedirect(ctx context.Context, env Env, exp Expect) (Step, error) {
+// waitRedirect waits for the browser, re-opening the listener if the
+// program restarted since the URL was made. A non-nil error ends the step
+// as it is: failed, or interrupted with the flow still waiting. Otherwise
+// the caller finishes the step with the redirect's parameters.
+func (b *base) waitRedirect(ctx context.Context, env Env, exp Expect) (Step, Redirect, error) {
 	step := Step{Name: "redirect", Caption: "Wait for the browser to come back with the answer", At: env.now()}
 	if !env.Loopback.Listening(b.st.RedirectURI) {
 		if _, err := env.Loopback.Prepare(b.st.RedirectURI, exp); err != nil {
-			return b.fail(step, err, b.st.RedirectURI)
+			step, err = b.fail(step, err, b.st.RedirectURI)
+			return step, Redirect{}, err
 		}
 	}
 	wctx, cancel := context.WithTimeout(ctx, b.timeout())
 	defer cancel()
 	r, err := env.Loopback.Wait(wctx, b.st.RedirectURI)
 	if errors.Is(err, context.Canceled) && ctx.Err() != nil {
-		return step, ctx.Err() // the person stepped away; the flow still waits
+		return step, Redirect{}, ctx.Err() // the person stepped away; the flow still waits
 	}
 	if err != nil {
 		env.Loopback.Close(b.st.RedirectURI)
 		if errors.Is(err, context.DeadlineExceeded) {
 			err = errors.New("no redirect arrived within " + Human(b.timeout()) + "; start again, or paste the URL the browser ended on")
 		}
-		return b.fail(step, err, b.st.RedirectURI)
+		step, err = b.fail(step, err, b.st.RedirectURI)
+		return step, Redirect{}, err
 	}
+	env.Loopback.Close(b.st.RedirectURI)
 	step.At = env.now()
 	if r.Rejected > 0 {
 		step.Notes = append(step.Notes, itoa(r.Rejected)+" redirect(s) with a wrong or missing state were refused before this one.")
 	}
 	if e := r.Params.Get("error"); e != "" {
-		env.Loopback.Close(b.st.RedirectURI)
 		step.WhatHappened = "The browser came back, but with an error instead of a code."
-		return b.fail(step, serverError(e, r.Params.Get("error_description"), r.Params.Get("error_uri"), 0), b.st.Params.Provider.AuthURL)
+		step, err = b.fail(step, serverError(e, r.Params.Get("error_description"), r.Params.Get("error_uri"), 0), b.st.Params.Provider.AuthURL)
+		return step, Redirect{}, err
 	}
 	b.st.StateMatched = true
-	if b.st.Method == Implicit {
-		return b.implicitToken(env, step, r)
+	// The redirect is part of the record like any exchange: what arrived,
+	// secrets masked.
+	step.Exchanges = append(step.Exchanges, Exchange{Request: Message{Method: http.MethodGet, URL: redactedRedirect(b.st.RedirectURI, r)}})
+	return step, r, nil
+}
+
+// redactedRedirect is the redirect as it arrived, secrets masked, for the
+// step's record.
+func redactedRedirect(redirectURI string, r Redirect) string {
+	u, err := url.Parse(redirectURI)
+	if err != nil {
+		return redirectURI
 	}
-	env.Loopback.Close(b.st.RedirectURI)
-	b.st.Code = Secret(r.Params.Get("code"))
-	if b.st.Code == "" {
-		return b.fail(step, errors.New("the redirect carries neither a code nor an error"), b.st.RedirectURI)
+	u.RawQuery = r.Params.Encode()
+	return redactURL(u)
+}
+
+// received finishes the redirect step with the code.
+func (m *authorizationCode) received(env Env, step Step, r Redirect) (Step, error) {
+	m.st.Code = Secret(r.Params.Get("code"))
+	if m.st.Code == "" {
+		return m.fail(step, errors.New("the redirect carries neither a code nor an error"), m.st.RedirectURI)
 	}
-	b.st.Phase = PhaseExchanging
+	m.st.Phase = PhaseExchanging
 	step.OK = true
-	step.WhatHappened = "The browser came back to " + b.st.RedirectURI + " (" + r.Via + ") with a code " + b.st.Code.Peek() +
+	step.WhatHappened = "The browser came back to " + m.st.RedirectURI + " (" + r.Via + ") with a code " + m.st.Code.Peek() +
 		" and the same state authplay sent, so this redirect answers authplay's own request. The code is good for one use, for a short time. [RFC 6749 §4.1.2]"
-	step.WhatNext = "Trade the code for tokens at the token endpoint" + map[bool]string{true: ", with the PKCE code_verifier.", false: "."}[b.st.Verifier != ""]
+	step.WhatNext = "Trade the code for tokens at the token endpoint" + map[bool]string{true: ", with the PKCE code_verifier.", false: "."}[m.st.Params.PKCE != PKCEOff]
 	return step, nil
 }
 
-func (m *authorizationCode) exchange(ctx context.Context, env Env) (Step, error) {
-	step := Step{Name: "token_request", Caption: "Trade the code for tokens", At: env.now()}
+// exchangeRequest is the token request that trades the code (RFC 6749
+// §4.1.3), with the verifier when PKCE is on (RFC 7636 §4.5).
+func (m *authorizationCode) exchangeRequest() (Request, error) {
 	p := m.st.Params
 	if err := requireURL("token URL", p.Provider.TokenURL); err != nil {
+		return Request{}, err
+	}
+	form := url.Values{"grant_type": {"authorization_code"}, "code": {m.st.Code.Reveal()}, "redirect_uri": {m.st.RedirectURI}}
+	if p.PKCE != PKCEOff && m.st.Verifier != "" {
+		form.Set("code_verifier", m.st.Verifier.Reveal())
+	}
+	return m.tokenRequest(PurposeToken, p.Provider.TokenURL, form), nil
+}
+
+func (m *authorizationCode) exchange(ctx context.Context, env Env, in Input) (Step, error) {
+	step := Step{Name: "token_request", Caption: "Trade the code for tokens", At: env.now()}
+	p := m.st.Params
+	req, err := m.exchangeRequest()
+	if err != nil {
 		return m.fail(step, err, p.Provider.TokenURL)
 	}
-	c, rec := env.record()
-	var opts []oauth2.AuthCodeOption
-	if m.st.Verifier != "" {
-		opts = append(opts, oauth2.VerifierOption(m.st.Verifier.Reveal()))
-	}
-	_, callErr := m.oauth2Config().Exchange(oauth2Context(ctx, c), m.st.Code.Reveal(), opts...)
+	tok, exchanges, err := m.sendForToken(ctx, env, in, req)
 	m.st.Code = "" // used or not, a code is never sent twice
-	tok, err := tokenResult(rec, callErr, env.now())
-	step.Exchanges = rec.exchanges()
+	step.Exchanges = exchanges
 	if err != nil {
 		step.WhatHappened = "authplay sent the code to the token endpoint, and the server refused it."
 		return m.fail(step, err, p.Provider.TokenURL)
@@ -180,7 +260,8 @@ func (m *authorizationCode) exchange(ctx context.Context, env Env) (Step, error)
 	m.authorized(tok)
 	step.OK = true
 	step.Notes = tok.Notes
-	step.WhatHappened = "authplay sent the code, the same redirect URI" + map[bool]string{true: " and the PKCE code_verifier", false: ""}[m.st.Verifier != ""] +
+	pkce := p.PKCE != PKCEOff
+	step.WhatHappened = "authplay sent the code, the same redirect URI" + map[bool]string{true: " and the PKCE code_verifier", false: ""}[pkce] +
 		", and proved the application's identity. The server checked them against what it remembered from the browser's visit and issued an access token that acts for the user who signed in. " +
 		refreshWords(tok, p) + " [RFC 6749 §4.1.3]"
 	step.WhatNext = "Inspect the token and its checks, call an API, or refresh it."

@@ -236,7 +236,7 @@ func CheckState(ctx context.Context, env Env, st State) []Verdict {
 func OfflineChecks(now time.Time, st State) CheckInput {
 	p := st.Params.Provider
 	return CheckInput{Now: now, Issuer: p.Issuer, ClientID: st.Params.ClientID, Nonce: st.Nonce,
-		StateChecked: st.StateMatched, UsedState: st.StateValue != "", JWKSError: "the key set was not fetched"}
+		StateChecked: st.StateMatched, UsedState: st.AuthURL != "", JWKSError: "the key set was not fetched"}
 }
 
 // PrepareChecks gathers what the checks compare against, fetching the key

@@ -2,31 +2,40 @@ package flows
 
 import (
 	"context"
-
-	"golang.org/x/oauth2/clientcredentials"
+	"net/url"
 )
 
 // clientCredentials: Ready -> Authorized | Failed. The application asks for
 // a token for itself (RFC 6749 §4.4).
-type clientCredentials struct{ base }
+type clientCredentials struct{ *base }
 
-func (m *clientCredentials) Next(ctx context.Context, env Env, in Input) (Step, error) {
-	step := Step{Name: "token_request", Caption: "Ask the token endpoint for an application token", At: env.now()}
+func (m *clientCredentials) pending() (Request, bool, error) {
 	p := m.st.Params
-	if m.st.Phase == PhaseAuthorized && in.Action != ActionRefresh {
+	if err := requireURL("token URL", p.Provider.TokenURL); err != nil {
+		return Request{}, false, err
+	}
+	form := url.Values{"grant_type": {"client_credentials"}}
+	if p.Scope != "" {
+		form.Set("scope", p.Scope)
+	}
+	return m.tokenRequest(PurposeToken, p.Provider.TokenURL, form), true, nil
+}
+
+func (m *clientCredentials) next(ctx context.Context, env Env, in Input) (Step, error) {
+	step := Step{Name: "token_request", Caption: "Ask the token endpoint for an application token", At: env.now()}
+	if m.st.Phase != PhaseReady && m.st.Phase != PhaseAuthorized {
+		return Step{}, ErrFinished
+	}
+	if m.st.Phase == PhaseAuthorized {
 		step.Caption = "Ask again for a fresh application token"
 	}
-	if err := requireURL("token URL", p.Provider.TokenURL); err != nil {
+	p := m.st.Params
+	req, _, err := m.pending()
+	if err != nil {
 		return m.fail(step, err, p.Provider.TokenURL)
 	}
-	c, rec := env.record()
-	cfg := clientcredentials.Config{
-		ClientID: p.ClientID, ClientSecret: m.creds.ClientSecret.Reveal(), TokenURL: p.Provider.TokenURL,
-		Scopes: m.oauth2Config().Scopes, AuthStyle: m.authStyle().oauth2(),
-	}
-	_, callErr := cfg.Token(oauth2Context(ctx, c))
-	tok, err := tokenResult(rec, callErr, env.now())
-	step.Exchanges = rec.exchanges()
+	tok, exchanges, err := m.sendForToken(ctx, env, in, req)
+	step.Exchanges = exchanges
 	if err != nil {
 		step.WhatHappened = "authplay sent the client ID and secret to the token endpoint with grant_type=client_credentials, and the server refused."
 		return m.fail(step, err, p.Provider.TokenURL)

@@ -14,34 +14,50 @@ import (
 
 // deviceCode: Ready -> AwaitingUser (-> poll ...) -> Authorized | Failed.
 // RFC 8628: each Next while waiting is one poll.
-type deviceCode struct{ base }
+type deviceCode struct{ *base }
 
-func (m *deviceCode) Next(ctx context.Context, env Env, in Input) (Step, error) {
-	switch {
-	case m.st.Phase == PhaseReady:
-		return m.start(ctx, env)
-	case m.st.Phase == PhaseAwaitingUser:
-		return m.poll(ctx, env)
-	case m.st.Phase == PhaseAuthorized && in.Action == ActionRefresh:
-		return m.refresh(ctx, env)
+func (m *deviceCode) pending() (Request, bool, error) {
+	p := m.st.Params
+	switch m.st.Phase {
+	case PhaseReady:
+		// The client authenticates here too: x/oauth2's DeviceAuth sends
+		// only client_id, so a confidential client could not (RFC 8628 §3.1).
+		if err := requireURL("device authorization URL", p.Provider.DeviceURL); err != nil {
+			return Request{}, false, err
+		}
+		form := url.Values{}
+		if p.Scope != "" {
+			form.Set("scope", p.Scope)
+		}
+		return m.tokenRequest(PurposeDevice, p.Provider.DeviceURL, form), true, nil
+	case PhaseAwaitingUser:
+		if err := requireURL("token URL", p.Provider.TokenURL); err != nil {
+			return Request{}, false, err
+		}
+		form := url.Values{"grant_type": {deviceGrant}, "device_code": {m.st.Device.DeviceCode.Reveal()}}
+		return m.tokenRequest(PurposePoll, p.Provider.TokenURL, form), true, nil
 	}
-	return Step{}, errors.New("the flow is finished; start a new one")
+	return Request{}, false, nil
 }
 
-func (m *deviceCode) start(ctx context.Context, env Env) (Step, error) {
+func (m *deviceCode) next(ctx context.Context, env Env, in Input) (Step, error) {
+	switch m.st.Phase {
+	case PhaseReady:
+		return m.start(ctx, env, in)
+	case PhaseAwaitingUser:
+		return m.poll(ctx, env, in)
+	}
+	return Step{}, ErrFinished
+}
+
+func (m *deviceCode) start(ctx context.Context, env Env, in Input) (Step, error) {
 	step := Step{Name: "device_authorization", Caption: "Ask for a device code and a user code", At: env.now()}
 	p := m.st.Params
-	if err := requireURL("device authorization URL", p.Provider.DeviceURL); err != nil {
+	req, _, err := m.pending()
+	if err != nil {
 		return m.fail(step, err, p.Provider.DeviceURL)
 	}
-	// Sent by hand: x/oauth2's DeviceAuth sends only client_id, so a
-	// confidential client could not authenticate (RFC 8628 §3.1).
-	c, rec := env.record()
-	form := url.Values{}
-	if p.Scope != "" {
-		form.Set("scope", p.Scope)
-	}
-	callErr := m.postForm(ctx, c, p.Provider.DeviceURL, form)
+	rec, callErr := m.send(ctx, env, in, req)
 	step.Exchanges = rec.exchanges()
 	_, body, err := rec.outcome(callErr)
 	if err != nil {
@@ -114,7 +130,7 @@ func ParseDeviceResponse(body []byte, now time.Time) (*DeviceState, error) {
 	}, nil
 }
 
-func (m *deviceCode) poll(ctx context.Context, env Env) (Step, error) {
+func (m *deviceCode) poll(ctx context.Context, env Env, in Input) (Step, error) {
 	step := Step{Name: "poll", Caption: "Ask the token endpoint whether the user has approved", At: env.now()}
 	ds := m.st.Device
 	p := m.st.Params
@@ -124,14 +140,16 @@ func (m *deviceCode) poll(ctx context.Context, env Env) (Step, error) {
 		}
 	}
 	if env.now().After(ds.Expires) {
-		return m.fail(step, &OAuthError{Code: "expired_token", Description: "the user code expired before it was used"}, p.Provider.TokenURL)
+		return m.fail(step, serverError("expired_token", "the user code expired before it was used", "", 0), p.Provider.TokenURL)
 	}
 	ds.Polls++
 	step.Caption = fmt.Sprintf("Poll %d: has the user approved?", ds.Polls)
-	c, rec := env.record()
-	form := url.Values{"grant_type": {deviceGrant}, "device_code": {ds.DeviceCode.Reveal()}}
-	tok, err := tokenResult(rec, m.postForm(ctx, c, p.Provider.TokenURL, form), env.now())
-	step.Exchanges = rec.exchanges()
+	req, _, err := m.pending()
+	if err != nil {
+		return m.fail(step, err, p.Provider.TokenURL)
+	}
+	tok, exchanges, err := m.sendForToken(ctx, env, in, req)
+	step.Exchanges = exchanges
 	step.At = env.now()
 	var oe *OAuthError
 	if errors.As(err, &oe) {

@@ -2,6 +2,7 @@ package flows
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/http"
 	"slices"
@@ -11,103 +12,6 @@ import (
 
 	"github.com/authplay/authplay/flows/termsafe"
 )
-
-// AuthStyle is how the client proves who it is at the token endpoint.
-type AuthStyle string
-
-const (
-	// AuthAuto is the default: Basic when there is a client secret, and a
-	// public client (client_id in the body) when there is none, so an
-	// empty secret is never sent as "Basic id:".
-	AuthAuto  AuthStyle = ""
-	AuthBasic AuthStyle = "basic" // HTTP Basic header: Space, most servers
-	AuthBody  AuthStyle = "body"  // client_id and client_secret in the form
-	AuthNone  AuthStyle = "none"  // public client: client_id only, PKCE instead of a secret
-)
-
-// Resolve turns AuthAuto into the style to use with this secret; a style
-// the person chose stays as chosen.
-func (a AuthStyle) Resolve(secret Secret) AuthStyle {
-	switch {
-	case a != AuthAuto:
-		return a
-	case secret == "":
-		return AuthNone
-	}
-	return AuthBasic
-}
-
-// Method is the RFC 8414 name of the style.
-func (a AuthStyle) Method() string {
-	switch a {
-	case AuthBody:
-		return "client_secret_post"
-	case AuthNone:
-		return "none"
-	}
-	return "client_secret_basic"
-}
-
-func (a AuthStyle) oauth2() oauth2.AuthStyle {
-	if a == AuthBasic || a == "" {
-		return oauth2.AuthStyleInHeader
-	}
-	return oauth2.AuthStyleInParams
-}
-
-// ParseAuthStyle reads auto (or nothing), basic, body or none.
-func ParseAuthStyle(s string) (AuthStyle, error) {
-	switch AuthStyle(s) {
-	case AuthBasic, AuthBody, AuthNone:
-		return AuthStyle(s), nil
-	case "", "auto":
-		return AuthAuto, nil
-	}
-	return "", fmt.Errorf("client authentication %q: choose auto, basic, body or none", s)
-}
-
-// PKCEMethod is the code challenge method, or off.
-type PKCEMethod string
-
-const (
-	PKCES256  PKCEMethod = "S256"
-	PKCEPlain PKCEMethod = "plain"
-	PKCEOff   PKCEMethod = "off"
-)
-
-// ParsePKCE reads S256, plain or off.
-func ParsePKCE(s string) (PKCEMethod, error) {
-	switch PKCEMethod(s) {
-	case PKCES256, PKCEPlain, PKCEOff:
-		return PKCEMethod(s), nil
-	case "":
-		return PKCES256, nil
-	}
-	return "", fmt.Errorf("PKCE method %q: choose S256, plain or off", s)
-}
-
-const deviceGrant = "urn:ietf:params:oauth:grant-type:device_code"
-
-// Params are a flow's settings: everything but secrets, so they can be saved.
-type Params struct {
-	Provider           Provider   `json:"provider"`
-	ClientID           string     `json:"client_id"`
-	AuthStyle          AuthStyle  `json:"auth_style"`
-	Scope              string     `json:"scope"`
-	RedirectURI        string     `json:"redirect_uri,omitempty"`
-	PKCE               PKCEMethod `json:"pkce,omitempty"`
-	AccessType         string     `json:"access_type,omitempty"`         // Space: online or offline
-	RequestCredentials string     `json:"request_credentials,omitempty"` // Space: default, required, skip, silent
-	Username           string     `json:"username,omitempty"`
-	Timeout            Duration   `json:"timeout,omitempty"` // how long to wait for a person
-}
-
-// Credentials are the secrets a flow needs. They are never part of State, so
-// nothing that persists State can leak them.
-type Credentials struct {
-	ClientSecret Secret
-	Password     Secret
-}
 
 // Phase is where a flow is.
 type Phase string
@@ -143,9 +47,12 @@ type State struct {
 	Owner string `json:"owner,omitempty"`
 	Token *Token `json:"token,omitempty"`
 	// Rotated says whether the last refresh returned a new refresh token.
-	Rotated   *bool      `json:"rotated,omitempty"`
-	Refreshes int        `json:"refreshes,omitempty"`
-	Failure   *Diagnosis `json:"failure,omitempty"`
+	Rotated   *bool `json:"rotated,omitempty"`
+	Refreshes int   `json:"refreshes,omitempty"`
+	// Revoked names the token revoked last ("refresh_token" or
+	// "access_token"), until a refresh brings new ones.
+	Revoked string     `json:"revoked,omitempty"`
+	Failure *Diagnosis `json:"failure,omitempty"`
 }
 
 // DeviceState is the device flow's pending authorization (RFC 8628 §3.2).
@@ -160,17 +67,28 @@ type DeviceState struct {
 	Polls                   int       `json:"polls"`
 }
 
-// Action asks a machine for something other than its next step.
+// Action asks a machine for something other than its next step. Every
+// action a person takes on a token goes through the machine, so each one is
+// a recorded step with the same telling as the flow's own.
 type Action string
 
 const (
-	ActionNext    Action = ""
-	ActionRefresh Action = "refresh" // use the refresh token now
+	ActionNext       Action = ""
+	ActionRefresh    Action = "refresh"    // trade the refresh token for a new access token
+	ActionIntrospect Action = "introspect" // ask the server about the access token (RFC 7662)
+	ActionRevoke     Action = "revoke"     // revoke the refresh token, or the access token (RFC 7009)
+	ActionCallAPI    Action = "call_api"   // call an API with the access token (RFC 6750)
 )
 
 // Input is what the person adds to a step.
 type Input struct {
 	Action Action
+	// API is the call ActionCallAPI makes; nil makes the provider's
+	// default test call.
+	API *APIRequest
+	// Request, when set, is sent instead of the request the step built: a
+	// person looked at it and changed it.
+	Request *Request
 }
 
 // Env holds every side effect, so each can be replaced in tests.
@@ -224,29 +142,77 @@ type Step struct {
 
 // Machine is one method's state machine. Next performs exactly one protocol
 // step; a failed step returns its error and leaves the machine Failed.
+// Pending is the request that step would send, built from the state
+// without sending it: a front door shows it first, and may let a person
+// change it (Input.Request).
 type Machine interface {
 	Method() Method
 	State() State
+	// Pending is the request Next would send for in; ok is false when the
+	// next step sends none of its own (it waits for a redirect).
+	Pending(in Input) (req Request, ok bool, err error)
 	Next(ctx context.Context, env Env, in Input) (Step, error)
-	Done() bool
 }
 
-// New rebuilds the machine for a state. Each step it takes carries, among
-// its notes, every warning about how its requests were sent.
+// New rebuilds the machine for a state.
 func New(st State, creds Credentials) (Machine, error) {
-	m, err := newMachine(st, creds)
-	if err != nil {
-		return nil, err
+	b := &base{st: st, creds: creds}
+	if b.st.Phase == "" {
+		b.st.Phase = PhaseReady
 	}
-	return warnedMachine{m}, nil
+	var m method
+	switch st.Method {
+	case ClientCredentials:
+		m = &clientCredentials{b}
+	case AuthorizationCode:
+		m = &authorizationCode{b}
+	case Implicit:
+		m = &implicit{b}
+	case Password:
+		m = &password{b}
+	case RefreshToken:
+		m = &refreshFlow{b}
+	case PermanentToken:
+		m = &permanentToken{b}
+	case DeviceCode:
+		m = &deviceCode{b}
+	default:
+		return nil, fmt.Errorf("unknown method %q", st.Method)
+	}
+	return &machine{base: b, method: m}, nil
 }
 
-// warnedMachine lifts each exchange's warnings into its step's notes, so a
-// person sees them wherever the step is shown, once per step.
-type warnedMachine struct{ Machine }
+// method is what each method implements: its own next request and step.
+// The actions on a token (refresh, introspect, revoke, an API call) are
+// the same for every method and live in machine.
+type method interface {
+	pending() (Request, bool, error)
+	next(ctx context.Context, env Env, in Input) (Step, error)
+}
 
-func (w warnedMachine) Next(ctx context.Context, env Env, in Input) (Step, error) {
-	step, err := w.Machine.Next(ctx, env, in)
+// machine runs a method's steps and the actions common to all methods.
+type machine struct {
+	*base
+	method method
+}
+
+func (m *machine) Pending(in Input) (Request, bool, error) {
+	if in.Action != ActionNext {
+		return m.pendingAction(in)
+	}
+	return m.method.pending()
+}
+
+// Next performs one step. Each step carries, among its notes, every
+// warning about how its requests were sent, once.
+func (m *machine) Next(ctx context.Context, env Env, in Input) (Step, error) {
+	var step Step
+	var err error
+	if in.Action != ActionNext {
+		step, err = m.act(ctx, env, in)
+	} else {
+		step, err = m.method.next(ctx, env, in)
+	}
 	for _, ex := range step.Exchanges {
 		for _, warn := range ex.Warnings {
 			if !slices.Contains(step.Notes, warn) {
@@ -257,36 +223,38 @@ func (w warnedMachine) Next(ctx context.Context, env Env, in Input) (Step, error
 	return step, err
 }
 
-func newMachine(st State, creds Credentials) (Machine, error) {
-	b := base{st: st, creds: creds}
-	if b.st.Phase == "" {
-		b.st.Phase = PhaseReady
-	}
-	switch st.Method {
-	case ClientCredentials:
-		return &clientCredentials{b}, nil
-	case AuthorizationCode:
-		return &authorizationCode{b}, nil
-	case Implicit:
-		return &implicit{b}, nil
-	case Password:
-		return &password{b}, nil
-	case RefreshToken:
-		return &refreshFlow{b}, nil
-	case PermanentToken:
-		return &permanentToken{b}, nil
-	case DeviceCode:
-		return &deviceCode{b}, nil
-	}
-	return nil, fmt.Errorf("unknown method %q", st.Method)
-}
+// ErrFinished is what a finished flow answers when asked for another step.
+var ErrFinished = errors.New("the flow is finished; start a new one")
 
-// Start returns the first state of a method with these params.
+// Start returns the first state of a method with these params. The random
+// values its requests carry (state, nonce, PKCE verifier) are made here, so
+// the request a front door shows before the run is the one that is sent.
 func Start(m Method, p Params) State {
 	if p.PKCE == "" {
 		p.PKCE = PKCES256
 	}
-	return State{Method: m, Phase: PhaseReady, Params: p}
+	if p.Timeout == 0 {
+		p.Timeout = Duration(5 * time.Minute)
+	}
+	return State{Method: m, Phase: PhaseReady, Params: p, StateValue: randomToken(), Nonce: randomToken(), Verifier: Secret(oauth2.GenerateVerifier())}
+}
+
+// Start begins a run of the draft: its first state, and the secrets the run
+// holds in memory.
+func (d Draft) Start() (State, Credentials) {
+	st := Start(d.Method, d.Params)
+	st.Seed = d.Seed
+	return st, d.Creds
+}
+
+// Restart is Start keeping the random values of an earlier start, so a
+// preview that follows a person's edits keeps its state and verifier.
+func (d Draft) Restart(prev State) (State, Credentials) {
+	st, creds := d.Start()
+	if prev.Method == d.Method {
+		st.StateValue, st.Nonce, st.Verifier = prev.StateValue, prev.Nonce, prev.Verifier
+	}
+	return st, creds
 }
 
 type base struct {
@@ -300,7 +268,6 @@ func (b *base) authStyle() AuthStyle { return b.st.Params.AuthStyle.Resolve(b.cr
 
 func (b *base) Method() Method { return b.st.Method }
 func (b *base) State() State   { return b.st }
-func (b *base) Done() bool     { return b.st.Phase == PhaseFailed }
 
 func (b *base) explainContext(endpoint string) ExplainContext {
 	return ExplainContext{

@@ -8,26 +8,18 @@ import (
 
 // password: Ready -> Authorized (-> refresh) | Failed. Not recommended
 // (RFC 6749 §4.3; the Security BCP forbids it).
-type password struct{ base }
+type password struct{ *base }
 
-func (m *password) Next(ctx context.Context, env Env, in Input) (Step, error) {
-	switch {
-	case m.st.Phase == PhaseReady:
-		return m.request(ctx, env)
-	case m.st.Phase == PhaseAuthorized && in.Action == ActionRefresh:
-		return m.refresh(ctx, env)
+func (m *password) pending() (Request, bool, error) {
+	if m.st.Phase != PhaseReady {
+		return Request{}, false, nil
 	}
-	return Step{}, errors.New("the flow is finished; start a new one")
-}
-
-func (m *password) request(ctx context.Context, env Env) (Step, error) {
-	step := Step{Name: "token_request", Caption: "Send the user's username and password to the token endpoint", At: env.now()}
 	p := m.st.Params
 	if err := requireURL("token URL", p.Provider.TokenURL); err != nil {
-		return m.fail(step, err, p.Provider.TokenURL)
+		return Request{}, false, err
 	}
 	if p.Username == "" || m.creds.Password == "" {
-		return m.fail(step, errors.New("the username and the password are both needed"), p.Provider.TokenURL)
+		return Request{}, false, errors.New("the username and the password are both needed")
 	}
 	form := url.Values{"grant_type": {"password"}, "username": {p.Username}, "password": {m.creds.Password.Reveal()}}
 	if p.Scope != "" {
@@ -36,9 +28,21 @@ func (m *password) request(ctx context.Context, env Env) (Step, error) {
 	if p.AccessType != "" {
 		form.Set("access_type", p.AccessType)
 	}
-	c, rec := env.record()
-	tok, err := tokenResult(rec, m.postForm(ctx, c, p.Provider.TokenURL, form), env.now())
-	step.Exchanges = rec.exchanges()
+	return m.tokenRequest(PurposeToken, p.Provider.TokenURL, form), true, nil
+}
+
+func (m *password) next(ctx context.Context, env Env, in Input) (Step, error) {
+	if m.st.Phase != PhaseReady {
+		return Step{}, ErrFinished
+	}
+	step := Step{Name: "token_request", Caption: "Send the user's username and password to the token endpoint", At: env.now()}
+	p := m.st.Params
+	req, _, err := m.pending()
+	if err != nil {
+		return m.fail(step, err, p.Provider.TokenURL)
+	}
+	tok, exchanges, err := m.sendForToken(ctx, env, in, req)
+	step.Exchanges = exchanges
 	step.Notes = []string{"Not recommended: " + Password.Info().Warning}
 	if err != nil {
 		step.WhatHappened = "authplay sent the user's credentials with grant_type=password, and the server refused."

@@ -38,32 +38,55 @@ func ownerFrom(body string) string {
 // permanentToken: Ready -> Authorized | Failed. Bring a token (a Space
 // personal or application permanent token, or any bearer token); authplay
 // inspects it and proves it with one API call.
-type permanentToken struct{ base }
+type permanentToken struct{ *base }
 
-func (m *permanentToken) Next(ctx context.Context, env Env, in Input) (Step, error) {
-	if m.st.Phase != PhaseReady && m.st.Phase != PhaseAuthorized {
-		return Step{}, errors.New("the flow is finished; start a new one")
+func (m *permanentToken) brought() Secret {
+	tok := strings.TrimSpace(m.st.Seed.Reveal())
+	return Secret(strings.TrimSpace(strings.TrimPrefix(strings.TrimPrefix(tok, "Bearer "), "bearer ")))
+}
+
+func (m *permanentToken) pending() (Request, bool, error) {
+	if m.st.Phase != PhaseReady {
+		return Request{}, false, nil
+	}
+	p := m.st.Params.Provider
+	req, err := apiRequest(p, m.brought(), DefaultTestCall(p, PermanentToken))
+	return req, err == nil, err
+}
+
+func (m *permanentToken) next(ctx context.Context, env Env, in Input) (Step, error) {
+	if m.st.Phase != PhaseReady {
+		return Step{}, ErrFinished
 	}
 	step := Step{Name: "test_call", Caption: "Try the token against the API", At: env.now()}
-	tok := strings.TrimSpace(m.st.Seed.Reveal())
-	tok = strings.TrimSpace(strings.TrimPrefix(strings.TrimPrefix(tok, "Bearer "), "bearer "))
+	tok := m.brought()
 	if tok == "" {
 		return m.fail(step, errors.New("paste the token first"), "")
 	}
+	if err := checkTokenChars("token", tok.Reveal()); err != nil {
+		return m.fail(step, err, "")
+	}
 	p := m.st.Params.Provider
-	call := DefaultTestCall(p, PermanentToken)
-	resp, err := CallAPI(ctx, env, p, Secret(tok), call)
+	req, _, err := m.pending()
+	if err != nil {
+		return m.fail(step, err, "")
+	}
+	if in.Request != nil {
+		req = *in.Request
+	}
+	resp, err := callRequest(ctx, env, req)
 	step.Exchanges = []Exchange{resp.Exchange}
 	if err != nil {
-		return m.fail(step, err, call.Path)
+		return m.fail(step, err, req.URL)
 	}
 	// An application token cannot read a user's profile; that is a fact
 	// about the token, not a failure, so ask the application endpoint instead.
 	if resp.Status == 403 && (p.Kind == KindSpace || p.Builtin) {
-		call = DefaultTestCall(p, ClientCredentials)
-		if r2, err2 := CallAPI(ctx, env, p, Secret(tok), call); err2 == nil {
-			resp = r2
-			step.Exchanges = append(step.Exchanges, r2.Exchange)
+		if again, err := apiRequest(p, tok, DefaultTestCall(p, ClientCredentials)); err == nil {
+			if r2, err2 := callRequest(ctx, env, again); err2 == nil {
+				resp, req = r2, again
+				step.Exchanges = append(step.Exchanges, r2.Exchange)
+			}
 		}
 	}
 	if resp.Status >= 400 {
@@ -71,18 +94,18 @@ func (m *permanentToken) Next(ctx context.Context, env Env, in Input) (Step, err
 		if resp.Error == nil {
 			err = errors.New("the API answered HTTP " + itoa(resp.Status))
 		}
-		step.WhatHappened = "authplay called " + call.Path + " with the token, and the API refused it."
-		return m.fail(step, err, call.Path)
+		step.WhatHappened = "authplay called " + req.URL + " with the token, and the API refused it."
+		return m.fail(step, err, req.URL)
 	}
-	m.authorized(Token{AccessToken: Secret(tok), TokenType: "Bearer", ObtainedAt: env.now()})
+	m.authorized(Token{AccessToken: tok, TokenType: "Bearer", ObtainedAt: env.now()})
 	m.st.Owner = termsafe.Line(ownerFrom(resp.Body))
-	if j, err := DecodeJWT(tok); err == nil {
+	if j, err := DecodeJWT(tok.Reveal()); err == nil {
 		if exp, ok := j.Time("exp"); ok {
 			m.st.Token.Expiry = exp
 		}
 	}
 	step.OK = true
-	step.WhatHappened = "authplay sent the token as Authorization: Bearer to " + call.Path + " and the API accepted it (HTTP " + itoa(resp.Status) + "). A permanent token works until someone revokes it: keep it like a password, and prefer OAuth flows for anything that runs unattended. [RFC 6750 §2.1]"
+	step.WhatHappened = "authplay sent the token as Authorization: Bearer to " + req.URL + " and the API accepted it (HTTP " + itoa(resp.Status) + "). A permanent token works until someone revokes it: keep it like a password, and prefer OAuth flows for anything that runs unattended. [RFC 6750 §2.1]"
 	step.WhatNext = "Inspect the token or call other APIs with it."
 	return step, nil
 }

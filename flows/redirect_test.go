@@ -2,6 +2,7 @@ package flows_test
 
 import (
 	"context"
+	"errors"
 	"io"
 	"net"
 	"net/http"
@@ -10,6 +11,7 @@ import (
 	"time"
 
 	"github.com/authplay/authplay/flows"
+	"github.com/authplay/authplay/flows/spacetest"
 )
 
 func get(t *testing.T, u string) (int, string) {
@@ -76,29 +78,42 @@ func TestLoopbackListenerRules(t *testing.T) {
 	}
 }
 
-func TestIntrospectRevokeAndCallAPI(t *testing.T) {
+// The token actions go through the machine like its own steps: each is a
+// recorded step told for a learner, and a failed one leaves the token
+// authorized.
+func TestIntrospectRevokeAndCallAPIAreSteps(t *testing.T) {
 	s := newSpace(t)
 	env := newEnv(t)
 	m, _ := flows.New(flows.Start(flows.ClientCredentials, spaceParams(t, s)), demoCreds())
 	run(t, m, env, flows.Input{})
-	st := m.State()
-	info, ex, err := flows.Introspect(context.Background(), env, st, demoCreds(), st.Token.AccessToken)
-	if err != nil || info["active"] != true || len(ex) != 1 {
-		t.Fatalf("%v %v", err, info)
+	step := run(t, m, env, flows.Input{Action: flows.ActionIntrospect})
+	if len(step.Exchanges) != 1 || !strings.Contains(step.Exchanges[0].Response.Body, `"active": true`) || !strings.Contains(step.WhatHappened, "RFC 7662") {
+		t.Fatalf("introspection step: %+v", step)
 	}
-	resp, err := flows.CallAPI(context.Background(), env, st.Params.Provider, st.Token.AccessToken, flows.DefaultTestCall(st.Params.Provider, st.Method))
-	if err != nil || resp.Status != 200 || !strings.Contains(resp.Body, `"clientId": "demo-app"`) {
-		t.Fatalf("%v %+v", err, resp)
+	step = run(t, m, env, flows.Input{Action: flows.ActionCallAPI})
+	if step.Exchanges[0].Response.Status != 200 || !strings.Contains(step.Exchanges[0].Response.Body, `"clientId": "demo-app"`) {
+		t.Fatalf("API step: %+v", step.Exchanges[0].Response)
 	}
-	if _, err := flows.Revoke(context.Background(), env, st, demoCreds(), st.Token.AccessToken, "access_token"); err != nil {
-		t.Fatal(err)
+	step = run(t, m, env, flows.Input{Action: flows.ActionRevoke})
+	if m.State().Revoked != "access_token" || !strings.Contains(step.WhatHappened, "RFC 7009") {
+		t.Fatalf("revocation step: %+v", step)
 	}
-	resp, err = flows.CallAPI(context.Background(), env, st.Params.Provider, st.Token.AccessToken, flows.DefaultTestCall(st.Params.Provider, st.Method))
-	if err != nil || resp.Status != 401 || resp.Error == nil || resp.Error.Code != "authentication-required" {
-		t.Fatalf("a revoked token still works: %v %+v", err, resp)
+	step, err := m.Next(context.Background(), env, flows.Input{Action: flows.ActionCallAPI})
+	var oe *flows.OAuthError
+	if !errors.As(err, &oe) || oe.Code != "authentication-required" || step.OK || step.Diagnosis == nil || !strings.Contains(step.Diagnosis.Fix, "new access token") {
+		t.Fatalf("a revoked token still works: %v %+v", err, step)
 	}
-	if d := flows.Explain(resp.Error, flows.ExplainContext{}); !strings.Contains(d.Fix, "new access token") {
-		t.Errorf("fix: %s", d.Fix)
+	if m.State().Phase != flows.PhaseAuthorized {
+		t.Errorf("a refused API call failed the flow: %s", m.State().Phase)
+	}
+	step = run(t, m, env, flows.Input{Action: flows.ActionIntrospect})
+	if !strings.Contains(step.Exchanges[0].Response.Body, `"active": false`) || !strings.Contains(step.WhatHappened, "not active") {
+		t.Fatalf("introspection after revocation: %+v", step)
+	}
+	edited := flows.Request{Purpose: flows.PurposeAPI, Method: "GET", URL: s.URL + "/api/http/applications/me", Header: map[string][]string{"Authorization": {"Bearer " + spacetest.DemoApplicationToken}}}
+	step = run(t, m, env, flows.Input{Action: flows.ActionCallAPI, Request: &edited})
+	if step.Exchanges[0].Response.Status != 200 {
+		t.Fatalf("an edited request was not the one sent: %+v", step.Exchanges[0])
 	}
 }
 

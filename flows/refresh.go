@@ -8,38 +8,62 @@ import (
 
 // refreshFlow: Ready -> Authorized (-> refresh again) | Failed, from a
 // refresh token kept earlier or pasted (RFC 6749 §6).
-type refreshFlow struct{ base }
+type refreshFlow struct{ *base }
 
-func (m *refreshFlow) Next(ctx context.Context, env Env, in Input) (Step, error) {
-	if m.st.Phase == PhaseReady || m.st.Phase == PhaseAuthorized {
-		return m.refresh(ctx, env)
+func (m *refreshFlow) pending() (Request, bool, error) {
+	if m.st.Phase != PhaseReady && m.st.Phase != PhaseAuthorized {
+		return Request{}, false, nil
 	}
-	return Step{}, errors.New("the flow is finished; start a new one")
+	req, err := m.refreshRequest()
+	return req, err == nil, err
 }
 
-// refresh trades the refresh token for a new access token. The refresh
-// token is kept when the server sends none back (no rotation), as Space's
-// SDKs do.
-func (b *base) refresh(ctx context.Context, env Env) (Step, error) {
-	step := Step{Name: "refresh", Caption: "Trade the refresh token for a new access token", At: env.now()}
-	p := b.st.Params
-	rt := b.st.Seed
+func (m *refreshFlow) next(ctx context.Context, env Env, in Input) (Step, error) {
+	if m.st.Phase != PhaseReady && m.st.Phase != PhaseAuthorized {
+		return Step{}, ErrFinished
+	}
+	return m.refresh(ctx, env, in)
+}
+
+// refreshToken is the refresh token in use: the one the last answer
+// carried, or the one the person brought.
+func (b *base) refreshToken() Secret {
 	if b.st.Token != nil && b.st.Token.RefreshToken != "" {
-		rt = b.st.Token.RefreshToken
+		return b.st.Token.RefreshToken
 	}
+	return b.st.Seed
+}
+
+// refreshRequest trades the refresh token (RFC 6749 §6).
+func (b *base) refreshRequest() (Request, error) {
+	p := b.st.Params
 	if err := requireURL("token URL", p.Provider.TokenURL); err != nil {
-		return b.fail(step, err, p.Provider.TokenURL)
+		return Request{}, err
 	}
+	rt := b.refreshToken()
 	if rt == "" {
-		return b.fail(step, errors.New("there is no refresh token: get one with Authorization Code (Space: access_type=offline) or paste one"), p.Provider.TokenURL)
+		return Request{}, errors.New("there is no refresh token: get one with Authorization Code (Space: access_type=offline) or paste one")
 	}
 	form := url.Values{"grant_type": {"refresh_token"}, "refresh_token": {rt.Reveal()}}
 	if p.Scope != "" {
 		form.Set("scope", p.Scope)
 	}
-	c, rec := env.record()
-	tok, err := tokenResult(rec, b.postForm(ctx, c, p.Provider.TokenURL, form), env.now())
-	step.Exchanges = rec.exchanges()
+	return b.tokenRequest(PurposeRefresh, p.Provider.TokenURL, form), nil
+}
+
+// refresh trades the refresh token for a new access token. The refresh
+// token is kept when the server sends none back (no rotation), as Space's
+// SDKs do.
+func (b *base) refresh(ctx context.Context, env Env, in Input) (Step, error) {
+	step := Step{Name: "refresh", Caption: "Trade the refresh token for a new access token", At: env.now()}
+	p := b.st.Params
+	rt := b.refreshToken()
+	req, err := b.refreshRequest()
+	if err != nil {
+		return b.fail(step, err, p.Provider.TokenURL)
+	}
+	tok, exchanges, err := b.sendForToken(ctx, env, in, req)
+	step.Exchanges = exchanges
 	if err != nil {
 		step.WhatHappened = "authplay sent the refresh token, and the server refused it."
 		return b.fail(step, err, p.Provider.TokenURL)
@@ -53,6 +77,7 @@ func (b *base) refresh(ctx context.Context, env Env) (Step, error) {
 	}
 	b.st.Rotated = &rotated
 	b.st.Refreshes++
+	b.st.Revoked = ""
 	b.authorized(tok)
 	step.OK = true
 	step.Notes = tok.Notes

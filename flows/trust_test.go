@@ -42,20 +42,17 @@ func TestCredentialedCallsDoNotFollowRedirectsToAnotherOrigin(t *testing.T) {
 	prov := flows.Provider{Kind: flows.KindEndpoints, TokenURL: main.URL + "/token", IntrospectURL: main.URL + "/introspect",
 		RevokeURL: main.URL + "/revoke", APIBase: main.URL + "/api"}
 	st := flows.Start(flows.ClientCredentials, flows.Params{Provider: prov, ClientID: "c"})
+	st.Phase, st.Token = flows.PhaseAuthorized, &flows.Token{AccessToken: "tok", TokenType: "Bearer"}
 	creds := flows.Credentials{ClientSecret: "s3cret"}
 	env := flows.Env{HTTP: flows.NewHTTPClient(5 * time.Second)}
 	ctx := context.Background()
 	var refused *flows.RedirectRefusedError
-
-	_, _, err := flows.Introspect(ctx, env, st, creds, "tok")
-	if !errors.As(err, &refused) {
-		t.Errorf("introspection: %v", err)
-	}
-	if _, err := flows.Revoke(ctx, env, st, creds, "tok", "access_token"); !errors.As(err, &refused) {
-		t.Errorf("revocation: %v", err)
-	}
-	if _, err := flows.CallAPI(ctx, env, prov, "tok", flows.APIRequest{Path: "/me"}); !errors.As(err, &refused) {
-		t.Errorf("API call: %v", err)
+	var err error
+	for _, a := range []flows.Action{flows.ActionIntrospect, flows.ActionRevoke, flows.ActionCallAPI} {
+		m, _ := flows.New(st, creds)
+		if _, err = m.Next(ctx, env, flows.Input{Action: a}); !errors.As(err, &refused) {
+			t.Errorf("%s: %v", a, err)
+		}
 	}
 	if refused != nil && (!strings.Contains(refused.Error(), main.URL) || !strings.Contains(refused.Error(), other.URL)) {
 		t.Errorf("the refusal does not name both URLs: %v", refused)
@@ -68,8 +65,9 @@ func TestCredentialedCallsDoNotFollowRedirectsToAnotherOrigin(t *testing.T) {
 	}
 
 	st.Params.Provider.IntrospectURL = main.URL + "/introspect-same"
-	if fields, _, err := flows.Introspect(ctx, env, st, creds, "tok"); err != nil || fields["active"] != true {
-		t.Errorf("a same-origin redirect was not followed: %v %v", err, fields)
+	m, _ := flows.New(st, creds)
+	if step, err := m.Next(ctx, env, flows.Input{Action: flows.ActionIntrospect}); err != nil || !strings.Contains(step.WhatHappened, "is active") {
+		t.Errorf("a same-origin redirect was not followed: %v %+v", err, step)
 	}
 
 	if _, _, err := flows.Discover(ctx, env.HTTP, main.URL); err != nil && otherHits.Load() == 0 {

@@ -122,6 +122,25 @@ func SaveProfiles(path string, ps []Profile) error {
 	return os.Rename(tmp, path)
 }
 
+// AppendProfile adds a profile to the file, keeping the ones there.
+func AppendProfile(path string, p Profile) error {
+	existing, err := LoadProfiles(path)
+	if err != nil {
+		return err
+	}
+	return SaveProfiles(path, append(existing, p))
+}
+
+// WritePrivate writes a file only its owner can read (0600), in a
+// directory only its owner can enter (0700), made if missing: reports,
+// generated keys.
+func WritePrivate(path string, data []byte) error {
+	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+		return err
+	}
+	return os.WriteFile(path, data, 0o600)
+}
+
 // FindProfile returns the profile of that name.
 func FindProfile(ps []Profile, name string) (Profile, error) {
 	var names []string

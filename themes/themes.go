@@ -10,6 +10,7 @@ import (
 	"sort"
 	"strings"
 
+	"charm.land/bubbles/v2/help"
 	"charm.land/lipgloss/v2"
 )
 
@@ -99,7 +100,9 @@ type Styles struct {
 	Box, ErrBox, Field, FieldFocused, Label     lipgloss.Style
 	StepDone, StepNow, StepTodo, StepFailed     lipgloss.Style
 	HelpKey, HelpDesc                           lipgloss.Style
-	Palette                                     Palette
+	// Help styles the help line and overlay (bubbles/help).
+	Help    help.Styles
+	Palette Palette
 }
 
 // New builds the styles of a theme for a light or dark terminal.
@@ -139,6 +142,10 @@ func New(name string, isDark bool) *Styles {
 	s.StepFailed = fg(p.Error).Bold(true)
 	s.HelpKey = fg(p.Text).Bold(true)
 	s.HelpDesc = fg(p.Subtle)
+	s.Help = help.Styles{
+		ShortKey: s.HelpKey, ShortDesc: s.HelpDesc, ShortSeparator: s.Rule, Ellipsis: s.HelpDesc,
+		FullKey: s.HelpKey, FullDesc: s.HelpDesc, FullSeparator: s.Rule,
+	}
 	box := lipgloss.NewStyle().Border(lipgloss.RoundedBorder()).Padding(0, 1)
 	if !p.NoColor {
 		box = box.BorderForeground(p.Border)

@@ -2,9 +2,11 @@ package ui
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
+	"charm.land/bubbles/v2/help"
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
@@ -15,195 +17,257 @@ import (
 	"github.com/authplay/authplay/themes"
 )
 
-// Screen is what every screen of the program satisfies.
-type Screen interface {
-	Update(tea.Msg) (Screen, tea.Cmd)
-	View() string
-	Keys() []key.Binding
-	// Typing reports whether a text field has focus, so single-letter
-	// global keys stay out of the way.
-	Typing() bool
-}
-
-type screenID int
-
-const (
-	screenPicker screenID = iota
-	screenForm
-	screenRun
-	screenInspect
-	screenEndpoint
-	screenStart
-	screenNewProfile
-	screenGuide
-)
-
-func (s screenID) String() string {
-	return [...]string{"pick a flow", "parameters", "running", "token", "endpoint verification", "start", "new profile", "registration guide"}[s]
-}
-
 const (
 	minWidth  = 80
 	minHeight = 24
 )
 
-// App is the root model.
+// App is the root model: it owns the frame (header, help line, flashes,
+// the help overlay), routes messages, and moves between screens.
 type App struct {
-	c        *common
+	k        *kit
 	keys     globalKeys
-	active   screenID
+	help     help.Model
 	screen   Screen
-	method   flows.Method
+	lastID   int
+	width    int
+	height   int
 	showHelp bool
+	isDark   bool
+	ticking  bool // a one-second tick is on its way
 	flash    string
 	flashID  int
-	isDark   bool
 }
 
 // New builds the program's root model.
 func New(deps Deps) *App {
-	if deps.Theme == "" {
-		deps.Theme = themes.Default()
-	}
-	a := &App{c: &common{styles: themes.New(deps.Theme, true), deps: &deps, width: minWidth, height: minHeight}, keys: newGlobalKeys(), isDark: true}
+	deps.Theme = cmpOr(deps.Theme, themes.Default())
+	d := deps
+	st := &appState{profile: d.Profile, profiles: append([]Profile(nil), d.Profiles...)}
+	a := &App{k: &kit{deps: &d, styles: themes.New(d.Theme, true), state: st}, keys: newGlobalKeys(), help: help.New(),
+		isDark: true, width: minWidth, height: minHeight}
+	a.help.Styles = a.k.styles.Help
 	switch {
-	case deps.Flow != "":
-		a.method = deps.Flow
-		a.active, a.screen = screenForm, newForm(a.c, deps.Flow)
-	case len(deps.Profiles) > 0:
-		a.active, a.screen = screenStart, newStart(a.c)
+	case d.Flow != "":
+		a.screen = newForm(a.k, a.nextID(), a.draftFor(d.Flow))
+	case len(st.profiles) > 0:
+		a.screen = newStart(a.k, a.nextID())
 	default:
-		a.active, a.screen = screenPicker, newPicker(a.c)
+		a.screen = newPicker(a.k, a.nextID())
 	}
+	a.screen.SetSize(a.bodySize())
 	return a
 }
 
-// Init asks the terminal for its background, to pick light or dark styles.
-func (a *App) Init() tea.Cmd {
-	return tea.Batch(tea.RequestBackgroundColor, tick())
-}
-
-func (a *App) goTo(id screenID, s Screen) tea.Cmd {
-	a.active, a.screen = id, s
-	switch s := s.(type) {
-	case *runScreen:
-		return s.start()
-	case *inspect:
-		return s.loadChecks()
-	case *endpointScreen:
-		return s.start()
+func cmpOr(v, def string) string {
+	if v == "" {
+		return def
 	}
-	return nil
+	return v
 }
 
-// Update routes messages: sizes and colours to all, domain results to the
-// root, global keys, then the active screen.
+func (a *App) nextID() int { a.lastID++; return a.lastID }
+
+// draftFor is a fresh draft of a method from the profile in use.
+func (a *App) draftFor(m flows.Method) flows.Draft {
+	p := a.k.state.profile
+	return flows.Draft{Method: m, Params: p.Params, Creds: p.Creds, Seed: p.seedFor(m)}
+}
+
+// Init asks the terminal for its background, to pick light or dark styles,
+// and starts the first screen.
+func (a *App) Init() tea.Cmd {
+	return tea.Batch(tea.RequestBackgroundColor, a.screen.Init(), a.tickIfCounting())
+}
+
+// goTo shows a screen: it gets its room, starts its commands, and the
+// clock ticks if it counts down. Every change of screen passes here.
+func (a *App) goTo(s Screen) tea.Cmd {
+	a.screen = s
+	s.SetSize(a.bodySize())
+	return tea.Batch(s.Init(), a.tickIfCounting())
+}
+
+func (a *App) bodySize() (int, int) { return a.width, max(1, a.height-3) }
+
+// tickIfCounting starts the one-second tick while the screen counts down;
+// it stops by itself when nothing does.
+func (a *App) tickIfCounting() tea.Cmd {
+	if a.ticking || !a.screen.Counting() {
+		return nil
+	}
+	a.ticking = true
+	return tea.Tick(time.Second, func(t time.Time) tea.Msg { return tickMsg(t) })
+}
+
+// Update routes messages in a fixed order: sizes and colours, navigation
+// and results for the root, global keys, then the screen on show.
 func (a *App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
-		a.c.width, a.c.height = msg.Width, msg.Height
+		a.width, a.height = msg.Width, msg.Height
+		a.screen.SetSize(a.bodySize())
+		return a, nil
 	case tea.BackgroundColorMsg:
 		a.isDark = msg.IsDark()
-		a.c.styles = themes.New(a.c.styles.Name, a.isDark)
-		return a, nil
-	case flowChosenMsg:
-		a.method = msg.method
-		return a, a.goTo(screenForm, newForm(a.c, msg.method))
-	case profileChosenMsg:
-		a.c.deps.Profile = msg.profile
-		return a, a.goTo(screenPicker, newPicker(a.c))
-	case newProfileMsg:
-		return a, a.goTo(screenNewProfile, newProfileForm(a.c))
-	case profileSavedMsg:
-		a.c.deps.Profiles = append(a.c.deps.Profiles, msg.profile)
-		return a, tea.Batch(a.goTo(screenStart, newStart(a.c)), emit(statusMsg("saved profile "+msg.profile.Name+" to "+a.c.deps.ProfilesPath)))
-	case resumeMsg:
-		return a, a.resume(msg.sess)
-	case guideChosenMsg:
-		a.method = msg.method
-		return a, a.goTo(screenGuide, newGuide(a.c, msg.method))
-	case endpointChosenMsg:
-		a.method = ""
-		return a, a.goTo(screenEndpoint, newEndpointScreen(a.c))
-	case submitMsg:
-		return a, a.goTo(screenRun, newRun(a.c, msg.state, msg.creds))
-	case authorizedMsg:
-		return a, a.goTo(screenInspect, newInspect(a.c, msg.sess, msg.creds))
-	case backMsg:
-		switch a.active {
-		case screenForm:
-			return a, a.goTo(screenPicker, newPicker(a.c))
-		case screenRun, screenInspect:
-			return a, a.goTo(screenForm, newForm(a.c, a.method))
-		case screenEndpoint, screenGuide:
-			return a, a.goTo(screenPicker, newPicker(a.c))
-		case screenPicker, screenNewProfile:
-			if len(a.c.deps.Profiles) > 0 {
-				return a, a.goTo(screenStart, newStart(a.c))
-			}
-		}
+		a.restyle(a.k.styles.Name)
 		return a, nil
 	case tickMsg:
-		// The countdowns redraw once a second; the inspector may auto-refresh.
-		var cmd tea.Cmd
-		a.screen, cmd = a.screen.Update(msg)
-		return a, tea.Batch(tick(), cmd)
-	case flashMsg:
+		a.ticking = false
+		cmd := a.toScreen(msg)
+		return a, tea.Batch(cmd, a.tickIfCounting())
+	case flashExpiredMsg:
 		if msg.id == a.flashID {
 			a.flash = ""
 		}
 		return a, nil
 	case statusMsg:
 		return a, a.setFlash(string(msg))
+	case copiedMsg:
+		text := "copied " + msg.what
+		if msg.err != nil {
+			text += " (through the terminal only: " + msg.err.Error() + ")"
+		}
+		return a, a.setFlash(text)
+	case reportWrittenMsg:
+		if msg.err != nil {
+			return a, a.setFlash("the report could not be written: " + msg.err.Error())
+		}
+		return a, a.setFlash("report written to " + msg.path + " (secrets redacted)")
 	case tea.KeyPressMsg:
-		switch {
-		case key.Matches(msg, a.keys.ForceQuit):
-			return a, tea.Interrupt // exit status 130, as for any interrupted program
-		case a.showHelp:
-			a.showHelp = false
-			return a, nil
-		case !a.screen.Typing() && key.Matches(msg, a.keys.Quit):
-			return a, tea.Quit
-		case !a.screen.Typing() && key.Matches(msg, a.keys.Help):
-			a.showHelp = true
-			return a, nil
-		case key.Matches(msg, a.keys.Theme):
-			a.c.styles = themes.New(themes.Next(a.c.styles.Name), a.isDark)
-			return a, a.setFlash("theme: " + a.c.styles.Name)
+		if cmd, done := a.globalKey(msg); done {
+			return a, cmd
 		}
 	}
+	if cmd, done := a.navigate(msg); done {
+		return a, tea.Batch(cmd, a.tickIfCounting())
+	}
+	cmd := a.toScreen(msg)
+	return a, tea.Batch(cmd, a.tickIfCounting())
+}
+
+func (a *App) toScreen(msg tea.Msg) tea.Cmd {
 	var cmd tea.Cmd
 	a.screen, cmd = a.screen.Update(msg)
-	return a, cmd
+	return cmd
+}
+
+// navigate handles the messages that change the screen.
+func (a *App) navigate(msg tea.Msg) (tea.Cmd, bool) {
+	k := a.k
+	switch msg := msg.(type) {
+	case flowChosenMsg:
+		return a.goTo(newForm(k, a.nextID(), a.draftFor(msg.method))), true
+	case profileChosenMsg:
+		k.state.profile = msg.profile
+		return a.goTo(newPicker(k, a.nextID())), true
+	case newProfileMsg:
+		return a.goTo(newProfileForm(k, a.nextID())), true
+	case profileSavedMsg:
+		k.state.profiles = append(k.state.profiles, msg.profile)
+		return tea.Batch(a.goTo(newStart(k, a.nextID())), emit(statusMsg("saved profile "+msg.profile.Name+" to "+k.deps.ProfilesPath))), true
+	case resumeMsg:
+		return a.resume(msg.sess), true
+	case guideChosenMsg:
+		return a.goTo(newGuide(k, a.nextID(), msg.method)), true
+	case signaturesChosenMsg:
+		return a.goTo(newSignatures(k, a.nextID())), true
+	case submitMsg:
+		return a.goTo(newRun(k, a.nextID(), msg.draft, msg.state)), true
+	case editMsg:
+		return a.goTo(newForm(k, a.nextID(), msg.draft)), true
+	case authorizedMsg:
+		return a.goTo(newInspect(k, a.nextID(), msg.sess, msg.creds)), true
+	case showPickerMsg:
+		return a.goTo(newPicker(k, a.nextID())), true
+	case showStartMsg:
+		if len(k.state.profiles) == 0 {
+			return nil, true // started on one profile: there is no start screen
+		}
+		return a.goTo(newStart(k, a.nextID())), true
+	}
+	return nil, false
+}
+
+// globalKey handles the keys that work on every screen; done says the key
+// was used.
+func (a *App) globalKey(msg tea.KeyPressMsg) (tea.Cmd, bool) {
+	typing := a.screen.Typing()
+	switch {
+	case key.Matches(msg, a.keys.ForceQuit):
+		return tea.Interrupt, true // exit status 130, as for any interrupted program
+	case a.showHelp:
+		a.showHelp = false
+		return nil, true
+	case !typing && key.Matches(msg, a.keys.Quit):
+		return tea.Quit, true
+	case !typing && key.Matches(msg, a.keys.Help):
+		a.showHelp = true
+		return nil, true
+	case key.Matches(msg, a.keys.Theme):
+		a.restyle(themes.Next(a.k.styles.Name))
+		return a.setFlash("theme: " + a.k.styles.Name), true
+	}
+	return nil, false
+}
+
+func (a *App) restyle(name string) {
+	a.k.styles = themes.New(name, a.isDark)
+	a.help.Styles = a.k.styles.Help
+}
+
+func (a *App) setFlash(text string) tea.Cmd {
+	a.flash = text
+	a.flashID++
+	id := a.flashID
+	return tea.Tick(4*time.Second, func(time.Time) tea.Msg { return flashExpiredMsg{id: id} })
+}
+
+// resume reopens a session from the history: a token goes to the
+// inspector; a flow that was waiting or failed goes back to its run screen,
+// which asks again for the secret that was never saved when it needs one.
+func (a *App) resume(sess store.Session) tea.Cmd {
+	k := a.k
+	var creds flows.Credentials
+	for _, p := range k.state.profiles {
+		if p.Name == sess.Profile {
+			k.state.profile = p
+			creds = p.Creds // resolved from the profile's env: or file: reference
+		}
+	}
+	if sess.State.Phase == flows.PhaseAuthorized {
+		return a.goTo(newInspect(k, a.nextID(), sess, creds))
+	}
+	return a.goTo(resumeRun(k, a.nextID(), sess, creds))
 }
 
 // View draws the frame: header, rule, the screen, flash and help lines.
 func (a *App) View() tea.View {
 	v := tea.NewView(a.render())
 	v.AltScreen = true
-	v.WindowTitle = "authplay · " + a.active.String()
+	v.WindowTitle = "authplay · " + a.screen.Title()
 	return v
 }
 
 func (a *App) render() string {
-	s := a.c.styles
-	w, h := a.c.width, a.c.height
+	s := a.k.styles
+	w, h := a.width, a.height
 	if w < minWidth || h < minHeight {
 		return tooSmall(s, w, h)
 	}
-	left := s.Header.Render(" authplay") + s.Subtle.Render(" · "+a.c.deps.Profile.Name)
+	left := s.Header.Render(" authplay") + s.Subtle.Render(" · "+truncate(a.k.state.profile.Name, w/2))
 	right := ""
-	if flowScreen := a.active == screenForm || a.active == screenRun || a.active == screenInspect || a.active == screenGuide; a.method != "" && flowScreen {
-		right = s.Subtle.Render(a.method.Info().Title + " ")
+	if f, ok := a.screen.(flowScreen); ok && f.Flow() != "" {
+		right = s.Subtle.Render(f.Flow().Info().Title + " ")
 	}
 	gap := max(1, w-lipgloss.Width(left)-lipgloss.Width(right))
-	header := left + strings.Repeat(" ", gap) + right
+	header := truncate(left+strings.Repeat(" ", gap)+right, w)
 	rule := s.Rule.Render(strings.Repeat("─", w))
 	body := a.screen.View()
 	if a.showHelp {
 		body = a.helpView()
 	}
-	footer := a.helpLine()
+	footer := " " + a.helpLine(w-1)
 	if a.flash != "" {
 		// A flash may carry a path a person needs whole: wrap it, never cut it.
 		footer = indent(s.OK.Width(w-1).Render(a.flash), 1)
@@ -224,6 +288,50 @@ func (a *App) render() string {
 	return strings.Join(append([]string{header, rule}, append(lines, footer)...), "\n")
 }
 
+// flowScreen is a screen about one flow, which the header names.
+type flowScreen interface{ Flow() flows.Method }
+
+// helpLine is as many of the keys as fit in width, whole, and an ellipsis
+// when some did not; the way to the rest (? help, or ctrl+c quit while a
+// field has focus) always stays. The keys are chosen here and help only
+// draws them: bubbles/help's own cut lets the line run past its width
+// when the ellipsis itself does not fit.
+func (a *App) helpLine(width int) string {
+	global := []key.Binding{a.keys.Help, a.keys.Quit}
+	if a.screen.Typing() {
+		global = []key.Binding{a.keys.ForceQuit}
+	}
+	var keys []key.Binding
+	for _, b := range append(a.screen.ShortHelp(), global...) {
+		if b.Enabled() {
+			keys = append(keys, b)
+		}
+	}
+	if lipgloss.Width(a.help.ShortHelpView(keys)) <= width {
+		return a.help.ShortHelpView(keys)
+	}
+	way := global[0]
+	tail := " " + a.k.styles.HelpDesc.Render("…") + " " + a.help.ShortHelpView([]key.Binding{way})
+	fit := keys[:0:0]
+	for _, b := range keys {
+		if b.Help() == way.Help() || lipgloss.Width(a.help.ShortHelpView(append(slices.Clone(fit), b)))+lipgloss.Width(tail) > width {
+			break
+		}
+		fit = append(fit, b)
+	}
+	return a.help.ShortHelpView(fit) + tail
+}
+
+func (a *App) helpView() string {
+	s := a.k.styles
+	groups := append(a.screen.FullHelp(), []key.Binding{a.keys.Theme, a.keys.Help, a.keys.Quit, a.keys.ForceQuit})
+	full := help.New()
+	full.Styles = a.k.styles.Help
+	full.SetWidth(a.width - 4)
+	return "\n" + s.Title.Render("  Keys on this screen") + "\n\n" + indent(full.FullHelpView(groups), 2) + "\n\n" +
+		wrapIndent(s.Subtle.Render("q quits when no text field has focus; ctrl+c always quits. Any key closes this help."), a.width-4, 2, s.Subtle)
+}
+
 // tooSmall says the window is too small, wrapped to fit the window itself.
 func tooSmall(s *themes.Styles, w, h int) string {
 	text := fmt.Sprintf("authplay needs at least %d×%d; this window is %d×%d. Make it larger.", minWidth, minHeight, w, h)
@@ -231,89 +339,4 @@ func tooSmall(s *themes.Styles, w, h int) string {
 	return strings.Join(lines[:min(len(lines), max(1, h))], "\n")
 }
 
-func (a *App) globalBindings() []key.Binding {
-	if a.screen.Typing() {
-		return []key.Binding{bind("ctrl+c", "ctrl+c", "quit")}
-	}
-	return []key.Binding{a.keys.Help, a.keys.Quit}
-}
-
-func (a *App) helpLine() string {
-	s := a.c.styles
-	var parts []string
-	for _, b := range append(a.screen.Keys(), a.globalBindings()...) {
-		if !b.Enabled() {
-			continue
-		}
-		parts = append(parts, s.HelpKey.Render(b.Help().Key)+" "+s.HelpDesc.Render(b.Help().Desc))
-	}
-	line := " " + strings.Join(parts, s.HelpDesc.Render(" · "))
-	return truncate(line, a.c.width)
-}
-
-func (a *App) helpView() string {
-	s := a.c.styles
-	var b strings.Builder
-	b.WriteString(s.Title.Render("  Keys on this screen") + "\n\n")
-	for _, k := range append(a.screen.Keys(), a.keys.Theme, a.keys.Help, a.keys.Quit, a.keys.ForceQuit) {
-		if !k.Enabled() {
-			continue
-		}
-		fmt.Fprintf(&b, "  %-14s %s\n", s.HelpKey.Render(k.Help().Key), s.HelpDesc.Render(k.Help().Desc))
-	}
-	b.WriteString("\n" + s.Subtle.Render("  q quits when no text field has focus; ctrl+c always quits. Any key closes this help."))
-	return b.String()
-}
-
-func (a *App) setFlash(text string) tea.Cmd {
-	a.flash = text
-	a.flashID++
-	id := a.flashID
-	return tea.Tick(3*time.Second, func(time.Time) tea.Msg { return flashMsg{id: id} })
-}
-
-type statusMsg string
-
-type authorizedMsg struct {
-	sess  store.Session
-	creds flows.Credentials // the run's, for the inspector's calls
-}
-
 func truncate(s string, w int) string { return ansi.Truncate(s, w, "…") }
-
-func tick() tea.Cmd { return tea.Tick(time.Second, func(t time.Time) tea.Msg { return tickMsg(t) }) }
-
-// resume reopens a session from the history: a token goes to the
-// inspector, a flow that was waiting goes back to waiting (its listener
-// re-opened on the same address), a failure shows its diagnosis.
-func (a *App) resume(sess store.Session) tea.Cmd {
-	var creds flows.Credentials // the secret was never saved: the profile's reference, or asked again
-	for _, p := range a.c.deps.Profiles {
-		if p.Name == sess.Profile {
-			a.c.deps.Profile = p
-			creds = p.Creds
-		}
-	}
-	a.method = sess.Method
-	switch sess.State.Phase {
-	case flows.PhaseAuthorized:
-		return a.goTo(screenInspect, newInspect(a.c, sess, creds))
-	case flows.PhaseFailed:
-		r := newRun(a.c, sess.State, creds)
-		r.sess = sess
-		if n := len(sess.Steps); n > 0 {
-			r.last = &sess.Steps[n-1]
-		}
-		a.active, a.screen = screenRun, r
-		return nil
-	}
-	r := newRun(a.c, sess.State, creds)
-	r.sess, r.resumed = sess, true
-	p := a.c.deps.Profile
-	if p.Name != sess.Profile || (p.Creds.ClientSecret == "" && sess.State.Params.AuthStyle != flows.AuthNone && sess.State.Method != flows.Implicit) {
-		r.askSecret() // the secret was never saved: ask for it again
-		a.active, a.screen = screenRun, r
-		return r.paste.Focus()
-	}
-	return a.goTo(screenRun, r)
-}

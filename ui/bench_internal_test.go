@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"charm.land/bubbles/v2/viewport"
+	tea "charm.land/bubbletea/v2"
 
 	"github.com/authplay/authplay/flows"
 )
@@ -13,7 +14,7 @@ import (
 // about 8 KB (a JWT with many claims, as some servers issue).
 func inspectorWith8KBToken(b *testing.B) *inspect {
 	a := New(goldenDeps())
-	a.c.width, a.c.height = 120, 40
+	a.Update(tea.WindowSizeMsg{Width: 120, Height: 40})
 	sess := authorizedSession()
 	var claims strings.Builder
 	claims.WriteString(`{"sub":"2kLmX9demo","aud":"demo-app","iss":"http://127.0.0.1:9090","exp":1795341600,"iat":1795341000`)
@@ -25,7 +26,8 @@ func inspectorWith8KBToken(b *testing.B) *inspect {
 	if n := len(sess.State.Token.AccessToken); n < 8000 || n > 8600 {
 		b.Fatalf("token is %d bytes", n)
 	}
-	in := newInspect(a.c, sess, flows.Credentials{})
+	in := newInspect(a.k, a.nextID(), sess, flows.Credentials{})
+	in.SetSize(a.bodySize())
 	in.checkInput = &flows.CheckInput{Issuer: "http://127.0.0.1:9090", ClientID: "demo-app"}
 	return in
 }

@@ -1,17 +1,24 @@
 package ui
 
 import (
+	"errors"
+
 	tea "charm.land/bubbletea/v2"
 )
 
-// copyCmd copies through the system clipboard when there is one and OSC 52
-// always (which reaches the local terminal over SSH), then says what was copied.
-func copyCmd(c *common, text, what string) tea.Cmd {
-	msg := "copied " + what
-	if c.deps.Clipboard != nil {
-		if err := c.deps.Clipboard(text); err != nil {
-			msg += " (through the terminal: no system clipboard here)"
+// copyCmd copies through OSC 52 always (which reaches the local terminal
+// over SSH) and through the system clipboard when there is one, in a
+// command: a clipboard tool can be slow to answer. The root then says what
+// was copied.
+func copyCmd(d *Deps, text, what string) tea.Cmd {
+	write := d.Clipboard
+	return tea.Batch(tea.SetClipboard(text), func() tea.Msg {
+		if write == nil {
+			return copiedMsg{what: what}
 		}
-	}
-	return tea.Batch(tea.SetClipboard(text), emit(statusMsg(msg)))
+		if err := write(text); err != nil {
+			return copiedMsg{what: what, err: errors.New("no system clipboard here")}
+		}
+		return copiedMsg{what: what}
+	})
 }

@@ -25,11 +25,11 @@ func TestFormMovesOntoChoiceFields(t *testing.T) {
 				deps.Flow = mi.Method
 				a := goldenApp(t, deps)
 				f := a.screen.(*form)
-				for range 2 * len(f.fields) {
+				for range 2 * len(f.rows.rows) {
 					a.Update(k)
 				}
-				if a.active != screenForm {
-					t.Fatalf("left the form: %s", a.active)
+				if _, ok := a.screen.(*form); !ok {
+					t.Fatalf("left the form: %s", a.screen.Title())
 				}
 			})
 		}
@@ -41,14 +41,15 @@ func TestPublicClientCanChooseNoClientAuth(t *testing.T) {
 	deps.Flow = flows.DeviceCode
 	a := goldenApp(t, deps)
 	f := a.screen.(*form)
-	for f.focused().id != "auth_style" {
+	for f.rows.focused().id != "auth_style" {
 		a.Update(tea.KeyPressMsg{Code: tea.KeyTab})
 	}
-	for f.get("auth_style") != "none" {
+	for f.draft.Params.AuthStyle != flows.AuthNone {
 		a.Update(tea.KeyPressMsg{Code: tea.KeyRight})
 	}
-	a.Update(tea.KeyPressMsg{Code: tea.KeyEnter})
-	if got := f.get("auth_style"); got != "none" {
-		t.Fatalf("auth style %q", got)
+	_, cmd := a.Update(tea.KeyPressMsg{Code: tea.KeyEnter})
+	msg, ok := cmd().(submitMsg)
+	if !ok || msg.draft.Params.AuthStyle != flows.AuthNone {
+		t.Fatalf("submitted %#v", msg)
 	}
 }

@@ -144,7 +144,7 @@ func fuzzDeps(srv *spacetest.Server, st *store.Store, lb *flows.Loopback, stop c
 	deps.Profile.Params.Provider = prov
 	deps.Profile.PermanentToken = spacetest.DemoPersonalToken
 	deps.Profile.SigningKey = spacetest.DemoSigningKey
-	deps.Store, deps.Demo = st, spaceDemo{srv}
+	deps.Sessions, deps.Demo = st, spaceDemo{srv}
 	deps.Clipboard = func(string) error { return nil }
 	deps.Env = flows.Env{
 		HTTP: flows.NewHTTPClient(2 * time.Second), Loopback: lb,
@@ -206,10 +206,10 @@ func (h *harness) interrupt() {
 	h.t.Helper()
 	_, cmd := h.app.Update(tea.KeyPressMsg{Code: 'c', Mod: tea.ModCtrl})
 	if cmd == nil {
-		h.t.Fatalf("ctrl+c on %s returned no command", h.app.active)
+		h.t.Fatalf("ctrl+c on %s returned no command", h.app.screen.Title())
 	}
 	if _, ok := runQuick(cmd).(tea.InterruptMsg); !ok {
-		h.t.Fatalf("ctrl+c on %s did not interrupt the program", h.app.active)
+		h.t.Fatalf("ctrl+c on %s did not interrupt the program", h.app.screen.Title())
 	}
 }
 

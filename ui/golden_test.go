@@ -41,6 +41,12 @@ func goldenApp(t *testing.T, deps Deps) *App {
 	return a
 }
 
+// show puts a screen on the app as goTo would, without starting its commands.
+func show(a *App, s Screen) {
+	a.screen = s
+	s.SetSize(a.bodySize())
+}
+
 func view(a *App) string { return ansi.Strip(a.View().Content) }
 
 func fixedJWT(claims string) string {
@@ -78,35 +84,40 @@ func TestGoldenFormClientCredentials(t *testing.T) {
 func TestGoldenFormAuthorizationCode(t *testing.T) {
 	deps := goldenDeps()
 	deps.Flow = flows.AuthorizationCode
-	golden.RequireEqual(t, view(goldenApp(t, deps)))
+	a := goldenApp(t, deps)
+	f := a.screen.(*form)
+	f.prev.StateValue, f.prev.Verifier = "Xk2Lr-state", "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk" // fixed, not random
+	golden.RequireEqual(t, view(a))
 }
 
 func TestGoldenWaitingForRedirect(t *testing.T) {
 	a := goldenApp(t, goldenDeps())
-	r := newRun(a.c, flows.State{Method: flows.AuthorizationCode}, flows.Credentials{})
+	r := newRun(a.k, a.nextID(), flows.Draft{Method: flows.AuthorizationCode}, flows.State{Method: flows.AuthorizationCode})
+	r.created = true
 	r.sess.State = flows.State{Method: flows.AuthorizationCode, Phase: flows.PhaseAwaitingRedirect, RedirectURI: "http://127.0.0.1:53682/callback",
 		AuthURL: "http://127.0.0.1:9090/oauth/auth?access_type=offline&client_id=demo-app&code_challenge=E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM&code_challenge_method=S256&redirect_uri=http%3A%2F%2F127.0.0.1%3A53682%2Fcallback&response_type=code&scope=%2A%2A&state=Xk2Lr"}
 	r.last = &flows.Step{WhatHappened: "authplay made a random state and a PKCE verifier, and is listening at http://127.0.0.1:53682/callback for the browser to come back."}
-	a.active, a.screen, a.method = screenRun, r, flows.AuthorizationCode
+	show(a, r)
 	golden.RequireEqual(t, view(a))
 }
 
 func TestGoldenFailureFixFirst(t *testing.T) {
 	a := goldenApp(t, goldenDeps())
-	r := newRun(a.c, flows.State{Method: flows.AuthorizationCode}, flows.Credentials{})
+	r := newRun(a.k, a.nextID(), flows.Draft{Method: flows.AuthorizationCode}, flows.State{Method: flows.AuthorizationCode})
+	r.created = true
 	d := flows.Explain(&flows.OAuthError{Code: "unauthorized_client", Description: "redirect_uri is not registered"},
 		flows.ExplainContext{Space: true, ClientID: "demo-app", RedirectURI: "http://127.0.0.1:53682/callback"})
 	r.sess.State = flows.State{Method: flows.AuthorizationCode, Phase: flows.PhaseFailed, Failure: d}
 	r.last = &flows.Step{Caption: "Wait for the browser to come back with the answer"}
-	a.active, a.screen, a.method = screenRun, r, flows.AuthorizationCode
+	show(a, r)
 	golden.RequireEqual(t, view(a))
 }
 
 func TestGoldenTokenInspector(t *testing.T) {
 	a := goldenApp(t, goldenDeps())
-	in := newInspect(a.c, authorizedSession(), flows.Credentials{})
+	in := newInspect(a.k, a.nextID(), authorizedSession(), flows.Credentials{})
 	in.checkInput = &flows.CheckInput{Issuer: "http://127.0.0.1:9090", ClientID: "demo-app", StateChecked: true, UsedState: true, JWKSError: "the test has no key set"}
-	a.active, a.screen, a.method = screenInspect, in, flows.AuthorizationCode
+	show(a, in)
 	golden.RequireEqual(t, view(a))
 	in.panel = panelSteps
 	if v := view(a); !containsAll(v, "Trade the code for tokens", "POST http://127.0.0.1:9090/oauth/token") {
@@ -145,7 +156,7 @@ func TestAutoRefreshTriggersNearExpiry(t *testing.T) {
 	a := goldenApp(t, goldenDeps())
 	sess := authorizedSession()
 	sess.State.Token.Expiry = goldenNow.Add(30 * time.Second) // inside the last minute
-	in := newInspect(a.c, sess, flows.Credentials{})
+	in := newInspect(a.k, a.nextID(), sess, flows.Credentials{})
 	in.Update(tickMsg(goldenNow))
 	if in.busy != "" {
 		t.Fatal("refreshed while auto-refresh was off")
@@ -155,7 +166,7 @@ func TestAutoRefreshTriggersNearExpiry(t *testing.T) {
 		t.Fatal("auto-refresh did not start a minute before expiry")
 	}
 	sess.State.Token.Expiry = goldenNow.Add(5 * time.Minute)
-	in = newInspect(a.c, sess, flows.Credentials{})
+	in = newInspect(a.k, a.nextID(), sess, flows.Credentials{})
 	in.autoRefresh = true
 	if in.Update(tickMsg(goldenNow)); in.busy != "" {
 		t.Fatal("auto-refresh started five minutes early")
@@ -168,7 +179,7 @@ func TestResumeAsksForTheSecretAgain(t *testing.T) {
 		t.Fatal(err)
 	}
 	deps := goldenDeps()
-	deps.Store = st
+	deps.Sessions = st
 	nosecret := deps.Profile
 	nosecret.Name, nosecret.Creds, nosecret.Problem = "acme", flows.Credentials{}, "the environment variable ACME_SECRET is not set"
 	deps.Profiles = []Profile{deps.Profile, nosecret}
@@ -181,7 +192,7 @@ func TestResumeAsksForTheSecretAgain(t *testing.T) {
 	a := goldenApp(t, deps)
 	a.resume(sess)
 	r, ok := a.screen.(*runScreen)
-	if !ok || !r.asking || !strings.Contains(view(a), "Client secret for demo-app:") || !r.Typing() {
+	if !ok || r.mode != inputSecret || !strings.Contains(view(a), "Client secret for demo-app:") || !r.Typing() {
 		t.Fatalf("no prompt:\n%s", view(a))
 	}
 	for _, c := range "s3cret" {
@@ -191,7 +202,7 @@ func TestResumeAsksForTheSecretAgain(t *testing.T) {
 		t.Fatal("the secret shows while typed")
 	}
 	_, cmd := a.Update(tea.KeyPressMsg{Code: tea.KeyEnter})
-	if r.asking || cmd == nil {
+	if r.mode != inputNone || cmd == nil {
 		t.Fatal("enter did not go on with the flow")
 	}
 	r.cancel() // the flow would now wait for the browser
@@ -199,7 +210,7 @@ func TestResumeAsksForTheSecretAgain(t *testing.T) {
 
 func TestGoldenRegistrationGuide(t *testing.T) {
 	a := goldenApp(t, goldenDeps())
-	a.active, a.screen, a.method = screenGuide, newGuide(a.c, flows.AuthorizationCode), flows.AuthorizationCode
+	show(a, newGuide(a.k, a.nextID(), flows.AuthorizationCode))
 	golden.RequireEqual(t, view(a))
 }
 
@@ -207,18 +218,19 @@ func TestGoldenNewProfile(t *testing.T) {
 	deps := goldenDeps()
 	deps.ProfilesPath = "/home/me/.config/authplay/profiles.json"
 	a := goldenApp(t, deps)
-	a.active, a.screen = screenNewProfile, newProfileForm(a.c)
+	show(a, newProfileForm(a.k, a.nextID()))
 	golden.RequireEqual(t, view(a))
 }
 
 func TestGoldenDeviceWaiting(t *testing.T) {
 	a := goldenApp(t, goldenDeps())
-	r := newRun(a.c, flows.State{Method: flows.DeviceCode}, flows.Credentials{})
+	r := newRun(a.k, a.nextID(), flows.Draft{Method: flows.DeviceCode}, flows.State{Method: flows.DeviceCode})
+	r.created = true
 	r.sess.State = flows.State{Method: flows.DeviceCode, Phase: flows.PhaseAwaitingUser, Device: &flows.DeviceState{
 		UserCode: "WDJB-MJHT", VerificationURI: "http://127.0.0.1:9090/device", VerificationURIComplete: "http://127.0.0.1:9090/device?user_code=WDJB-MJHT",
 		Expires: goldenNow.Add(9 * time.Minute), Interval: flows.Duration(5 * time.Second), Polls: 2,
 	}}
-	a.active, a.screen, a.method = screenRun, r, flows.DeviceCode
+	show(a, r)
 	golden.RequireEqual(t, view(a))
 	r.showQR = true
 	if v := view(a); !strings.Contains(v, "Scan it, or open") || !strings.Contains(v, "█") {
@@ -228,10 +240,12 @@ func TestGoldenDeviceWaiting(t *testing.T) {
 
 func TestInspectorShowsIDTokenClaims(t *testing.T) {
 	a := goldenApp(t, goldenDeps())
-	a.c.height = 60
+	a.height = 60
+	a.screen.SetSize(a.bodySize())
 	sess := authorizedSession()
 	sess.State.Token.IDToken = flows.Secret(fixedJWT(`{"iss":"http://127.0.0.1:9090","sub":"2kLmX9demo","aud":"demo-app","preferred_username":"demo","nonce":"n0nce"}`))
-	in := newInspect(a.c, sess, flows.Credentials{})
+	in := newInspect(a.k, a.nextID(), sess, flows.Credentials{})
+	in.SetSize(a.bodySize())
 	if v := ansi.Strip(in.View()); !containsAll(v, "ID token (OpenID Connect): who signed in", "preferred_username", "n0nce") {
 		t.Fatalf("no ID token claims:\n%s", v)
 	}

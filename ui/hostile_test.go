@@ -36,7 +36,7 @@ func TestHostileTableInTheTUI(t *testing.T) {
 			var opened []string
 			stop := make(chan struct{})
 			deps := Deps{
-				Theme: "charm", Store: st, Flow: row.Method, Clipboard: func(string) error { return nil },
+				Theme: "charm", Sessions: st, Flow: row.Method, Clipboard: func(string) error { return nil },
 				Profile: Profile{Name: "hostile", Params: row.Params(s), Creds: row.Credentials()},
 				Env: flows.Env{HTTP: flows.NewHTTPClient(3 * time.Second), Loopback: flows.NewLoopback(),
 					OpenBrowser: func(u string) error {
@@ -58,7 +58,8 @@ func TestHostileTableInTheTUI(t *testing.T) {
 				h.key(tea.KeyPressMsg{Code: 'o', Text: "o"})
 			}
 			h.until("finished", 30*time.Second, h.done)
-			failed := h.app.active != screenInspect
+			_, atInspector := h.app.screen.(*inspect)
+			failed := !atInspector
 			if want := row.Want.Fail && !row.Strict; failed != want {
 				t.Fatalf("failed = %v, want %v; the screen:\n%s", failed, want, h.frames[len(h.frames)-1])
 			}
@@ -99,7 +100,7 @@ func TestHostileTableInTheTUI(t *testing.T) {
 
 // done: the run reached the inspector or stopped with a failure.
 func (h *harness) done() bool {
-	if h.app.active == screenInspect {
+	if _, ok := h.app.screen.(*inspect); ok {
 		return true
 	}
 	r, ok := h.app.screen.(*runScreen)
@@ -134,14 +135,14 @@ func TestPlainHTTPWarningInTheInspector(t *testing.T) {
 	}
 	stop := make(chan struct{})
 	prov := flows.Provider{Name: "remote", Kind: flows.KindEndpoints, TokenURL: "http://idp.example.test/token"}
-	deps := Deps{Theme: "charm", Store: st, Flow: flows.ClientCredentials,
+	deps := Deps{Theme: "charm", Sessions: st, Flow: flows.ClientCredentials,
 		Profile: Profile{Name: "remote", Params: flows.Params{Provider: prov, ClientID: "c"}, Creds: flows.Credentials{ClientSecret: "s"}},
 		Env:     flows.Env{HTTP: hostiletest.NewProxy(t, srv.Main.URL).Client(), Loopback: flows.NewLoopback()}}
 	h := newHarness(t, deps, 80, 24, stop)
 	h.keep = true
 	defer h.close()
 	h.key(tea.KeyPressMsg{Code: tea.KeyEnter})
-	h.until("at the inspector", 10*time.Second, func() bool { return h.app.active == screenInspect })
+	h.until("at the inspector", 10*time.Second, func() bool { _, ok := h.app.screen.(*inspect); return ok })
 	if !h.seen("⚠ This request carried a credential over plain http to idp.example.test") {
 		t.Fatalf("no warning:\n%s", h.frames[len(h.frames)-1])
 	}

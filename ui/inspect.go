@@ -2,9 +2,7 @@ package ui
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
-	"strings"
 	"time"
 
 	"charm.land/bubbles/v2/key"
@@ -20,19 +18,21 @@ const (
 	panelToken panel = iota
 	panelSteps
 	panelRaw
-	panelAPI
+	panelCalls
 )
 
-var panelNames = []string{"Token", "Steps", "Raw response", "Call API"}
+var panelNames = []string{"Token", "Steps", "Raw response", "Calls"}
 
 type inspectKeys struct {
-	Copy, CopyAs, Refresh, CallAPI, Tab, Reveal, New, Up, Down key.Binding
-	Introspect, Revoke, Export, AutoRefresh                    key.Binding
+	Copy, CopyAs, Refresh, CallAPI, Tab, BackTab, Reveal, New, Up, Down key.Binding
+	Introspect, Revoke, Export, AutoRefresh                             key.Binding
 }
 
-// inspect is the token inspector.
+// inspect is the token inspector. Every action on the token (refresh,
+// introspect, revoke, an API call) is a step of the session, taken with
+// the credentials the run handed over, recorded, and shown like the rest.
 type inspect struct {
-	c           *common
+	frame
 	keys        inspectKeys
 	sess        store.Session
 	creds       flows.Credentials // the session's own, from its run: never the profile's
@@ -40,94 +40,125 @@ type inspect struct {
 	reveal      bool
 	scroll      int
 	checkInput  *flows.CheckInput // judged again at each render, so times stay current
-	apiTitle    string            // what the last result in the API panel answers
 	autoRefresh bool
-	api         *flows.APIResponse
-	apiErr      error
 	busy        string
 	copyAs      bool
+	lastCall    *flows.Step // the latest action's step, for the Calls panel
 }
 
-type checksMsg struct {
-	input flows.CheckInput
-}
-
-type refreshedMsg struct {
-	sess store.Session
-	step flows.Step
-	err  error
-}
-
-func newInspect(c *common, sess store.Session, creds flows.Credentials) *inspect {
-	in := &inspect{c: c, sess: sess, creds: creds, keys: inspectKeys{
+func newInspect(k *kit, id int, sess store.Session, creds flows.Credentials) *inspect {
+	return &inspect{frame: frame{k: k, id: id}, sess: sess, creds: creds, keys: inspectKeys{
 		Copy: bind("c", "c", "copy access token"), CopyAs: bind("C", "C", "copy as…"), Refresh: bind("r", "r", "refresh"),
-		CallAPI: bind("a", "a", "call API"), Tab: bind("tab", "tab", "panel"), Reveal: bind("ctrl+r", "ctrl+r", "reveal"),
-		New: bind("n", "n", "new flow"), Up: bind("up,k", "↑", "scroll"), Down: bind("down,j", "↓", "scroll"),
+		CallAPI: bind("a", "a", "call API"), Tab: bind("tab", "tab", "next panel"), BackTab: bind("shift+tab", "shift+tab", "previous panel"),
+		Reveal: bind("ctrl+r", "ctrl+r", "reveal"), New: bind("n", "n", "new flow"), Up: bind("up,k", "↑/k", "scroll"), Down: bind("down,j", "↓/j", "scroll"),
 		Introspect: bind("i", "i", "introspect"), Revoke: bind("x", "x", "revoke"), Export: bind("e", "e", "export report"),
 		AutoRefresh: bind("A", "A", "auto-refresh"),
 	}}
-	return in
 }
 
-func (in *inspect) Typing() bool { return false }
+func (in *inspect) Title() string      { return "token" }
+func (in *inspect) Flow() flows.Method { return in.sess.Method }
 
-func (in *inspect) Keys() []key.Binding {
+// Counting: the expiry counts down while the token lives, and auto-refresh
+// watches the clock.
+func (in *inspect) Counting() bool {
+	tok := in.sess.State.Token
+	return in.autoRefresh || (tok != nil && !tok.Expiry.IsZero() && tok.Remaining(in.k.now()) > 0)
+}
+
+func (in *inspect) ShortHelp() []key.Binding {
 	if in.copyAs {
 		return []key.Binding{bind("1", fmt.Sprintf("1-%d", len(TokenForms)), "choose"), bind("esc", "esc", "close")}
 	}
-	tok := in.sess.State.Token
-	in.keys.Refresh.SetEnabled(tok != nil && tok.RefreshToken != "" && in.sess.Method != flows.Implicit)
-	in.keys.AutoRefresh.SetEnabled(in.keys.Refresh.Enabled())
-	if in.autoRefresh {
-		in.keys.AutoRefresh.SetHelp("A", "auto-refresh: on")
-	} else {
-		in.keys.AutoRefresh.SetHelp("A", "auto-refresh")
-	}
-	prov := in.sess.State.Params.Provider
-	in.keys.Introspect.SetEnabled(prov.IntrospectURL != "")
-	in.keys.Revoke.SetEnabled(prov.RevokeURL != "")
-	in.keys.Export.SetEnabled(in.c.deps.Store != nil)
-	return []key.Binding{in.keys.Copy, in.keys.CopyAs, in.keys.Refresh, in.keys.CallAPI, in.keys.Tab, in.keys.Introspect, in.keys.Revoke,
+	st := in.sess.State
+	in.keys.Refresh.SetEnabled(st.Can(flows.ActionRefresh))
+	in.keys.AutoRefresh.SetEnabled(st.Can(flows.ActionRefresh))
+	in.keys.AutoRefresh.SetHelp("A", map[bool]string{true: "auto-refresh: on", false: "auto-refresh"}[in.autoRefresh])
+	in.keys.Introspect.SetEnabled(st.Can(flows.ActionIntrospect))
+	in.keys.Revoke.SetEnabled(st.Can(flows.ActionRevoke))
+	in.keys.Export.SetEnabled(in.k.deps.Sessions != nil)
+	return []key.Binding{in.keys.Copy, in.keys.CopyAs, in.keys.Refresh, in.keys.CallAPI, in.keys.Introspect, in.keys.Revoke, in.keys.Tab,
 		in.keys.Export, in.keys.AutoRefresh, in.keys.Reveal, in.keys.New}
 }
 
-// Init-like: the checks need the key set, fetched once.
-func (in *inspect) loadChecks() tea.Cmd {
-	env, st := in.c.deps.Env, in.sess.State
-	return func() tea.Msg { return checksMsg{input: flows.PrepareChecks(context.Background(), env, st)} }
+func (in *inspect) FullHelp() [][]key.Binding {
+	short := in.ShortHelp()
+	if in.copyAs {
+		return [][]key.Binding{short}
+	}
+	return [][]key.Binding{short[:6], append(short[6:], in.keys.BackTab, in.keys.Up, in.keys.Down)}
+}
+
+// Init fetches what the checks need (the key set), once.
+func (in *inspect) Init() tea.Cmd {
+	env, st, owner := in.k.deps.Env, in.sess.State, in.id
+	return func() tea.Msg {
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		defer cancel()
+		return checksMsg{owner: owner, input: flows.PrepareChecks(ctx, env, st)}
+	}
 }
 
 func (in *inspect) Update(msg tea.Msg) (Screen, tea.Cmd) {
 	switch msg := msg.(type) {
 	case checksMsg:
-		in.checkInput = &msg.input
-	case refreshedMsg:
-		in.busy = ""
-		if msg.sess.ID != "" {
-			in.sess = msg.sess
+		if msg.owner == in.id {
+			in.checkInput = &msg.input
 		}
-		if msg.err != nil {
-			return in, emit(statusMsg("refresh failed: " + flows.Explain(msg.err, flows.ExplainContext{}).Fix))
+	case stepDoneMsg:
+		if msg.owner != in.id {
+			return in, nil
 		}
-		return in, tea.Batch(in.loadChecks(), emit(statusMsg("refreshed: new access token")))
-	case apiDoneMsg:
-		in.busy = ""
-		in.api, in.apiErr = &msg.resp, msg.err
-		in.apiTitle = or(msg.title, "API call")
-		in.panel = panelAPI
+		return in, in.acted(msg)
 	case tickMsg:
 		// Auto-refresh a minute before expiry (or at a tenth of a short lifetime).
 		tok := in.sess.State.Token
-		if in.autoRefresh && in.busy == "" && tok != nil && tok.RefreshToken != "" && !tok.Expiry.IsZero() {
+		if in.autoRefresh && in.busy == "" && in.sess.State.Can(flows.ActionRefresh) && !tok.Expiry.IsZero() {
 			lead := min(time.Minute, time.Duration(tok.ExpiresIn)*time.Second/10)
-			if tok.Remaining(in.c.now()) <= lead {
-				return in, in.refresh()
+			if tok.Remaining(in.k.now()) <= lead {
+				return in, in.act(flows.ActionRefresh, "refreshing…")
 			}
 		}
 	case tea.KeyPressMsg:
 		return in, in.key(msg)
 	}
 	return in, nil
+}
+
+// act takes an action on the token as a step of the session.
+func (in *inspect) act(a flows.Action, busy string) tea.Cmd {
+	in.busy = busy
+	sessions, env, id, creds, owner := in.k.deps.Sessions, in.k.deps.Env, in.sess.ID, in.creds, in.id
+	return func() tea.Msg {
+		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+		defer cancel()
+		sess, step, err := sessions.Advance(ctx, id, creds, env, flows.Input{Action: a})
+		return stepDoneMsg{owner: owner, sess: sess, step: step, err: err}
+	}
+}
+
+// acted shows what an action did: a refresh brings a new token to check;
+// the others land in the Calls panel.
+func (in *inspect) acted(msg stepDoneMsg) tea.Cmd {
+	in.busy = ""
+	if msg.sess.ID != "" {
+		in.sess = msg.sess
+	}
+	step := msg.step
+	if step.Name == string(flows.ActionRefresh) {
+		if msg.err != nil {
+			fix := "see the Steps panel"
+			if step.Diagnosis != nil {
+				fix = step.Diagnosis.Fix
+			}
+			return emit(statusMsg("refresh failed: " + fix))
+		}
+		in.checkInput = nil
+		return tea.Batch(in.Init(), emit(statusMsg("refreshed: new access token")))
+	}
+	in.lastCall = &step
+	in.panel, in.scroll = panelCalls, 0
+	return nil
 }
 
 func (in *inspect) key(k tea.KeyPressMsg) tea.Cmd {
@@ -140,95 +171,47 @@ func (in *inspect) key(k tea.KeyPressMsg) tea.Cmd {
 			if err != nil {
 				return emit(statusMsg(err.Error()))
 			}
-			return copyCmd(in.c, text, f.What)
+			return copyCmd(in.k.deps, text, f.What)
 		}
 		return nil
 	}
+	if in.busy != "" && !key.Matches(k, in.keys.Tab, in.keys.BackTab, in.keys.Up, in.keys.Down, in.keys.Copy, in.keys.Reveal) {
+		return nil // one action at a time
+	}
 	switch {
 	case key.Matches(k, in.keys.Copy):
-		return copyCmd(in.c, tok.AccessToken.Reveal(), "the access token")
+		return copyCmd(in.k.deps, tok.AccessToken.Reveal(), "the access token")
 	case key.Matches(k, in.keys.CopyAs):
 		in.copyAs = true
 	case key.Matches(k, in.keys.Tab):
-		in.panel = (in.panel + 1) % panel(len(panelNames))
-		in.scroll = 0
-	case k.String() == "shift+tab":
-		in.panel = (in.panel + panel(len(panelNames)) - 1) % panel(len(panelNames))
-		in.scroll = 0
+		in.panel, in.scroll = (in.panel+1)%panel(len(panelNames)), 0
+	case key.Matches(k, in.keys.BackTab):
+		in.panel, in.scroll = (in.panel+panel(len(panelNames))-1)%panel(len(panelNames)), 0
 	case key.Matches(k, in.keys.Reveal):
 		in.reveal = !in.reveal
 	case key.Matches(k, in.keys.New):
-		return emit(backMsg{})
+		return emit(flowChosenMsg{method: in.sess.Method})
 	case key.Matches(k, in.keys.Up):
 		in.scroll = max(0, in.scroll-1)
 	case key.Matches(k, in.keys.Down):
 		in.scroll++
-	case key.Matches(k, in.keys.Refresh) && in.keys.Refresh.Enabled():
-		return in.refresh()
-	case key.Matches(k, in.keys.AutoRefresh) && in.keys.AutoRefresh.Enabled():
+	case key.Matches(k, in.keys.Refresh) && in.sess.State.Can(flows.ActionRefresh):
+		return in.act(flows.ActionRefresh, "refreshing…")
+	case key.Matches(k, in.keys.AutoRefresh) && in.sess.State.Can(flows.ActionRefresh):
 		in.autoRefresh = !in.autoRefresh
 		return emit(statusMsg(map[bool]string{true: "auto-refresh on: a minute before expiry", false: "auto-refresh off"}[in.autoRefresh]))
-	case key.Matches(k, in.keys.Export) && in.keys.Export.Enabled():
-		path, err := in.c.deps.Store.WriteReport(in.sess.ID)
-		if err != nil {
-			return emit(statusMsg("the report could not be written: " + err.Error()))
-		}
-		return emit(statusMsg("report written to " + path + " (secrets redacted)"))
-	case key.Matches(k, in.keys.Introspect) && in.keys.Introspect.Enabled():
-		in.busy = "introspecting…"
-		env, st, creds := in.c.deps.Env, in.sess.State, in.creds
+	case key.Matches(k, in.keys.Export) && in.k.deps.Sessions != nil:
+		sessions, id := in.k.deps.Sessions, in.sess.ID
 		return func() tea.Msg {
-			ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-			defer cancel()
-			fields, ex, err := flows.Introspect(ctx, env, st, creds, st.Token.AccessToken)
-			return apiDoneMsg{title: "Introspection (RFC 7662)", resp: resultOf(fields, ex), err: err}
+			path, err := sessions.WriteReport(id)
+			return reportWrittenMsg{path: path, err: err}
 		}
-	case key.Matches(k, in.keys.Revoke) && in.keys.Revoke.Enabled():
-		in.busy = "revoking…"
-		env, st, creds := in.c.deps.Env, in.sess.State, in.creds
-		tok, hint := st.Token.AccessToken, "access_token"
-		if st.Token.RefreshToken != "" {
-			tok, hint = st.Token.RefreshToken, "refresh_token" // the longer-lived one, and with it its access tokens
-		}
-		return func() tea.Msg {
-			ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-			defer cancel()
-			ex, err := flows.Revoke(ctx, env, st, creds, tok, hint)
-			return apiDoneMsg{title: "Revocation of the " + strings.ReplaceAll(hint, "_", " ") + " (RFC 7009): the server now refuses it", resp: resultOf(nil, ex), err: err}
-		}
+	case key.Matches(k, in.keys.Introspect) && in.sess.State.Can(flows.ActionIntrospect):
+		return in.act(flows.ActionIntrospect, "introspecting…")
+	case key.Matches(k, in.keys.Revoke) && in.sess.State.Can(flows.ActionRevoke):
+		return in.act(flows.ActionRevoke, "revoking…")
 	case key.Matches(k, in.keys.CallAPI):
-		in.busy = "calling the API…"
-		env, st := in.c.deps.Env, in.sess.State
-		return func() tea.Msg {
-			ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-			defer cancel()
-			resp, err := flows.CallAPI(ctx, env, st.Params.Provider, st.Token.AccessToken, flows.DefaultTestCall(st.Params.Provider, st.Method))
-			return apiDoneMsg{resp: resp, err: err}
-		}
+		return in.act(flows.ActionCallAPI, "calling the API…")
 	}
 	return nil
-}
-
-func (in *inspect) refresh() tea.Cmd {
-	in.busy = "refreshing…"
-	st, env, id, creds := in.c.deps.Store, in.c.deps.Env, in.sess.ID, in.creds
-	return func() tea.Msg {
-		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-		defer cancel()
-		sess, step, err := st.Advance(ctx, id, creds, env, flows.Input{Action: flows.ActionRefresh})
-		return refreshedMsg{sess: sess, step: step, err: err}
-	}
-}
-
-// resultOf shows an introspection or revocation like an API answer.
-func resultOf(fields map[string]any, ex []flows.Exchange) flows.APIResponse {
-	r := flows.APIResponse{Status: 200}
-	if len(ex) > 0 && ex[len(ex)-1].Response != nil {
-		r.Status, r.Exchange = ex[len(ex)-1].Response.Status, ex[len(ex)-1]
-	}
-	if fields != nil {
-		b, _ := json.MarshalIndent(fields, "", "  ")
-		r.Body = string(b)
-	}
-	return r
 }

@@ -15,13 +15,13 @@ import (
 // The token inspector's panels.
 
 func (in *inspect) View() string {
-	s := in.c.styles
-	w := in.c.width - 4
+	s := in.k.styles
+	w := in.width - 4
 	st := in.sess.State
 	tok := st.Token
 	var b strings.Builder
-	names := []string{"Configure", "Run", "Inspect"}
-	b.WriteString(stepper(s, names, 2, false) + "\n\n")
+	spec := flows.SpecOf(st.Method)
+	b.WriteString(stepper(s, spec.Stages, len(spec.Stages)-1, false) + "\n\n")
 	shown := tok.AccessToken.Peek()
 	if in.reveal {
 		shown = truncate(tok.AccessToken.Reveal(), w-30)
@@ -49,8 +49,8 @@ func (in *inspect) View() string {
 		body = in.stepsPanel()
 	case panelRaw:
 		body = in.rawPanel()
-	case panelAPI:
-		body = in.apiPanel()
+	case panelCalls:
+		body = in.callsPanel()
 	}
 	lines := strings.Split(body, "\n")
 	if in.scroll >= len(lines) {
@@ -89,7 +89,7 @@ func (in *inspect) transportWarnings() []string {
 
 func (in *inspect) lifetimeLine() string {
 	tok := in.sess.State.Token
-	now := in.c.now()
+	now := in.k.now()
 	parts := []string{}
 	if !tok.Expiry.IsZero() {
 		if rem := tok.Remaining(now); rem > 0 {
@@ -121,19 +121,19 @@ func (in *inspect) verdicts() []flows.Verdict {
 		return nil
 	}
 	ci := *in.checkInput
-	ci.Now = in.c.now()
+	ci.Now = in.k.now()
 	return flows.Judge(in.sess.State, ci)
 }
 
 func (in *inspect) verdictLine(v flows.Verdict) string {
-	s := in.c.styles
+	s := in.k.styles
 	mark := map[flows.Outcome]string{flows.Pass: s.OK.Render("✓"), flows.Fail: s.Err.Render("✗"), flows.Warn: s.Warn.Render("!"), flows.NotApplicable: s.Subtle.Render("–"), flows.Unverified: s.Warn.Render("?")}[v.Outcome]
 	return fmt.Sprintf("%s %-10s %s", mark, v.Check, v.Detail)
 }
 
 func (in *inspect) tokenPanel() string {
-	s := in.c.styles
-	w := in.c.width - 4
+	s := in.k.styles
+	w := in.width - 4
 	var b strings.Builder
 	b.WriteString("  " + s.Title.Render("Checks") + "\n")
 	if in.checkInput == nil {
@@ -152,7 +152,7 @@ func (in *inspect) tokenPanel() string {
 
 // writeJWT shows a JWT's header and claims, times for people.
 func (in *inspect) writeJWT(b *strings.Builder, title, token string) {
-	s := in.c.styles
+	s := in.k.styles
 	j, err := flows.DecodeJWT(token)
 	if err != nil {
 		return
@@ -164,7 +164,7 @@ func (in *inspect) writeJWT(b *strings.Builder, title, token string) {
 	}
 	sort.Strings(keys)
 	for _, k := range keys {
-		b.WriteString("  " + truncate(fmt.Sprintf("%s %s", s.Key.Render(fmt.Sprintf("%-16s", termsafe.Line(k))), s.Value.Render(in.claimValue(j, k))), in.c.width-4) + "\n")
+		b.WriteString("  " + truncate(fmt.Sprintf("%s %s", s.Key.Render(fmt.Sprintf("%-16s", termsafe.Line(k))), s.Value.Render(in.claimValue(j, k))), in.width-4) + "\n")
 	}
 }
 
@@ -172,7 +172,7 @@ func (in *inspect) claimValue(j *flows.JWT, k string) string {
 	switch k {
 	case "exp", "iat", "nbf", "auth_time":
 		if t, ok := j.Time(k); ok {
-			d := t.Sub(in.c.now())
+			d := t.Sub(in.k.now())
 			rel := "in " + flows.Human(d)
 			if d < 0 {
 				rel = flows.Human(-d) + " ago"
@@ -195,8 +195,8 @@ func compactJSON(v any) string {
 }
 
 func (in *inspect) stepsPanel() string {
-	s := in.c.styles
-	w := in.c.width - 4
+	s := in.k.styles
+	w := in.width - 4
 	var b strings.Builder
 	for i, st := range in.sess.Steps {
 		mark := s.OK.Render("✓")
@@ -226,7 +226,7 @@ func (in *inspect) stepsPanel() string {
 }
 
 func (in *inspect) rawPanel() string {
-	s := in.c.styles
+	s := in.k.styles
 	raw := in.sess.State.Token.Raw
 	var v any
 	if json.Unmarshal(raw, &v) != nil {
@@ -246,37 +246,46 @@ func (in *inspect) rawPanel() string {
 	if in.reveal {
 		note = "secrets shown · ctrl+r masks"
 	}
-	return indent(s.Value.Render(hardWrap(termsafe.Block(string(out)), in.c.width-6)), 2) + "\n\n  " + s.Subtle.Render(note)
+	return indent(s.Value.Render(hardWrap(termsafe.Block(string(out)), in.width-6)), 2) + "\n\n  " + s.Subtle.Render(note)
 }
 
-func (in *inspect) apiPanel() string {
-	s := in.c.styles
+// callsPanel shows the latest action on the token (an API call,
+// introspection, revocation) as the step it was: what was sent, what came
+// back, what it means.
+func (in *inspect) callsPanel() string {
+	s := in.k.styles
+	w := in.width - 4
 	st := in.sess.State
+	var b strings.Builder
 	call := flows.DefaultTestCall(st.Params.Provider, st.Method)
 	target, _ := flows.ResolveAPIURL(st.Params.Provider, call.Path)
-	var b strings.Builder
-	b.WriteString("  " + s.Subtle.Render("a sends: ") + s.Value.Render(call.Method+" "+truncate(target, in.c.width-20)) + "\n")
-	if in.apiTitle != "" {
-		b.WriteString("  " + s.Title.Render(in.apiTitle) + "\n")
+	b.WriteString("  " + s.Subtle.Render("a calls ") + s.Value.Render(call.Method+" "+truncate(target, w-12)) + "\n\n")
+	step := in.lastCall
+	if step == nil {
+		b.WriteString(wrapIndent(s.Subtle.Render("Press a to call the API with this token, i to introspect it, x to revoke it. Each is a step of the session, shown here and in the Steps panel."), w, 2, s.Subtle))
+		return b.String()
 	}
-	b.WriteString("\n")
-	switch {
-	case in.apiErr != nil:
-		d := flows.Explain(in.apiErr, flows.ExplainContext{Endpoint: target})
-		b.WriteString(wrapIndent(s.Err.Render("✗ ")+d.Fix+" "+d.Cause, in.c.width-4, 2, s.Text))
-	case in.api != nil:
-		status := s.OK.Render(fmt.Sprintf("HTTP %d", in.api.Status))
-		if in.api.Status >= 400 {
-			status = s.Err.Render(fmt.Sprintf("HTTP %d", in.api.Status))
+	mark := s.OK.Render("✓ ")
+	if !step.OK {
+		mark = s.Err.Render("✗ ")
+	}
+	b.WriteString(wrapIndent(mark+s.Title.Render(step.Caption), w, 2, s.Text) + "\n")
+	for _, ex := range step.Exchanges {
+		line := ex.Request.Method + " " + ex.Request.URL
+		if ex.Response != nil {
+			line += fmt.Sprintf("  → HTTP %d (%s)", ex.Response.Status, time.Duration(ex.Duration).Round(time.Millisecond))
 		}
-		b.WriteString("  " + status + "\n")
-		if in.api.Error != nil {
-			d := flows.Explain(in.api.Error, flows.ExplainContext{Space: st.Params.Provider.Kind == flows.KindSpace || st.Params.Provider.Builtin, ClientID: st.Params.ClientID})
-			b.WriteString(wrapIndent(s.Title.Render("Fix: ")+d.Fix, in.c.width-4, 2, s.Text) + "\n")
+		b.WriteString(indent(s.Accent.Render(hardWrap(line, w-2)), 2) + "\n")
+		if ex.Response != nil && ex.Response.Body != "" {
+			b.WriteString(indent(s.Value.Render(hardWrap(ex.Response.Body, w-4)), 4) + "\n")
 		}
-		b.WriteString(indent(s.Value.Render(in.api.Body), 2))
-	default:
-		b.WriteString("  " + s.Subtle.Render("Press a to call the API with this token."))
+	}
+	if d := step.Diagnosis; d != nil {
+		b.WriteString("\n" + wrapIndent(s.Title.Render("Fix: ")+d.Fix, w, 2, s.Text) + "\n")
+		b.WriteString(wrapIndent(s.Subtle.Render("Why: ")+d.Cause, w, 2, s.Text) + "\n")
+	}
+	if step.WhatHappened != "" {
+		b.WriteString("\n" + wrapIndent(step.WhatHappened, w, 2, s.Text) + "\n")
 	}
 	return b.String()
 }

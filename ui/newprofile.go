@@ -16,67 +16,78 @@ import (
 // profileForm adds a profile: a Space URL, explicit endpoints, or an
 // issuer whose discovery document is read before saving.
 type profileForm struct {
-	fieldList
-	c    *common
+	frame
+	rows fieldRows
+	rk   rowKeys
 	keys formKeys
 	err  string
 	busy bool
 }
 
-type discoveredMsg struct {
-	p   store.Profile
-	err error
-}
-
-func newProfileForm(c *common) *profileForm {
-	f := &profileForm{c: c, keys: formKeys{
-		Next: bind("tab,down", "tab", "next field"), Prev: bind("shift+tab,up", "shift+tab", "previous"),
-		Run: bind("enter", "enter", "save"), Back: bind("esc", "esc", "back"), Cycle: bind("left,right,space", "←/→", "change choice"),
+func newProfileForm(k *kit, id int) *profileForm {
+	f := &profileForm{frame: frame{k: k, id: id}, rk: newRowKeys(), keys: formKeys{
+		Run: bind("enter", "enter", "save"), Back: bind("esc", "esc", "back"),
 	}}
-	mk := func(id, label, hint string, kind fieldKind, choices ...string) *field {
-		return &field{id: id, label: label, hint: hint, kind: kind, input: input(""), choices: choices}
+	text := func(id, label, hint string) *fieldRow { return newTextRow(id, label, hint, flows.KindText, "") }
+	kinds := []flows.Choice{{Value: "space", Label: "space"}, {Value: "discovery", Label: "discovery"}, {Value: "endpoints", Label: "endpoints"}}
+	f.rows.rows = []*fieldRow{
+		text("name", "Name", "how the profile is listed"),
+		newChoiceRow("kind", "Provider", "space: from a service URL · discovery: from an issuer · endpoints: typed in", kinds, "space"),
+		text("url", "URL", "Space service URL, or the issuer"),
+		text("auth_url", "Authorization URL", "endpoints only"),
+		text("token_url", "Token URL", "endpoints only"),
+		text("client_id", "Client ID", ""),
+		text("client_secret", "Client secret", "env:VARIABLE or file:/path (kept out of the file); a plain value is saved as is"),
+		text("scope", "Scope", "space-separated; ** is everything in Space"),
 	}
-	f.fields = []*field{
-		mk("name", "Name", "how the profile is listed", textField),
-		mk("kind", "Provider", "space: from a service URL · discovery: from an issuer · endpoints: typed in", choiceField, "space", "discovery", "endpoints"),
-		mk("url", "URL", "Space service URL, or the issuer", textField),
-		mk("auth_url", "Authorization URL", "endpoints only", textField),
-		mk("token_url", "Token URL", "endpoints only", textField),
-		mk("client_id", "Client ID", "", textField),
-		mk("client_secret", "Client secret", "env:VARIABLE or file:/path (kept out of the file); a plain value is saved as is", textField),
-		mk("scope", "Scope", "space-separated; ** is everything in Space", textField),
-	}
-	f.fields[0].required, f.fields[5].required = true, true
-	f.setFocus(0)
 	return f
 }
 
-func (f *profileForm) Keys() []key.Binding {
-	f.keys.Cycle.SetEnabled(f.fields[f.focus].kind == choiceField)
-	return []key.Binding{f.keys.Run, f.keys.Next, f.keys.Prev, f.keys.Cycle, f.keys.Back}
+func (f *profileForm) Title() string    { return "new profile" }
+func (f *profileForm) Typing() bool     { return f.rows.Typing() }
+func (f *profileForm) Init() tea.Cmd    { return f.rows.setFocus(0) }
+func (f *profileForm) SetSize(w, h int) { f.frame.SetSize(w, h); f.rows.setWidth(w) }
+
+func (f *profileForm) ShortHelp() []key.Binding {
+	f.rk.Cycle.SetEnabled(!f.rows.Typing())
+	return []key.Binding{f.keys.Run, f.rk.Next, f.rk.Prev, f.rk.Cycle, f.keys.Back}
 }
+
+func (f *profileForm) FullHelp() [][]key.Binding { return [][]key.Binding{f.ShortHelp()} }
+
+func (f *profileForm) get(id string) string { return strings.TrimSpace(f.rows.row(id).value()) }
 
 func (f *profileForm) Update(msg tea.Msg) (Screen, tea.Cmd) {
 	switch msg := msg.(type) {
 	case discoveredMsg:
-		f.busy = false
+		if msg.owner != f.id {
+			return f, nil
+		}
 		if msg.err != nil {
-			f.err = "Discovery failed: " + msg.err.Error()
+			f.busy, f.err = false, "Discovery failed: "+msg.err.Error()
 			return f, nil
 		}
 		return f, f.save(msg.p)
-	case tea.KeyPressMsg:
-		if cmd, ok := f.navigate(msg, f.keys); ok {
-			return f, cmd
+	case savedMsg:
+		if msg.owner != f.id {
+			return f, nil
 		}
+		f.busy = false
+		if msg.err != nil {
+			f.err = "Not saved: " + msg.err.Error()
+			return f, nil
+		}
+		return f, emit(profileSavedMsg{ProfileFromStore(msg.p)})
+	case tea.KeyPressMsg:
 		switch {
 		case key.Matches(msg, f.keys.Back):
-			return f, emit(backMsg{})
-		case key.Matches(msg, f.keys.Run):
+			return f, emit(showStartMsg{})
+		case key.Matches(msg, f.keys.Run) && !f.busy:
 			return f, f.submit()
 		}
 	}
-	return f, f.typeInto(msg)
+	cmd, _ := f.rows.update(msg, f.rk)
+	return f, cmd
 }
 
 // profile builds the saved form, checking what can be checked offline.
@@ -88,7 +99,7 @@ func (f *profileForm) profile() (store.Profile, error) {
 	case p.ClientID == "":
 		return p, fmt.Errorf("the client ID is needed")
 	}
-	for _, existing := range f.c.deps.Profiles {
+	for _, existing := range f.k.state.profiles {
 		if existing.Name == p.Name {
 			return p, fmt.Errorf("a profile named %q exists already", p.Name)
 		}
@@ -127,76 +138,48 @@ func (f *profileForm) submit() tea.Cmd {
 		f.err = err.Error()
 		return nil
 	}
-	f.err = ""
+	f.err, f.busy = "", true
 	if p.Provider.Kind != flows.KindDiscovery {
 		return f.save(p)
 	}
 	// Read the discovery document now, so the saved profile has endpoints
 	// and a mistake in the issuer shows here rather than mid-flow.
-	f.busy = true
-	env := f.c.deps.Env
+	client, owner := f.k.deps.Env.HTTP, f.id
 	return func() tea.Msg {
 		ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 		defer cancel()
-		prov, _, err := flows.Discover(ctx, env.HTTP, p.Provider.Issuer)
+		prov, _, err := flows.Discover(ctx, client, p.Provider.Issuer)
 		if err != nil {
-			return discoveredMsg{err: err}
+			return discoveredMsg{owner: owner, err: err}
 		}
 		prov.Advertised = nil // the document is read again when needed; keep the file short
 		p.Provider = prov
-		return discoveredMsg{p: p}
+		return discoveredMsg{owner: owner, p: p}
 	}
 }
 
 func (f *profileForm) save(p store.Profile) tea.Cmd {
-	path := f.c.deps.ProfilesPath
-	existing, err := store.LoadProfiles(path)
-	if err == nil {
-		err = store.SaveProfiles(path, append(existing, p))
+	save, owner := f.k.deps.SaveProfile, f.id
+	return func() tea.Msg {
+		if save == nil {
+			return savedMsg{owner: owner, p: p, err: fmt.Errorf("there is nowhere to save profiles")}
+		}
+		return savedMsg{owner: owner, p: p, err: save(p)}
 	}
-	if err != nil {
-		f.err = "Not saved: " + err.Error()
-		return nil
-	}
-	up := ProfileFromStore(p)
-	return emit(profileSavedMsg{up})
 }
 
 func (f *profileForm) View() string {
-	s := f.c.styles
+	s := f.k.styles
 	var b strings.Builder
-	b.WriteString("\n  " + s.Title.Render("New profile") + s.Subtle.Render("  saved to "+f.c.deps.ProfilesPath) + "\n\n")
-	for i, fd := range f.fields {
-		note := ""
-		if i == f.focus && fd.hint != "" {
-			note = s.Subtle.Render(" " + fd.hint)
-		}
-		b.WriteString(f.row(s, i, note, f.c.width) + "\n")
+	b.WriteString("\n" + wrapIndent(s.Title.Render("New profile")+s.Subtle.Render("  saved to "+f.k.deps.ProfilesPath), f.width-4, 2, s.Text) + "\n\n")
+	for i := range f.rows.rows {
+		b.WriteString(f.rows.view(s, i, f.width) + "\n")
 	}
 	if f.busy {
-		b.WriteString("\n  " + s.Subtle.Render("reading the discovery document…") + "\n")
+		b.WriteString("\n  " + s.Subtle.Render("saving…") + "\n")
 	}
 	if f.err != "" {
-		b.WriteString("\n" + wrapIndent(s.Err.Render("✗ ")+f.err, f.c.width-4, 2, s.Text) + "\n")
+		b.WriteString("\n" + wrapIndent(s.Err.Render("✗ ")+f.err, f.width-4, 2, s.Text) + "\n")
 	}
 	return b.String()
-}
-
-// ProfileFromStore turns a saved profile into one the program can run,
-// resolving its secret references; a reference that cannot be resolved
-// leaves the secret empty and says why.
-func ProfileFromStore(sp store.Profile) Profile {
-	p := Profile{Name: sp.Name, Saved: &sp}
-	params, err := sp.Params()
-	if err != nil {
-		p.Problem = err.Error()
-		return p
-	}
-	p.Params = params
-	creds, err := sp.Credentials()
-	if err != nil {
-		p.Problem = err.Error()
-	}
-	p.Creds = creds
-	return p
 }

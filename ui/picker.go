@@ -13,26 +13,36 @@ import (
 
 type pickerKeys struct{ Up, Down, Choose, Guide, Back key.Binding }
 
+// picker lists the methods, from their specs, and endpoint verification.
 type picker struct {
-	c       *common
+	frame
 	keys    pickerKeys
 	methods []flows.MethodInfo
 	cursor  int
 }
 
-func newPicker(c *common) *picker {
-	return &picker{c: c, methods: append(flows.Methods(), endpointEntry), keys: pickerKeys{
+func newPicker(k *kit, id int) *picker {
+	var methods []flows.MethodInfo
+	for _, s := range flows.Specs() {
+		methods = append(methods, s.Info)
+	}
+	return &picker{frame: frame{k: k, id: id}, methods: append(methods, signaturesEntry), keys: pickerKeys{
 		Up: bind("up,k", "↑/k", "up"), Down: bind("down,j", "↓/j", "down"), Choose: bind("enter", "enter", "choose"),
 		Back: bind("esc", "esc", "profiles"), Guide: bind("g", "g", "registration guide"),
 	}}
 }
 
-func (p *picker) Typing() bool { return false }
-func (p *picker) Keys() []key.Binding {
-	p.keys.Back.SetEnabled(len(p.c.deps.Profiles) > 0)
-	p.keys.Guide.SetEnabled(p.methods[p.cursor].Method != endpointEntry.Method)
+func (p *picker) Title() string      { return "pick a flow" }
+func (p *picker) Init() tea.Cmd      { return nil }
+func (p *picker) onSignatures() bool { return p.methods[p.cursor].Method == signaturesEntry.Method }
+
+func (p *picker) ShortHelp() []key.Binding {
+	p.keys.Back.SetEnabled(len(p.k.state.profiles) > 0)
+	p.keys.Guide.SetEnabled(!p.onSignatures())
 	return []key.Binding{p.keys.Up, p.keys.Down, p.keys.Choose, p.keys.Guide, p.keys.Back}
 }
+
+func (p *picker) FullHelp() [][]key.Binding { return [][]key.Binding{p.ShortHelp()} }
 
 func (p *picker) Update(msg tea.Msg) (Screen, tea.Cmd) {
 	if k, ok := msg.(tea.KeyPressMsg); ok {
@@ -41,14 +51,13 @@ func (p *picker) Update(msg tea.Msg) (Screen, tea.Cmd) {
 			p.cursor = (p.cursor + len(p.methods) - 1) % len(p.methods)
 		case key.Matches(k, p.keys.Down):
 			p.cursor = (p.cursor + 1) % len(p.methods)
-		case key.Matches(k, p.keys.Guide) && p.methods[p.cursor].Method != endpointEntry.Method:
+		case key.Matches(k, p.keys.Guide) && !p.onSignatures():
 			return p, emit(guideChosenMsg{p.methods[p.cursor].Method})
-		case key.Matches(k, p.keys.Back) && p.keys.Back.Enabled():
-			return p, emit(backMsg{})
+		case key.Matches(k, p.keys.Back) && len(p.k.state.profiles) > 0:
+			return p, emit(showStartMsg{})
+		case key.Matches(k, p.keys.Choose) && p.onSignatures():
+			return p, emit(signaturesChosenMsg{})
 		case key.Matches(k, p.keys.Choose):
-			if p.methods[p.cursor].Method == endpointEntry.Method {
-				return p, emit(endpointChosenMsg{})
-			}
 			return p, emit(flowChosenMsg{p.methods[p.cursor].Method})
 		}
 	}
@@ -56,7 +65,7 @@ func (p *picker) Update(msg tea.Msg) (Screen, tea.Cmd) {
 }
 
 func (p *picker) View() string {
-	s := p.c.styles
+	s := p.k.styles
 	var b strings.Builder
 	fmt.Fprintf(&b, "\n %s\n\n", s.Title.Render(fmt.Sprintf("%-38s", " Pick a flow"))+s.Subtle.Render(fmt.Sprintf("%-16s%s", "acts for", "status")))
 	for i, m := range p.methods {
@@ -79,21 +88,16 @@ func (p *picker) View() string {
 	if cur.Warning != "" {
 		text += "\n\n" + s.Warn.Render(cur.Warning)
 	}
-	width := p.c.width - 4
+	width := p.width - 4
 	box := s.Box.Width(width).Render(s.Text.Width(width-4).Render(text) + "\n" + lipgloss.PlaceHorizontal(width-4, lipgloss.Right, s.Subtle.Render(cur.Refs)))
 	b.WriteString("\n" + indent(box, 1))
 	return b.String()
 }
 
-// endpointEntry sits beside the flows: the other half of the registration
+// signaturesEntry sits beside the flows: the other half of the registration
 // guide, where Space calls the application.
-var endpointEntry = flows.MethodInfo{
+var signaturesEntry = flows.MethodInfo{
 	Method: "endpoint", Title: "Endpoint verification", ActsFor: "Space → app", Status: "signed requests", Recommended: true,
 	Summary: "authplay plays your application's endpoint. Space (here the built-in server) sends it a signed chat message, and authplay checks step by step that Space really sent it: the timestamp, the signing key's HMAC and Space's public-key signature.",
 	Refs:    "Space: Verify requests from Space",
-}
-
-func indent(s string, n int) string {
-	pad := strings.Repeat(" ", n)
-	return pad + strings.ReplaceAll(s, "\n", "\n"+pad)
 }

@@ -3,9 +3,6 @@ package ui
 import (
 	"context"
 	"errors"
-	"fmt"
-	"strings"
-	"sync/atomic"
 	"time"
 
 	"charm.land/bubbles/v2/key"
@@ -20,109 +17,156 @@ import (
 type runKeys struct{ Open, CopyURL, Paste, Approve, QR, Edit, Back, Confirm key.Binding }
 
 // runScreen drives a session step by step until it is authorized or fails.
+// It is the session's one owner while it runs: it holds the credentials,
+// in memory, and hands them to every step and then to the inspector.
 type runScreen struct {
-	c       *common
+	frame
 	keys    runKeys
 	spin    spinner.Model
-	sess    store.Session
-	state   flows.State
+	draft   flows.Draft // what was run, for editing after a failure
 	creds   flows.Credentials
-	attempt int
+	sess    store.Session
+	first   flows.State // the state to create the session with (nil ID: created already)
 	cancel  context.CancelFunc
 	busy    bool
 	err     error
 	last    *flows.Step
-	pasting bool
-	paste   textinput.Model
+	mode    inputMode
+	input   textinput.Model // the pasted URL, or the client secret asked again
 	note    string
 	showQR  bool
-	resumed bool
-	asking  bool // the paste field holds the client secret, asked again on resume // the session exists already: carry on rather than create
+	created bool
 }
 
-// runAttempts numbers runs across the program, so a result from an earlier
-// run is never taken for this one's.
-var runAttempts atomic.Int64
+// inputMode is what the run screen's text input is for, if anything.
+type inputMode int
 
-func newRun(c *common, st flows.State, creds flows.Credentials) *runScreen {
-	r := &runScreen{c: c, state: st, creds: creds, attempt: int(runAttempts.Add(1)),
-		spin: spinner.New(spinner.WithSpinner(spinner.Dot), spinner.WithStyle(c.styles.Accent)),
-		keys: runKeys{
-			Open: bind("o", "o", "open browser"), CopyURL: bind("c", "c", "copy URL"), Paste: bind("v", "v", "paste the URL you ended on"),
-			Approve: bind("a", "a", "approve as demo user (demo shortcut)"), Edit: bind("enter", "enter", "edit parameters"),
-			QR:   bind("r", "r", "QR code"),
-			Back: bind("esc", "esc", "cancel"), Confirm: bind("enter", "enter", "use this URL"),
-		},
-	}
-	r.paste = textinput.New()
-	r.paste.Prompt = "› "
-	r.paste.Placeholder = "http://127.0.0.1:…/callback?code=…&state=…"
-	r.paste.SetWidth(c.width - 8)
-	r.paste.CharLimit = 16 << 10
+const (
+	inputNone   inputMode = iota
+	inputPaste            // the URL the browser ended on
+	inputSecret           // the client secret a resumed session needs
+)
+
+// newRun runs a draft from the state its preview showed.
+func newRun(k *kit, id int, d flows.Draft, first flows.State) *runScreen {
+	r := baseRun(k, id)
+	r.draft, r.creds, r.first = d, d.Creds, first
+	r.sess.State = first
 	return r
 }
 
-func (r *runScreen) start() tea.Cmd {
-	if r.resumed {
-		r.note = "Resumed: waiting again where the flow left off."
-		return tea.Batch(r.spin.Tick, r.advance(flows.Input{}))
+// resumeRun picks up a saved session: a failure shows its diagnosis, a
+// flow that was waiting waits again, asking first for the client secret
+// that was never saved, when the session needs one and the profile has none.
+func resumeRun(k *kit, id int, sess store.Session, creds flows.Credentials) *runScreen {
+	r := baseRun(k, id)
+	r.sess, r.creds, r.created = sess, creds, true
+	r.draft = flows.Draft{Method: sess.Method, Params: sess.State.Params, Creds: creds, Seed: sess.State.Seed}
+	if n := len(sess.Steps); n > 0 {
+		r.last = &sess.Steps[n-1]
 	}
-	sess, err := r.c.deps.Store.Create(r.c.deps.Profile.Name, r.state)
-	if err != nil {
-		r.err = err
-		return nil
+	if sess.State.Phase != flows.PhaseFailed && needsSecret(sess.State, creds) {
+		r.mode = inputSecret
+		r.input.Placeholder = "client secret (empty for a public client)"
+		r.input.EchoMode = textinput.EchoPassword
+		r.input.EchoCharacter = '•'
+		r.note = "This session was left waiting. Its client secret is never saved: type it again to go on."
 	}
-	r.sess = sess
-	return tea.Batch(r.spin.Tick, r.advance(flows.Input{}))
+	return r
 }
 
-func (r *runScreen) advance(in flows.Input) tea.Cmd {
+// needsSecret: a session that authenticates its client but has no secret.
+func needsSecret(st flows.State, creds flows.Credentials) bool {
+	return creds.ClientSecret == "" && st.Params.AuthStyle != flows.AuthNone && st.Method != flows.Implicit && st.Method != flows.PermanentToken
+}
+
+func baseRun(k *kit, id int) *runScreen {
+	r := &runScreen{frame: frame{k: k, id: id},
+		spin: spinner.New(spinner.WithSpinner(spinner.Dot), spinner.WithStyle(k.styles.Accent)),
+		keys: runKeys{
+			Open: bind("o", "o", "open browser"), CopyURL: bind("c", "c", "copy URL"), Paste: bind("v", "v", "paste URL"),
+			Approve: bind("a", "a", "approve (demo)"), Edit: bind("enter", "enter", "edit parameters"),
+			QR:   bind("r", "r", "QR code"),
+			Back: bind("esc", "esc", "cancel"), Confirm: bind("enter", "enter", "use this"),
+		},
+	}
+	r.input = textinput.New()
+	r.input.Prompt = "› "
+	r.input.Placeholder = "http://127.0.0.1:…/callback?code=…&state=…"
+	r.input.CharLimit = 16 << 10
+	return r
+}
+
+func (r *runScreen) Title() string      { return "running" }
+func (r *runScreen) Flow() flows.Method { return r.sess.State.Method }
+func (r *runScreen) Typing() bool       { return r.mode != inputNone }
+func (r *runScreen) SetSize(w, h int)   { r.frame.SetSize(w, h); r.input.SetWidth(max(10, w-8)) }
+
+// Counting: a redirect wait shows its timeout, a device flow its expiry.
+func (r *runScreen) Counting() bool { return r.waiting() && !r.failed() }
+
+// Init creates the session and takes the first step; a resumed session
+// waits again (or first asks for its secret); a failed one only shows.
+func (r *runScreen) Init() tea.Cmd {
+	switch {
+	case r.mode == inputSecret:
+		return r.input.Focus()
+	case !r.created:
+		r.busy = true
+		sessions, profile, st, owner := r.k.deps.Sessions, r.k.state.profile.Name, r.first, r.id
+		return tea.Batch(r.spin.Tick, func() tea.Msg {
+			sess, err := sessions.Create(profile, st)
+			return createdMsg{owner: owner, sess: sess, err: err}
+		})
+	case r.sess.State.Phase == flows.PhaseFailed:
+		return nil
+	}
+	r.note = "Resumed: waiting again where the flow left off."
+	return tea.Batch(r.spin.Tick, r.advance())
+}
+
+// advance takes the session's next step in a command; cancelling its
+// context (esc) ends a wait without recording a step.
+func (r *runScreen) advance() tea.Cmd {
 	r.busy = true
 	ctx, cancel := context.WithCancel(context.Background())
 	r.cancel = cancel
-	st, env, id, attempt, creds := r.c.deps.Store, r.c.deps.Env, r.sess.ID, r.attempt, r.creds
+	sessions, env, id, owner, creds := r.k.deps.Sessions, r.k.deps.Env, r.sess.ID, r.id, r.creds
 	return func() tea.Msg {
-		sess, step, err := st.Advance(ctx, id, creds, env, in)
-		return stepDoneMsg{attempt: attempt, sess: sess, step: step, err: err}
+		sess, step, err := sessions.Advance(ctx, id, creds, env, flows.Input{})
+		return stepDoneMsg{owner: owner, sess: sess, step: step, err: err}
 	}
-}
-
-func (r *runScreen) Typing() bool { return r.pasting || r.asking }
-
-// askSecret turns the paste field into a masked prompt for the client secret.
-func (r *runScreen) askSecret() {
-	r.asking = true
-	r.paste.Placeholder = "client secret"
-	r.paste.EchoMode = textinput.EchoPassword
-	r.paste.EchoCharacter = '•'
-	r.note = "This session was left waiting. Its client secret is never saved: type it again to go on."
 }
 
 func (r *runScreen) waiting() bool {
 	return r.sess.State.Phase == flows.PhaseAwaitingRedirect || r.sess.State.Phase == flows.PhaseAwaitingUser
 }
 
-func (r *runScreen) Keys() []key.Binding {
-	if r.pasting || r.asking {
+func (r *runScreen) failed() bool {
+	return r.sess.State.Phase == flows.PhaseFailed || (r.err != nil && !r.busy)
+}
+
+func (r *runScreen) ShortHelp() []key.Binding {
+	if r.mode != inputNone {
 		return []key.Binding{r.keys.Confirm, r.keys.Back}
 	}
 	redirect := r.sess.State.Phase == flows.PhaseAwaitingRedirect
-	r.keys.Open.SetEnabled(r.waiting() && r.c.deps.Env.OpenBrowser != nil)
+	r.keys.Open.SetEnabled(r.waiting() && r.k.deps.OpenBrowser != nil)
 	r.keys.CopyURL.SetEnabled(r.waiting())
 	r.keys.Paste.SetEnabled(redirect)
-	r.keys.Approve.SetEnabled(r.waiting() && r.c.demo() != nil)
+	r.keys.Approve.SetEnabled(r.waiting() && r.k.demo() != nil)
 	r.keys.Edit.SetEnabled(r.failed())
 	r.keys.QR.SetEnabled(r.sess.State.Phase == flows.PhaseAwaitingUser)
 	return []key.Binding{r.keys.Open, r.keys.CopyURL, r.keys.Paste, r.keys.QR, r.keys.Approve, r.keys.Edit, r.keys.Back}
 }
 
-func (r *runScreen) failed() bool {
-	return r.sess.State.Phase == flows.PhaseFailed || (r.err != nil && !r.busy)
-}
+func (r *runScreen) FullHelp() [][]key.Binding { return [][]key.Binding{r.ShortHelp()} }
 
+// url is what the person opens: the authorization URL, or the device
+// flow's verification address.
 func (r *runScreen) url() string {
 	if d := r.sess.State.Device; d != nil {
-		return or(d.VerificationURIComplete, d.VerificationURI)
+		return cmpOr(d.VerificationURIComplete, d.VerificationURI)
 	}
 	return r.sess.State.AuthURL
 }
@@ -136,28 +180,52 @@ func (r *runScreen) Update(msg tea.Msg) (Screen, tea.Cmd) {
 		var cmd tea.Cmd
 		r.spin, cmd = r.spin.Update(msg)
 		return r, cmd
+	case createdMsg:
+		if msg.owner != r.id {
+			return r, nil
+		}
+		if msg.err != nil {
+			r.busy, r.err = false, msg.err
+			return r, nil
+		}
+		r.sess, r.created = msg.sess, true
+		return r, r.advance()
 	case stepDoneMsg:
-		if msg.attempt != r.attempt {
+		if msg.owner != r.id {
 			return r, nil
 		}
 		return r, r.stepDone(msg)
 	case approvedMsg:
-		if msg.attempt == r.attempt && msg.err != nil {
+		if msg.owner == r.id && msg.err != nil {
 			r.note = "Demo approval failed: " + msg.err.Error()
 		}
 		return r, nil
-	case tea.PasteMsg:
-		if r.pasting {
-			var cmd tea.Cmd
-			r.paste, cmd = r.paste.Update(msg)
-			return r, cmd
+	case openedMsg:
+		if msg.owner == r.id {
+			r.note = "Opened in your browser."
+			if msg.err != nil {
+				r.note = "The browser could not be opened: " + msg.err.Error()
+			}
 		}
+		return r, nil
+	case pastedMsg:
+		if msg.owner == r.id {
+			r.note = "URL accepted."
+			if msg.err != nil {
+				r.note = "That URL was not accepted: " + msg.err.Error()
+			}
+		}
+		return r, nil
 	case tea.KeyPressMsg:
 		return r, r.key(msg)
+	case tea.PasteMsg:
+		if r.mode == inputNone {
+			return r, nil
+		}
 	}
-	if r.pasting {
+	if r.mode != inputNone {
 		var cmd tea.Cmd
-		r.paste, cmd = r.paste.Update(msg)
+		r.input, cmd = r.input.Update(msg)
 		return r, cmd
 	}
 	return r, nil
@@ -177,85 +245,36 @@ func (r *runScreen) stepDone(msg stepDoneMsg) tea.Cmd {
 		return nil
 	case r.sess.State.Phase == flows.PhaseAuthorized:
 		return emit(authorizedMsg{sess: r.sess, creds: r.creds})
-	case r.sess.State.Phase == flows.PhaseFailed:
-		r.err = msg.err
-		return nil
-	case msg.err != nil:
+	case r.sess.State.Phase == flows.PhaseFailed || msg.err != nil:
 		r.err = msg.err
 		return nil
 	}
 	// Waiting or exchanging: the next step starts at once; for a browser
 	// flow it blocks until the redirect arrives.
-	var cmds []tea.Cmd
-	if r.waiting() && r.c.deps.Env.OpenBrowser != nil && len(r.sess.Steps) == 1 {
-		r.note = "Opened in your browser."
-	}
-	cmds = append(cmds, r.advance(flows.Input{}), r.spin.Tick)
-	return tea.Batch(cmds...)
+	return tea.Batch(r.advance(), r.spin.Tick)
 }
 
 func (r *runScreen) key(k tea.KeyPressMsg) tea.Cmd {
-	if r.asking {
-		switch {
-		case key.Matches(k, r.keys.Back):
-			return emit(backMsg{})
-		case key.Matches(k, r.keys.Confirm):
-			r.asking = false
-			r.creds = flows.Credentials{ClientSecret: flows.Secret(r.paste.Value()), Password: r.c.deps.Profile.Creds.Password}
-			r.paste.SetValue("")
-			r.paste.EchoMode = textinput.EchoNormal
-			r.paste.Placeholder = "http://127.0.0.1:…/callback?code=…&state=…"
-			r.note = "Resumed: waiting again where the flow left off."
-			return tea.Batch(r.spin.Tick, r.advance(flows.Input{}))
-		}
-		var cmd tea.Cmd
-		r.paste, cmd = r.paste.Update(k)
-		return cmd
-	}
-	if r.pasting {
-		switch {
-		case key.Matches(k, r.keys.Back):
-			r.pasting = false
-			return nil
-		case key.Matches(k, r.keys.Confirm):
-			r.pasting = false
-			if err := r.c.deps.Env.Loopback.Paste(r.sess.State.RedirectURI, r.paste.Value()); err != nil {
-				r.note = "That URL was not accepted: " + err.Error()
-			} else {
-				r.note = "URL accepted."
-			}
-			r.paste.SetValue("")
-			return nil
-		}
-		var cmd tea.Cmd
-		r.paste, cmd = r.paste.Update(k)
-		return cmd
+	if r.mode != inputNone {
+		return r.inputKey(k)
 	}
 	switch {
 	case key.Matches(k, r.keys.Back):
-		if r.cancel != nil {
-			r.cancel()
-		}
-		r.attempt = -1
-		if r.sess.State.RedirectURI != "" {
-			r.c.deps.Env.Loopback.Close(r.sess.State.RedirectURI)
-		}
-		return emit(backMsg{})
+		return r.leave()
 	case key.Matches(k, r.keys.Edit) && r.failed():
-		return emit(backMsg{})
+		return emit(editMsg{draft: r.draft})
 	case key.Matches(k, r.keys.Open) && r.keys.Open.Enabled():
 		if err := flows.OpenableURL(r.url()); err != nil {
 			r.note = "Not opened: " + err.Error()
-		} else if err := r.c.deps.Env.OpenBrowser(r.url()); err != nil {
-			r.note = "The browser could not be opened: " + err.Error()
-		} else {
-			r.note = "Opened in your browser."
+			return nil
 		}
+		open, u, owner := r.k.deps.OpenBrowser, r.url(), r.id
+		return func() tea.Msg { return openedMsg{owner: owner, err: open(u)} }
 	case key.Matches(k, r.keys.CopyURL) && r.waiting():
-		return copyCmd(r.c, r.url(), "the authorization URL")
-	case key.Matches(k, r.keys.Paste) && r.sess.State.Phase == flows.PhaseAwaitingRedirect:
-		r.pasting = true
-		return r.paste.Focus()
+		return copyCmd(r.k.deps, r.url(), "the authorization URL")
+	case key.Matches(k, r.keys.Paste) && r.keys.Paste.Enabled():
+		r.mode = inputPaste
+		return r.input.Focus()
 	case key.Matches(k, r.keys.QR) && r.keys.QR.Enabled():
 		r.showQR = !r.showQR
 	case key.Matches(k, r.keys.Approve) && r.keys.Approve.Enabled():
@@ -264,8 +283,51 @@ func (r *runScreen) key(k tea.KeyPressMsg) tea.Cmd {
 	return nil
 }
 
+// leave cancels the run (a wait ends, its listener closes) and goes back
+// to the form with what was typed.
+func (r *runScreen) leave() tea.Cmd {
+	if r.cancel != nil {
+		r.cancel()
+	}
+	r.id = -1 // whatever is still on its way belongs to no screen now
+	lb, uri := r.k.deps.Env.Loopback, r.sess.State.RedirectURI
+	closeListener := func() tea.Msg {
+		if lb != nil && uri != "" {
+			lb.Close(uri)
+		}
+		return nil
+	}
+	return tea.Batch(closeListener, emit(editMsg{draft: r.draft}))
+}
+
+func (r *runScreen) inputKey(k tea.KeyPressMsg) tea.Cmd {
+	switch {
+	case key.Matches(k, r.keys.Back) && r.mode == inputSecret:
+		return emit(showStartMsg{})
+	case key.Matches(k, r.keys.Back):
+		r.mode = inputNone
+		return nil
+	case key.Matches(k, r.keys.Confirm) && r.mode == inputSecret:
+		r.mode = inputNone
+		r.creds.ClientSecret = flows.Secret(r.input.Value())
+		r.draft.Creds = r.creds
+		r.input.SetValue("")
+		r.input.EchoMode = textinput.EchoNormal
+		r.note = "Resumed: waiting again where the flow left off."
+		return tea.Batch(r.spin.Tick, r.advance())
+	case key.Matches(k, r.keys.Confirm):
+		r.mode = inputNone
+		lb, uri, pasted, owner := r.k.deps.Env.Loopback, r.sess.State.RedirectURI, r.input.Value(), r.id
+		r.input.SetValue("")
+		return func() tea.Msg { return pastedMsg{owner: owner, err: lb.Paste(uri, pasted)} }
+	}
+	var cmd tea.Cmd
+	r.input, cmd = r.input.Update(k)
+	return cmd
+}
+
 func (r *runScreen) approve() tea.Cmd {
-	demo, attempt, st := r.c.demo(), r.attempt, r.sess.State
+	demo, owner, st := r.k.demo(), r.id, r.sess.State
 	r.note = "Approving as the demo user…"
 	return func() tea.Msg {
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
@@ -276,125 +338,6 @@ func (r *runScreen) approve() tea.Cmd {
 		} else {
 			err = demo.ApproveURL(ctx, st.AuthURL)
 		}
-		return approvedMsg{attempt: attempt, err: err}
+		return approvedMsg{owner: owner, err: err}
 	}
-}
-
-func (r *runScreen) stage() (int, []string) {
-	switch r.state.Method {
-	case flows.AuthorizationCode:
-		i := map[flows.Phase]int{flows.PhaseReady: 1, flows.PhaseAwaitingRedirect: 1, flows.PhaseExchanging: 2, flows.PhaseFailed: 1}[r.sess.State.Phase]
-		if r.sess.State.Phase == flows.PhaseFailed && r.sess.State.StateMatched {
-			i = 2
-		}
-		return i, []string{"Configure", "Sign in", "Exchange code", "Inspect"}
-	case flows.Implicit:
-		return 1, []string{"Configure", "Sign in", "Inspect"}
-	case flows.DeviceCode:
-		i := 1
-		if r.sess.State.Phase == flows.PhaseAwaitingUser || r.sess.State.Device != nil {
-			i = 2
-		}
-		return i, []string{"Configure", "Get code", "Approve on a device", "Inspect"}
-	}
-	return 1, []string{"Configure", "Request token", "Inspect"}
-}
-
-func (r *runScreen) View() string {
-	s := r.c.styles
-	w := r.c.width - 4
-	var b strings.Builder
-	cur, names := r.stage()
-	b.WriteString(stepper(s, names, cur, r.failed()) + "\n\n")
-	st := r.sess.State
-	switch {
-	case r.failed():
-		b.WriteString(r.failureView())
-		return b.String()
-	case st.Phase == flows.PhaseAwaitingRedirect:
-		left := ""
-		if n := len(r.sess.Steps); n > 0 && st.Params.Timeout > 0 {
-			if rem := r.sess.Steps[n-1].At.Add(time.Duration(st.Params.Timeout)).Sub(r.c.now()); rem > 0 {
-				left = s.Subtle.Render("   times out in " + flows.Human(rem))
-			}
-		}
-		fmt.Fprintf(&b, "  %s Waiting for your browser to come back to\n    %s%s\n\n", r.spin.View(), s.Accent.Render(st.RedirectURI), left)
-		b.WriteString("  " + s.Subtle.Render("Sign in here:") + "\n")
-		b.WriteString(indent(s.Value.Render(hardWrap(st.AuthURL, w-2)), 2) + "\n")
-	case st.Phase == flows.PhaseAwaitingUser && st.Device != nil && r.showQR:
-		d := st.Device // the code needs the room: one line of words, then the code
-		fmt.Fprintf(&b, "  %s Scan it, or open %s and enter %s\n%s\n", r.spin.View(), s.Accent.Render(d.VerificationURI), s.Title.Render(d.UserCode),
-			indent(qrCode(or(d.VerificationURIComplete, d.VerificationURI)), 2))
-		return b.String()
-	case st.Phase == flows.PhaseAwaitingUser && st.Device != nil:
-		d := st.Device
-		fmt.Fprintf(&b, "  %s Waiting for someone to approve on another device\n\n", r.spin.View())
-		fmt.Fprintf(&b, "  Open   %s\n  Enter  %s\n", s.Accent.Render(truncate(d.VerificationURI, w-7)), s.Title.Render(truncate(d.UserCode, w-7)))
-		if err := flows.OpenableURL(d.VerificationURI); err != nil {
-			b.WriteString(wrapIndent("⚠ "+err.Error(), w, 2, s.Warn) + "\n")
-		}
-		fmt.Fprintf(&b, "  %s\n", s.Subtle.Render(fmt.Sprintf("expires in %s · polled %d time(s) · every %s", flows.Human(d.Expires.Sub(r.c.now())), d.Polls, flows.Human(time.Duration(d.Interval)))))
-	default:
-		fmt.Fprintf(&b, "  %s %s\n", r.spin.View(), s.Text.Render(r.busyCaption()))
-	}
-	if r.pasting {
-		b.WriteString("\n  " + s.Subtle.Render("Paste the whole address your browser ended on, then enter:") + "\n  " + r.paste.View() + "\n")
-	}
-	if r.asking {
-		b.WriteString("\n  " + s.Title.Render("Client secret for "+or(r.sess.State.Params.ClientID, "this client")+": ") + r.paste.View() + "\n")
-	}
-	if r.note != "" {
-		b.WriteString("\n  " + s.Subtle.Render(r.note) + "\n")
-	}
-	if r.last != nil && r.last.WhatHappened != "" {
-		b.WriteString("\n" + wrapIndent(s.Subtle.Render("What just happened: ")+r.last.WhatHappened, w, 2, s.Text) + "\n")
-		for _, n := range r.last.Notes {
-			b.WriteString(wrapIndent("⚠ "+n, w, 2, s.Warn) + "\n")
-		}
-	}
-	return b.String()
-}
-
-func (r *runScreen) busyCaption() string {
-	switch r.sess.State.Phase {
-	case flows.PhaseExchanging:
-		return "Trading the code for tokens…"
-	case flows.PhaseReady, "":
-		return "Talking to the server…"
-	}
-	return "Working…"
-}
-
-func (r *runScreen) failureView() string {
-	s := r.c.styles
-	w := r.c.width - 4
-	var b strings.Builder
-	d := r.sess.State.Failure
-	if d == nil && r.err != nil {
-		d = flows.Explain(r.err, flows.ExplainContext{})
-	}
-	if d == nil {
-		d = &flows.Diagnosis{Fix: "Try again.", Cause: "The flow stopped."}
-	}
-	caption := "The flow failed"
-	if r.last != nil {
-		caption = r.last.Caption + ": failed"
-	}
-	b.WriteString("  " + s.Err.Render("✗ "+caption) + "\n\n")
-	b.WriteString(wrapIndent(s.Title.Render("Fix: ")+d.Fix, w, 2, s.Text) + "\n\n")
-	why := d.Cause
-	if d.Refs != "" {
-		why += "  (" + d.Refs + ")"
-	}
-	b.WriteString(wrapIndent(s.Subtle.Render("Why: ")+why, w, 2, s.Text) + "\n\n")
-	b.WriteString(wrapIndent(s.Subtle.Render("Raw: ")+d.Raw, w, 2, s.Subtle) + "\n")
-	if r.last != nil && len(r.last.Exchanges) > 0 {
-		ex := r.last.Exchanges[len(r.last.Exchanges)-1]
-		line := ex.Request.Method + " " + ex.Request.URL
-		if ex.Response != nil {
-			line += fmt.Sprintf(" → HTTP %d", ex.Response.Status)
-		}
-		b.WriteString("\n  " + s.Subtle.Render(truncate(line, w-2)) + "\n")
-	}
-	return b.String()
 }

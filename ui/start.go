@@ -2,6 +2,7 @@ package ui
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"charm.land/bubbles/v2/key"
@@ -16,40 +17,45 @@ type startKeys struct{ Up, Down, Open, New, Export, Delete key.Binding }
 // start is the first screen: profiles (the built-in server first), a way
 // to add one, and recent sessions to resume.
 type start struct {
-	c        *common
+	frame
 	keys     startKeys
 	sessions []store.Summary
+	loaded   bool
 	cursor   int
 	confirm  string // session ID awaiting a second x
 	note     string
 }
 
-func newStart(c *common) *start {
-	s := &start{c: c, keys: startKeys{
+func newStart(k *kit, id int) *start {
+	return &start{frame: frame{k: k, id: id}, note: k.deps.ProfileNote, keys: startKeys{
 		Up: bind("up,k", "↑/k", "up"), Down: bind("down,j", "↓/j", "down"), Open: bind("enter", "enter", "open"),
 		New: bind("n", "n", "new profile"), Export: bind("e", "e", "export report"), Delete: bind("x", "x", "delete session"),
 	}}
-	if c.deps.Store != nil {
-		if list, err := c.deps.Store.List("", ""); err == nil {
-			s.sessions = list[:min(len(list), 8)]
-		} else {
-			s.note = "The session history could not be read: " + err.Error()
-		}
-		if n := c.deps.Store.Notices(); len(n) > 0 { // a damaged database moved aside, at Open or since
-			s.note = strings.Join(n, " ")
-		}
-	}
-	if c.deps.ProfileNote != "" {
-		s.note = c.deps.ProfileNote
-	}
-	return s
 }
 
-func (s *start) items() int { return len(s.c.deps.Profiles) + 1 + len(s.sessions) }
+func (s *start) Title() string { return "start" }
+
+// Init reads the recent sessions, and what the store had to do to open
+// (a damaged database moved aside), in a command.
+func (s *start) Init() tea.Cmd {
+	sessions, owner := s.k.deps.Sessions, s.id
+	if sessions == nil {
+		s.loaded = true
+		return nil
+	}
+	return func() tea.Msg {
+		list, err := sessions.List("", "")
+		return sessionsLoadedMsg{owner: owner, list: list[:min(len(list), 8)], notices: sessions.Notices(), err: err}
+	}
+}
+
+func (s *start) profiles() []Profile { return s.k.state.profiles }
+
+func (s *start) items() int { return len(s.profiles()) + 1 + len(s.sessions) }
 
 // at says what the cursor is on: a profile, "new", or a session.
 func (s *start) at() (profile *Profile, isNew bool, sess *store.Summary) {
-	ps := s.c.deps.Profiles
+	ps := s.profiles()
 	switch {
 	case s.cursor < len(ps):
 		return &ps[s.cursor], false, nil
@@ -59,96 +65,131 @@ func (s *start) at() (profile *Profile, isNew bool, sess *store.Summary) {
 	return nil, false, &s.sessions[s.cursor-len(ps)-1]
 }
 
-func (s *start) Typing() bool { return false }
-
-func (s *start) Keys() []key.Binding {
+func (s *start) ShortHelp() []key.Binding {
 	_, _, sess := s.at()
 	s.keys.Export.SetEnabled(sess != nil)
 	s.keys.Delete.SetEnabled(sess != nil)
 	return []key.Binding{s.keys.Up, s.keys.Down, s.keys.Open, s.keys.New, s.keys.Export, s.keys.Delete}
 }
 
+func (s *start) FullHelp() [][]key.Binding { return [][]key.Binding{s.ShortHelp()} }
+
 func (s *start) Update(msg tea.Msg) (Screen, tea.Cmd) {
-	k, ok := msg.(tea.KeyPressMsg)
-	if !ok {
+	switch msg := msg.(type) {
+	case sessionsLoadedMsg:
+		if msg.owner != s.id {
+			return s, nil
+		}
+		s.loaded, s.sessions = true, msg.list
+		switch {
+		case msg.err != nil:
+			s.note = "The session history could not be read: " + msg.err.Error()
+		case len(msg.notices) > 0:
+			s.note = strings.Join(msg.notices, " ")
+		}
 		return s, nil
+	case sessionOpenedMsg:
+		if msg.owner != s.id {
+			return s, nil
+		}
+		if msg.err != nil {
+			s.note = "That session could not be loaded: " + msg.err.Error()
+			return s, nil
+		}
+		return s, emit(resumeMsg{msg.sess})
+	case sessionDeletedMsg:
+		if msg.owner != s.id {
+			return s, nil
+		}
+		if msg.err != nil {
+			s.note = "Not deleted: " + msg.err.Error()
+			return s, nil
+		}
+		s.sessions = slices.DeleteFunc(s.sessions, func(sum store.Summary) bool { return sum.ID == msg.id })
+		s.cursor = min(s.cursor, s.items()-1)
+		s.note = "Session deleted."
+		return s, nil
+	case tea.KeyPressMsg:
+		return s, s.key(msg)
 	}
+	return s, nil
+}
+
+func (s *start) key(k tea.KeyPressMsg) tea.Cmd {
 	profile, isNew, sess := s.at()
 	if !key.Matches(k, s.keys.Delete) {
 		s.confirm = ""
 	}
+	sessions, owner := s.k.deps.Sessions, s.id
 	switch {
 	case key.Matches(k, s.keys.Up):
 		s.cursor = (s.cursor + s.items() - 1) % s.items()
 	case key.Matches(k, s.keys.Down):
 		s.cursor = (s.cursor + 1) % s.items()
 	case key.Matches(k, s.keys.New), key.Matches(k, s.keys.Open) && isNew:
-		return s, emit(newProfileMsg{})
+		return emit(newProfileMsg{})
 	case key.Matches(k, s.keys.Open) && profile != nil:
-		return s, emit(profileChosenMsg{*profile})
+		return emit(profileChosenMsg{*profile})
 	case key.Matches(k, s.keys.Open) && sess != nil:
-		full, err := s.c.deps.Store.Get(sess.ID)
-		if err != nil {
-			s.note = "That session could not be loaded: " + err.Error()
-			return s, nil
+		id := sess.ID
+		return func() tea.Msg {
+			full, err := sessions.Get(id)
+			return sessionOpenedMsg{owner: owner, sess: full, err: err}
 		}
-		return s, emit(resumeMsg{full})
 	case key.Matches(k, s.keys.Export) && sess != nil:
-		path, err := s.c.deps.Store.WriteReport(sess.ID)
-		if err != nil {
-			s.note = "The report could not be written: " + err.Error()
-			return s, nil
+		id := sess.ID
+		return func() tea.Msg {
+			path, err := sessions.WriteReport(id)
+			return reportWrittenMsg{path: path, err: err}
 		}
-		return s, emit(statusMsg("report written to " + path + " (secrets redacted)"))
 	case key.Matches(k, s.keys.Delete) && sess != nil:
 		if s.confirm != sess.ID {
 			s.confirm = sess.ID
 			s.note = "Press x again to delete this session for good."
-			return s, nil
+			return nil
 		}
-		if err := s.c.deps.Store.Delete(sess.ID); err != nil {
-			s.note = "Not deleted: " + err.Error()
-			return s, nil
-		}
-		s.sessions = append(s.sessions[:s.cursor-len(s.c.deps.Profiles)-1], s.sessions[s.cursor-len(s.c.deps.Profiles):]...)
-		s.cursor = min(s.cursor, s.items()-1)
-		s.confirm, s.note = "", "Session deleted."
+		s.confirm = ""
+		id := sess.ID
+		return func() tea.Msg { return sessionDeletedMsg{owner: owner, id: id, err: sessions.Delete(id)} }
 	}
-	return s, nil
+	return nil
 }
 
 func (s *start) line(i int, left, right string) string {
-	st := s.c.styles
+	st := s.k.styles
 	cursor := "   "
 	if i == s.cursor {
 		cursor = st.Selected.Render(" › ")
 		left = st.Selected.Render(left)
 	}
-	return truncate(cursor+left+"  "+st.Subtle.Render(right), s.c.width)
+	return truncate(cursor+left+"  "+st.Subtle.Render(right), s.width)
 }
 
 func (s *start) View() string {
-	st := s.c.styles
+	st := s.k.styles
 	var b strings.Builder
 	b.WriteString("\n  " + st.Title.Render("Profiles") + "\n")
-	for i, p := range s.c.deps.Profiles {
+	for i, p := range s.profiles() {
 		desc := profileLine(p)
 		if p.Problem != "" {
 			desc = "⚠ " + p.Problem
 		}
 		b.WriteString(s.line(i, fmt.Sprintf("%-28s", truncate(p.Name, 28)), desc) + "\n")
 	}
-	b.WriteString(s.line(len(s.c.deps.Profiles), fmt.Sprintf("%-28s", "+ New profile"), "a Space URL, explicit endpoints, or an issuer to discover") + "\n")
+	b.WriteString(s.line(len(s.profiles()), fmt.Sprintf("%-28s", "+ New profile"), "a Space URL, explicit endpoints, or an issuer to discover") + "\n")
 	b.WriteString("\n  " + st.Title.Render("Recent sessions") + "\n")
-	if len(s.sessions) == 0 {
+	switch {
+	case !s.loaded:
+		b.WriteString("  " + st.Subtle.Render("reading…") + "\n")
+	case len(s.sessions) == 0:
 		b.WriteString("  " + st.Subtle.Render("none yet: every flow you run is kept here, to resume or export") + "\n")
 	}
 	for j, sum := range s.sessions {
 		left := fmt.Sprintf("%s  %-24s", sum.Updated.Local().Format("Jan 02 15:04"), truncate(sum.Method.Info().Title, 24))
-		b.WriteString(s.line(len(s.c.deps.Profiles)+1+j, left, s.sessionState(sum)+" · "+sum.Profile) + "\n")
+		b.WriteString(s.line(len(s.profiles())+1+j, left, s.sessionState(sum)+" · "+sum.Profile) + "\n")
 	}
 	if s.note != "" {
-		b.WriteString("\n" + wrapIndent(s.note, s.c.width-4, 2, st.Warn) + "\n")
+		b.WriteString("\n" + wrapIndent(s.note, s.width-4, 2, st.Warn) + "\n")
 	}
 	return b.String()
 }
@@ -159,7 +200,7 @@ func (s *start) sessionState(sum store.Summary) string {
 		if sum.Expiry.IsZero() {
 			return "token"
 		}
-		if rem := sum.Expiry.Sub(s.c.now()); rem > 0 {
+		if rem := sum.Expiry.Sub(s.k.now()); rem > 0 {
 			return "token, expires in " + flows.Human(rem)
 		}
 		return "token expired"
@@ -177,7 +218,7 @@ func profileLine(p Profile) string {
 	case prov.Builtin:
 		return "built-in server: every flow, no account, no network"
 	case prov.ServiceURL != "":
-		return prov.ServiceURL + " · " + or(p.Params.ClientID, "no client yet")
+		return prov.ServiceURL + " · " + cmpOr(p.Params.ClientID, "no client yet")
 	}
-	return or(prov.TokenURL, prov.AuthURL) + " · " + or(p.Params.ClientID, "no client yet")
+	return cmpOr(prov.TokenURL, prov.AuthURL) + " · " + cmpOr(p.Params.ClientID, "no client yet")
 }

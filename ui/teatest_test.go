@@ -54,7 +54,7 @@ func journeyDeps(t *testing.T, m flows.Method) Deps {
 	prov, _ := flows.Space(s.URL)
 	prov.Builtin, prov.DeviceURL = true, s.URL+"/oauth/device"
 	p.Provider = prov
-	deps.Store, deps.Demo = st, spaceDemo{s}
+	deps.Sessions, deps.Demo = st, spaceDemo{s}
 	deps.Env = flows.Env{HTTP: flows.NewHTTPClient(10 * time.Second), Loopback: lb}
 	return deps
 }
@@ -71,14 +71,14 @@ func journey(t *testing.T, m flows.Method, approve bool) *App {
 	waitText("will send")
 	tm.Send(tea.KeyPressMsg{Code: tea.KeyEnter})
 	if approve {
-		waitText("approve as demo user")
+		waitText("approve (demo)")
 		tm.Type("a")
 	}
 	waitText("Access token")
 	tm.Type("q")
 	app := tm.FinalModel(t, teatest.WithFinalTimeout(5*time.Second)).(*App)
-	if app.active != screenInspect {
-		t.Fatalf("ended on %s", app.active)
+	if _, ok := app.screen.(*inspect); !ok {
+		t.Fatalf("ended on %s", app.screen.Title())
 	}
 	return app
 }

@@ -169,7 +169,7 @@ func (s *tmuxSession) runToToken(approve bool) string {
 	s.waitFor(10*time.Second, "will send")
 	s.keys("Enter")
 	if approve {
-		s.waitFor(10*time.Second, "approve as demo user")
+		s.waitFor(10*time.Second, "approve (demo)")
 		s.keys("a")
 	}
 	return s.waitFor(20*time.Second, "Access token", "acts for")

@@ -31,17 +31,29 @@ func wrapIndent(text string, width, pad int, st lipgloss.Style) string {
 	return indent(st.Width(width-pad).Render(text), pad)
 }
 
-// hardWrap breaks a long unbroken string (a URL, a token) into lines.
+// hardWrap breaks each line of s that is longer than width (a URL, a
+// token) into pieces of width.
 func hardWrap(s string, width int) string {
 	if width < 10 {
 		width = 10
 	}
 	var b strings.Builder
-	r := []rune(s)
-	for len(r) > width {
-		b.WriteString(string(r[:width]) + "\n")
-		r = r[width:]
+	for i, line := range strings.Split(s, "\n") {
+		if i > 0 {
+			b.WriteByte('\n')
+		}
+		r := []rune(line)
+		for len(r) > width {
+			b.WriteString(string(r[:width]) + "\n")
+			r = r[width:]
+		}
+		b.WriteString(string(r))
 	}
-	b.WriteString(string(r))
 	return b.String()
+}
+
+// indent pads every line of s with n spaces.
+func indent(s string, n int) string {
+	pad := strings.Repeat(" ", n)
+	return pad + strings.ReplaceAll(s, "\n", "\n"+pad)
 }

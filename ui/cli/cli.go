@@ -5,6 +5,8 @@ package cli
 
 import (
 	"context"
+	"crypto/ed25519"
+	"crypto/rand"
 	"errors"
 	"flag"
 	"fmt"
@@ -137,13 +139,16 @@ Flags:
 	}
 	browser.Stdout, browser.Stderr = io.Discard, io.Discard // a browser's chatter must not garble the screen
 	deps := ui.Deps{
-		Store: st, Env: env, Profile: demoProfile(srv), Demo: demoApprover{srv: srv, client: httpClient},
-		Theme: *theme, Flow: method, Clipboard: systemClipboard(),
+		Sessions: st, Env: env, OpenBrowser: env.OpenBrowser, Clipboard: systemClipboard(),
+		WriteFile: store.WritePrivate, GenerateKey: func() (ed25519.PublicKey, ed25519.PrivateKey, error) { return ed25519.GenerateKey(rand.Reader) },
+		Demo: demoApprover{srv: srv, client: httpClient}, StateDir: stateDir,
+		Profile: demoProfile(srv), Theme: *theme, Flow: method,
 	}
 	// The start screen lists the built-in server first, then saved profiles;
 	// --demo and --flow go straight to the flows with the chosen profile.
 	if path, err := store.ProfilesPath(); err == nil {
 		deps.ProfilesPath = path
+		deps.SaveProfile = func(p store.Profile) error { return store.AppendProfile(path, p) }
 		saved, err := store.LoadProfiles(path)
 		if err != nil {
 			deps.ProfileNote = "Your profiles could not be read, so only the built-in server is offered: " + err.Error()
@@ -191,7 +196,7 @@ func canOpenBrowser() bool {
 
 // systemClipboard returns a writer to the X, Wayland or OS clipboard when
 // one is reachable; OSC 52 covers the rest.
-func systemClipboard() ui.Clipboard {
+func systemClipboard() func(string) error {
 	if clipboard.Unsupported {
 		return nil
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"charm.land/bubbles/v2/key"
@@ -13,84 +14,71 @@ import (
 	"github.com/authplay/authplay/flows"
 )
 
-type endpointKeys struct {
+type signatureKeys struct {
 	Send, WrongKey, Altered, Stale, Seconds, Curl, Up, Down, Back key.Binding
 }
 
-// endpointScreen plays the application's endpoint and walks through the
-// verification of each request Space sends it.
-type endpointScreen struct {
-	c        *common
-	keys     endpointKeys
-	ep       *flows.Endpoint
-	url      string
-	err      error
-	inbox    chan flows.Received
-	public   *jose.JSONWebKeySet
+// signatures plays the application's endpoint and walks through the
+// verification of each request Space sends it (Space's request signatures).
+type signatures struct {
+	frame
+	keys  signatureKeys
+	ep    *flows.Endpoint
+	url   string
+	err   error
+	inbox chan flows.Received
+	// public is read by the listener's goroutine for each request, and set
+	// here once fetched.
+	public   *atomic.Pointer[jose.JSONWebKeySet]
 	keysNote string
 	received []flows.Received
 	selected int
 	note     string
 }
 
-type (
-	receivedMsg   struct{ rec flows.Received }
-	publicKeysMsg struct {
-		set   *jose.JSONWebKeySet
-		steps []flows.Step
-		err   error
-	}
-	sentMsg struct {
-		what string
-		err  error
-	}
-)
-
-func newEndpointScreen(c *common) *endpointScreen {
-	return &endpointScreen{c: c, inbox: make(chan flows.Received, 64), keys: endpointKeys{
+func newSignatures(k *kit, id int) *signatures {
+	return &signatures{frame: frame{k: k, id: id}, inbox: make(chan flows.Received, 64), public: &atomic.Pointer[jose.JSONWebKeySet]{}, keys: signatureKeys{
 		Send: bind("s", "s", "send a signed request"), WrongKey: bind("1", "1", "wrong key"), Altered: bind("2", "2", "altered body"),
 		Stale: bind("3", "3", "stale"), Seconds: bind("4", "4", "seconds"), Curl: bind("c", "c", "copy a signed curl"),
 		Up: bind("up,k", "↑/↓", "pick a request"), Down: bind("down,j", "↓", "pick a request"), Back: bind("esc", "esc", "back"),
 	}}
 }
 
-func (e *endpointScreen) signingKey() flows.Secret { return e.c.deps.Profile.SigningKey }
+func (e *signatures) Title() string            { return "endpoint verification" }
+func (e *signatures) signingKey() flows.Secret { return e.k.state.profile.SigningKey }
 
-func (e *endpointScreen) verificationKeys() flows.EndpointKeys {
-	return flows.EndpointKeys{SigningKey: e.signingKey(), PublicKeys: e.public, Now: time.Now()}
+// Init opens the endpoint in a command.
+func (e *signatures) Init() tea.Cmd {
+	inbox, owner := e.inbox, e.id
+	signing, pub := e.signingKey(), e.public
+	keys := func() flows.EndpointKeys {
+		return flows.EndpointKeys{SigningKey: signing, PublicKeys: pub.Load(), Now: time.Now()}
+	}
+	return func() tea.Msg {
+		ep, err := flows.ListenEndpoint("127.0.0.1:0", keys, func(r flows.Received) { inbox <- r })
+		return listeningMsg{owner: owner, ep: ep, err: err}
+	}
 }
 
-// start opens the endpoint and fetches Space's public keys with an
-// application token, the client credentials flow the person just met.
-func (e *endpointScreen) start() tea.Cmd {
-	inbox := e.inbox
-	ep, err := flows.ListenEndpoint("127.0.0.1:0", e.verificationKeys, func(r flows.Received) { inbox <- r })
-	if err != nil {
-		e.err = err
-		return nil
-	}
-	e.ep, e.url = ep, ep.URL+"/space"
-	e.keysNote = "fetching Space's public keys with an application token…"
-	p, creds := e.c.deps.Profile.Params, e.c.deps.Profile.Creds
-	env := e.c.deps.Env
-	fetch := func() tea.Msg {
+// fetchKeys fetches Space's public keys with an application token, the
+// client credentials flow the person just met.
+func (e *signatures) fetchKeys() tea.Cmd {
+	p, creds, env, owner := e.k.state.profile.Params, e.k.state.profile.Creds, e.k.deps.Env, e.id
+	return func() tea.Msg {
 		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 		defer cancel()
-		set, steps, err := flows.FetchSpacePublicKeys(ctx, env, p.Provider.ServiceURL, p.ClientID, creds.ClientSecret)
-		return publicKeysMsg{set: set, steps: steps, err: err}
+		set, _, err := flows.FetchSpacePublicKeys(ctx, env, p.Provider.ServiceURL, p.ClientID, creds.ClientSecret)
+		return publicKeysMsg{owner: owner, set: set, err: err}
 	}
-	return tea.Batch(fetch, e.waitReceived())
 }
 
-func (e *endpointScreen) waitReceived() tea.Cmd {
-	inbox := e.inbox
-	return func() tea.Msg { return receivedMsg{rec: <-inbox} }
+func (e *signatures) waitReceived() tea.Cmd {
+	inbox, owner := e.inbox, e.id
+	return func() tea.Msg { return receivedMsg{owner: owner, rec: <-inbox} }
 }
 
-func (e *endpointScreen) Typing() bool { return false }
-
-func (e *endpointScreen) Keys() []key.Binding {
-	demo := e.c.demo() != nil && e.ep != nil
+func (e *signatures) ShortHelp() []key.Binding {
+	demo := e.k.demo() != nil && e.ep != nil
 	for _, b := range []*key.Binding{&e.keys.Send, &e.keys.WrongKey, &e.keys.Altered, &e.keys.Stale, &e.keys.Seconds} {
 		b.SetEnabled(demo)
 	}
@@ -99,20 +87,45 @@ func (e *endpointScreen) Keys() []key.Binding {
 	return []key.Binding{e.keys.Send, e.keys.WrongKey, e.keys.Altered, e.keys.Stale, e.keys.Seconds, e.keys.Curl, e.keys.Up, e.keys.Back}
 }
 
-func (e *endpointScreen) Update(msg tea.Msg) (Screen, tea.Cmd) {
+func (e *signatures) FullHelp() [][]key.Binding { return [][]key.Binding{e.ShortHelp()} }
+
+func (e *signatures) Update(msg tea.Msg) (Screen, tea.Cmd) {
 	switch msg := msg.(type) {
+	case listeningMsg:
+		if msg.owner != e.id {
+			if msg.ep != nil {
+				msg.ep.Close() //nolint:errcheck // nobody is on this screen any more
+			}
+			return e, nil
+		}
+		if msg.err != nil {
+			e.err = msg.err
+			return e, nil
+		}
+		e.ep, e.url = msg.ep, msg.ep.URL+"/space"
+		e.keysNote = "fetching Space's public keys with an application token…"
+		return e, tea.Batch(e.fetchKeys(), e.waitReceived())
 	case receivedMsg:
+		if msg.owner != e.id {
+			return e, nil
+		}
 		e.received = append([]flows.Received{msg.rec}, e.received...)
 		e.selected = 0
 		return e, e.waitReceived()
 	case publicKeysMsg:
+		if msg.owner != e.id {
+			return e, nil
+		}
 		if msg.err != nil {
-			e.keysNote = "Space's public keys could not be fetched: " + flows.Explain(msg.err, flows.ExplainContext{Space: true, ClientID: e.c.deps.Profile.Params.ClientID}).Fix
+			e.keysNote = "Space's public keys could not be fetched: " + flows.Explain(msg.err, flows.ExplainContext{Space: true, ClientID: e.k.state.profile.Params.ClientID}).Fix
 		} else {
-			e.public = msg.set
+			e.public.Store(msg.set)
 			e.keysNote = fmt.Sprintf("%d public key(s), fetched with an application token (client credentials)", len(msg.set.Keys))
 		}
 	case sentMsg:
+		if msg.owner != e.id {
+			return e, nil
+		}
 		e.note = "the built-in server sent " + msg.what
 		if msg.err != nil {
 			e.note = "sending failed: " + msg.err.Error()
@@ -131,13 +144,18 @@ var tamperOf = map[string]struct{ tamper, what string }{
 	"4": {"seconds-timestamp", "a request dated in seconds instead of milliseconds"},
 }
 
-func (e *endpointScreen) key(k tea.KeyPressMsg) tea.Cmd {
+func (e *signatures) key(k tea.KeyPressMsg) tea.Cmd {
 	switch {
 	case key.Matches(k, e.keys.Back):
-		if e.ep != nil {
-			e.ep.Close() //nolint:errcheck
+		e.id = -1 // what is still on its way belongs to no screen now
+		ep := e.ep
+		closeEndpoint := func() tea.Msg {
+			if ep != nil {
+				ep.Close() //nolint:errcheck // closing a listener we own
+			}
+			return nil
 		}
-		return emit(backMsg{})
+		return tea.Batch(closeEndpoint, emit(showPickerMsg{}))
 	case key.Matches(k, e.keys.Up):
 		e.selected = max(0, e.selected-1)
 	case key.Matches(k, e.keys.Down):
@@ -151,25 +169,25 @@ func (e *endpointScreen) key(k tea.KeyPressMsg) tea.Cmd {
 		}
 		cmd := fmt.Sprintf("curl -sS -X POST %s -H 'Content-Type: application/json' -H 'X-Space-Timestamp: %s' -H 'X-Space-Signature: %s' --data-binary %s",
 			shellQuote(e.url), h.Get("X-Space-Timestamp"), h.Get("X-Space-Signature"), shellQuote(string(body)))
-		return copyCmd(e.c, cmd, "a signed curl command (accepted once, within 5 minutes)")
+		return copyCmd(e.k.deps, cmd, "a signed curl command (accepted once, within 5 minutes)")
 	default:
 		t, ok := tamperOf[k.String()]
-		if !ok || e.c.demo() == nil || e.ep == nil {
+		if !ok || e.k.demo() == nil || e.ep == nil {
 			return nil
 		}
-		demo, url := e.c.demo(), e.url
+		demo, url, owner := e.k.demo(), e.url, e.id
 		return func() tea.Msg {
 			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 			defer cancel()
-			return sentMsg{what: t.what, err: demo.SendSigned(ctx, url, t.tamper)}
+			return sentMsg{owner: owner, what: t.what, err: demo.SendSigned(ctx, url, t.tamper)}
 		}
 	}
 	return nil
 }
 
-func (e *endpointScreen) View() string {
-	s := e.c.styles
-	w := e.c.width - 4
+func (e *signatures) View() string {
+	s := e.k.styles
+	w := e.width - 4
 	var b strings.Builder
 	b.WriteString("\n  " + s.Title.Render("Endpoint verification") + "\n\n")
 	if e.err != nil {
@@ -199,19 +217,19 @@ func (e *endpointScreen) View() string {
 		if !r.Check.OK {
 			verdict = s.Err.Render("✗ FAIL") + "  " + s.Subtle.Render(r.Check.Reason())
 		}
-		b.WriteString(truncate(fmt.Sprintf("  %s%s %s %s  %s", cursor, r.At.Format("15:04:05"), r.Method, r.Path, verdict), e.c.width) + "\n")
+		b.WriteString(truncate(fmt.Sprintf("  %s%s %s %s  %s", cursor, r.At.Format("15:04:05"), r.Method, r.Path, verdict), e.width) + "\n")
 	}
 	b.WriteString(e.walkthrough(e.received[e.selected]))
 	return b.String()
 }
 
 // walkthrough shows the exact bytes involved and each check's verdict.
-func (e *endpointScreen) walkthrough(r flows.Received) string {
-	s := e.c.styles
-	w := e.c.width - 4
+func (e *signatures) walkthrough(r flows.Received) string {
+	s := e.k.styles
+	w := e.width - 4
 	var b strings.Builder
 	b.WriteString("\n  " + s.Title.Render("How it was checked") + "\n")
-	fmt.Fprintf(&b, "  %s %s\n", s.Key.Render("X-Space-Timestamp"), s.Value.Render(or(r.Header["X-Space-Timestamp"], "(missing)")))
+	fmt.Fprintf(&b, "  %s %s\n", s.Key.Render("X-Space-Timestamp"), s.Value.Render(cmpOr(r.Header["X-Space-Timestamp"], "(missing)")))
 	fmt.Fprintf(&b, "  %s %s\n", s.Key.Render("signed string    "), s.Value.Render(truncate(fmt.Sprintf("%q", r.Check.Signed), w-20)))
 	for _, v := range r.Check.Verdicts {
 		mark := map[flows.Outcome]string{flows.Pass: s.OK.Render("✓"), flows.Fail: s.Err.Render("✗"), flows.Warn: s.Warn.Render("!"), flows.NotApplicable: s.Subtle.Render("–")}[v.Outcome]

@@ -29,9 +29,10 @@ func fixedReceived(t *testing.T, body string, tamper func(http.Header)) flows.Re
 }
 
 func TestEndpointWalkthroughGolden(t *testing.T) {
-	deps := &Deps{Profile: Profile{Name: "Demo Space (offline)", SigningKey: "demo-signing-key-7f3a9c2e"}}
-	c := &common{styles: themes.New("mono", true), deps: deps, width: 80, height: 24}
-	e := newEndpointScreen(c)
+	p := Profile{Name: "Demo Space (offline)", SigningKey: "demo-signing-key-7f3a9c2e"}
+	k := &kit{deps: &Deps{}, styles: themes.New("mono", true), state: &appState{profile: p}}
+	e := newSignatures(k, 1)
+	e.SetSize(80, 21)
 	e.url, e.keysNote = "http://127.0.0.1:8787/space", "1 public key(s), fetched with an application token"
 	e.ep = &flows.Endpoint{}
 	e.received = []flows.Received{

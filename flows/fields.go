@@ -1,0 +1,205 @@
+package flows
+
+import (
+	"fmt"
+	"net/url"
+	"slices"
+	"strings"
+)
+
+// FieldID names one thing a person fills in for a flow. The same ID is the
+// form's field, the profile's setting and (with dashes) the command line's
+// flag, so the three cannot drift apart.
+type FieldID string
+
+// The fields every method chooses from.
+const (
+	FieldAuthURL      FieldID = "auth_url"
+	FieldTokenURL     FieldID = "token_url"
+	FieldDeviceURL    FieldID = "device_url"
+	FieldAPIBase      FieldID = "api_base"
+	FieldJWKSURL      FieldID = "jwks_url"
+	FieldClientID     FieldID = "client_id"
+	FieldClientSecret FieldID = "client_secret"
+	FieldRedirectURI  FieldID = "redirect_uri"
+	FieldScope        FieldID = "scope"
+	FieldUsername     FieldID = "username"
+	FieldPassword     FieldID = "password"
+	FieldRefreshToken FieldID = "refresh_token"
+	FieldToken        FieldID = "token"
+	FieldAuthStyle    FieldID = "auth_style"
+	FieldPKCE         FieldID = "pkce"
+	FieldAccessType   FieldID = "access_type"
+)
+
+// FieldKind says how a field is edited and shown.
+type FieldKind int
+
+const (
+	KindText   FieldKind = iota // free text
+	KindURL                     // an http(s) URL
+	KindSecret                  // masked until revealed; never saved
+	KindChoice                  // one of Choices
+)
+
+// Choice is one value a choice field can take.
+type Choice struct {
+	Value string // what is sent and saved ("" is allowed: e.g. auto)
+	Label string // what the form shows
+}
+
+// FieldDef describes one field: how it is shown, what it means, and where
+// its value lives in a Draft.
+type FieldDef struct {
+	ID    FieldID
+	Label string // the form's label
+	Kind  FieldKind
+	// Hint is shown beside the field while it has focus; Usage is the
+	// command line's help for its flag.
+	Hint, Usage string
+	Choices     []Choice
+	// Required is checked as the person types and before a run.
+	Required bool
+	get      func(*Draft) string
+	set      func(*Draft, string)
+}
+
+// Flag is the command-line flag of the field (token_url → token-url).
+func (f FieldDef) Flag() string { return strings.ReplaceAll(string(f.ID), "_", "-") }
+
+// Secret says whether the field holds a secret: masked, never saved, and
+// given on the command line only through a variable or a file.
+func (f FieldDef) Secret() bool { return f.Kind == KindSecret }
+
+var fieldDefs = []FieldDef{
+	{ID: FieldAuthURL, Label: "Authorization URL", Kind: KindURL, Required: true, Usage: "authorization endpoint",
+		get: func(d *Draft) string { return d.Params.Provider.AuthURL }, set: func(d *Draft, v string) { d.Params.Provider.AuthURL = v }},
+	{ID: FieldTokenURL, Label: "Token URL", Kind: KindURL, Required: true, Usage: "token endpoint",
+		get: func(d *Draft) string { return d.Params.Provider.TokenURL }, set: func(d *Draft, v string) { d.Params.Provider.TokenURL = v }},
+	{ID: FieldDeviceURL, Label: "Device URL", Kind: KindURL, Required: true, Usage: "device authorization endpoint (RFC 8628)",
+		get: func(d *Draft) string { return d.Params.Provider.DeviceURL }, set: func(d *Draft, v string) { d.Params.Provider.DeviceURL = v }},
+	{ID: FieldAPIBase, Label: "API base URL", Kind: KindURL, Required: true, Usage: "API base URL: a brought token's test call, and the request --output curl writes",
+		get: func(d *Draft) string { return d.Params.Provider.APIBase }, set: func(d *Draft, v string) { d.Params.Provider.APIBase = v }},
+	{ID: FieldJWKSURL, Label: "Key set URL", Kind: KindURL, Hint: "JWKS: the keys that check JWT signatures", Usage: "key set URL (JWKS) to check JWT signatures against (discovery fills it)",
+		get: func(d *Draft) string { return d.Params.Provider.JWKSURL }, set: func(d *Draft, v string) { d.Params.Provider.JWKSURL = v }},
+	{ID: FieldClientID, Label: "Client ID", Kind: KindText, Required: true, Usage: "client ID",
+		get: func(d *Draft) string { return d.Params.ClientID }, set: func(d *Draft, v string) { d.Params.ClientID = v }},
+	{ID: FieldClientSecret, Label: "Client secret", Kind: KindSecret, Hint: "empty for a public client", Usage: "client secret",
+		get: func(d *Draft) string { return d.Creds.ClientSecret.Reveal() }, set: func(d *Draft, v string) { d.Creds.ClientSecret = Secret(v) }},
+	{ID: FieldRedirectURI, Label: "Redirect URI", Kind: KindText, Required: true, Hint: "port 0 picks a free port",
+		Usage: "loopback redirect URI (default http://127.0.0.1:0/callback: any free port)",
+		get:   func(d *Draft) string { return d.Params.RedirectURI }, set: func(d *Draft, v string) { d.Params.RedirectURI = v }},
+	{ID: FieldScope, Label: "Scope", Kind: KindText, Hint: "space-separated", Usage: `scope to request, space-separated ("**" is everything in Space)`,
+		get: func(d *Draft) string { return d.Params.Scope }, set: func(d *Draft, v string) { d.Params.Scope = v }},
+	{ID: FieldUsername, Label: "Username", Kind: KindText, Required: true, Usage: "the user whose password is sent (password flow)",
+		get: func(d *Draft) string { return d.Params.Username }, set: func(d *Draft, v string) { d.Params.Username = v }},
+	{ID: FieldPassword, Label: "Password", Kind: KindSecret, Required: true, Usage: "the user's password (password flow)",
+		get: func(d *Draft) string { return d.Creds.Password.Reveal() }, set: func(d *Draft, v string) { d.Creds.Password = Secret(v) }},
+	{ID: FieldRefreshToken, Label: "Refresh token", Kind: KindSecret, Required: true, Hint: "from an earlier sign-in, or pasted", Usage: "the refresh token to trade",
+		get: func(d *Draft) string { return d.Seed.Reveal() }, set: func(d *Draft, v string) { d.Seed = Secret(v) }},
+	{ID: FieldToken, Label: "Token", Kind: KindSecret, Required: true, Hint: "a Space personal or application token, or any bearer token", Usage: "the token to bring",
+		get: func(d *Draft) string { return d.Seed.Reveal() }, set: func(d *Draft, v string) { d.Seed = Secret(v) }},
+	{ID: FieldAuthStyle, Label: "Client auth", Kind: KindChoice, Hint: "auto: Basic with a secret, public client without",
+		Usage:   "client authentication: auto (basic with a client secret, none without), basic, body or none",
+		Choices: []Choice{{"", "auto"}, {"basic", "basic"}, {"body", "body"}, {"none", "none"}},
+		get:     func(d *Draft) string { return string(d.Params.AuthStyle) }, set: func(d *Draft, v string) { d.Params.AuthStyle = AuthStyle(v) }},
+	{ID: FieldPKCE, Label: "PKCE", Kind: KindChoice, Hint: "S256 unless the server cannot do it", Usage: "PKCE: S256 (default), plain or off",
+		Choices: []Choice{{"S256", "S256"}, {"plain", "plain"}, {"off", "off"}},
+		get:     func(d *Draft) string { return string(d.Params.PKCE) }, set: func(d *Draft, v string) { d.Params.PKCE = PKCEMethod(v) }},
+	{ID: FieldAccessType, Label: "Access type", Kind: KindChoice, Hint: "Space: offline asks for a refresh token", Usage: "Space: online or offline (offline asks for a refresh token)",
+		Choices: []Choice{{"offline", "offline"}, {"online", "online"}, {"", "(not sent)"}},
+		get:     func(d *Draft) string { return d.Params.AccessType }, set: func(d *Draft, v string) { d.Params.AccessType = v }},
+}
+
+// Field describes a field by its ID.
+func Field(id FieldID) (FieldDef, bool) {
+	for _, f := range fieldDefs {
+		if f.ID == id {
+			return f, true
+		}
+	}
+	return FieldDef{}, false
+}
+
+// Fields describes every field there is, in a stable order.
+func Fields() []FieldDef { return slices.Clone(fieldDefs) }
+
+// Draft is what a person fills in for one run: the settings that may be
+// saved (Params), the secrets that never are (Creds), and a token they
+// bring (Seed). The form, the command line and a profile all fill one in
+// through Set, so a field means the same wherever it is given.
+type Draft struct {
+	Method Method
+	Params Params
+	Creds  Credentials
+	Seed   Secret
+}
+
+// Get returns a field's value.
+func (d *Draft) Get(id FieldID) string {
+	if f, ok := Field(id); ok {
+		return f.get(d)
+	}
+	return ""
+}
+
+// Set gives a field a value, or says why it cannot have it.
+func (d *Draft) Set(id FieldID, v string) error {
+	f, ok := Field(id)
+	if !ok {
+		return fmt.Errorf("no field %q", id)
+	}
+	if f.Kind != KindSecret {
+		v = strings.TrimSpace(v)
+	}
+	if f.Kind == KindChoice && !slices.ContainsFunc(f.Choices, func(c Choice) bool { return c.Value == v || c.Label == v }) {
+		var names []string
+		for _, c := range f.Choices {
+			names = append(names, c.Label)
+		}
+		return fmt.Errorf("%s %q: choose %s", strings.ToLower(f.Label), v, strings.Join(names, ", "))
+	}
+	if f.Kind == KindChoice {
+		for _, c := range f.Choices {
+			if c.Label == v {
+				v = c.Value
+			}
+		}
+	}
+	f.set(d, v)
+	return nil
+}
+
+// FieldError is what is wrong with one field.
+type FieldError struct {
+	Field FieldID
+	Err   string
+}
+
+// Check holds every field of the draft's method to its rules: required
+// ones are filled in, URLs are URLs. The form runs it as the person types.
+func (d *Draft) Check() []FieldError {
+	var out []FieldError
+	for _, f := range SpecOf(d.Method).FieldDefs() {
+		v := f.get(d)
+		switch {
+		case f.Required && strings.TrimSpace(v) == "":
+			out = append(out, FieldError{f.ID, "required"})
+		case f.Kind == KindURL && v != "":
+			if _, err := ValidateURL(strings.ToLower(f.Label), v); err != nil {
+				out = append(out, FieldError{f.ID, err.Error()})
+			}
+		case f.ID == FieldRedirectURI:
+			if u, err := url.Parse(v); err != nil || u.Scheme == "" || u.Host == "" {
+				out = append(out, FieldError{f.ID, "not an absolute URL"})
+			}
+		}
+	}
+	if d.Params.AuthStyle == AuthNone && d.Creds.ClientSecret != "" && slices.Contains(SpecOf(d.Method).Fields, FieldClientSecret) {
+		out = append(out, FieldError{FieldClientSecret, "ignored: client auth is none (public client)"})
+	}
+	return out
+}
+
+// Blocking says whether an error stops the run (a note like "ignored" does not).
+func (e FieldError) Blocking() bool { return !strings.HasPrefix(e.Err, "ignored") }

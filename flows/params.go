@@ -1,0 +1,93 @@
+package flows
+
+import "fmt"
+
+// AuthStyle is how the client proves who it is at the token endpoint.
+type AuthStyle string
+
+const (
+	// AuthAuto is the default: Basic when there is a client secret, and a
+	// public client (client_id in the body) when there is none, so an
+	// empty secret is never sent as "Basic id:".
+	AuthAuto  AuthStyle = ""
+	AuthBasic AuthStyle = "basic" // HTTP Basic header: Space, most servers
+	AuthBody  AuthStyle = "body"  // client_id and client_secret in the form
+	AuthNone  AuthStyle = "none"  // public client: client_id only, PKCE instead of a secret
+)
+
+// Resolve turns AuthAuto into the style to use with this secret; a style
+// the person chose stays as chosen.
+func (a AuthStyle) Resolve(secret Secret) AuthStyle {
+	switch {
+	case a != AuthAuto:
+		return a
+	case secret == "":
+		return AuthNone
+	}
+	return AuthBasic
+}
+
+// Method is the RFC 8414 name of the style.
+func (a AuthStyle) Method() string {
+	switch a {
+	case AuthBody:
+		return "client_secret_post"
+	case AuthNone:
+		return "none"
+	}
+	return "client_secret_basic"
+}
+
+// ParseAuthStyle reads auto (or nothing), basic, body or none.
+func ParseAuthStyle(s string) (AuthStyle, error) {
+	switch AuthStyle(s) {
+	case AuthBasic, AuthBody, AuthNone:
+		return AuthStyle(s), nil
+	case "", "auto":
+		return AuthAuto, nil
+	}
+	return "", fmt.Errorf("client authentication %q: choose auto, basic, body or none", s)
+}
+
+// PKCEMethod is the code challenge method, or off.
+type PKCEMethod string
+
+const (
+	PKCES256  PKCEMethod = "S256"
+	PKCEPlain PKCEMethod = "plain"
+	PKCEOff   PKCEMethod = "off"
+)
+
+// ParsePKCE reads S256, plain or off.
+func ParsePKCE(s string) (PKCEMethod, error) {
+	switch PKCEMethod(s) {
+	case PKCES256, PKCEPlain, PKCEOff:
+		return PKCEMethod(s), nil
+	case "":
+		return PKCES256, nil
+	}
+	return "", fmt.Errorf("PKCE method %q: choose S256, plain or off", s)
+}
+
+const deviceGrant = "urn:ietf:params:oauth:grant-type:device_code"
+
+// Params are a flow's settings: everything but secrets, so they can be saved.
+type Params struct {
+	Provider           Provider   `json:"provider"`
+	ClientID           string     `json:"client_id"`
+	AuthStyle          AuthStyle  `json:"auth_style"`
+	Scope              string     `json:"scope"`
+	RedirectURI        string     `json:"redirect_uri,omitempty"`
+	PKCE               PKCEMethod `json:"pkce,omitempty"`
+	AccessType         string     `json:"access_type,omitempty"`         // Space: online or offline
+	RequestCredentials string     `json:"request_credentials,omitempty"` // Space: default, required, skip, silent
+	Username           string     `json:"username,omitempty"`
+	Timeout            Duration   `json:"timeout,omitempty"` // how long to wait for a person
+}
+
+// Credentials are the secrets a flow needs. They are never part of State, so
+// nothing that persists State can leak them.
+type Credentials struct {
+	ClientSecret Secret
+	Password     Secret
+}

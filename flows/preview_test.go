@@ -1,0 +1,134 @@
+package flows_test
+
+import (
+	"context"
+	"net/url"
+	"reflect"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/authplay/authplay/flows"
+	"github.com/authplay/authplay/flows/spacetest"
+)
+
+// What a front door shows before a step (Pending) is exactly what the step
+// sends: method, URL, headers with secrets masked, body. For every method,
+// every client authentication style, every request of the flow and every
+// action on the token.
+func TestPendingIsWhatIsSent(t *testing.T) {
+	s := newSpace(t)
+	for _, spec := range flows.Specs() {
+		for _, style := range []flows.AuthStyle{flows.AuthAuto, flows.AuthBasic, flows.AuthBody, flows.AuthNone} {
+			m := spec.Info.Method
+			t.Run(string(m)+"/"+string(style)+"auto"[:4*boolInt(style == "")], func(t *testing.T) {
+				p := spaceParams(t, s)
+				p.AuthStyle, p.Scope, p.Username = style, "** openid", spacetest.DemoUsername
+				d := flows.Draft{Method: m, Params: p, Creds: demoCreds(), Seed: seedFor(t, s, m)}
+				st, creds := d.Start()
+				mach, err := flows.New(st, creds)
+				if err != nil {
+					t.Fatal(err)
+				}
+				env := newEnv(t)
+				env.Sleep = func(context.Context, time.Duration) error { return nil }
+				compared := 0
+				for i := 0; i < 6 && mach.State().Phase != flows.PhaseAuthorized && mach.State().Phase != flows.PhaseFailed; i++ {
+					want, ok, err := mach.Pending(flows.Input{})
+					if err != nil {
+						t.Fatal(err)
+					}
+					authURL := mach.State().AuthURL
+					step, _ := mach.Next(context.Background(), env, flows.Input{})
+					switch {
+					case ok && want.Browser:
+						comparableAuthURL(t, want, mach.State())
+						compared++
+						go approveHeadless(t, s, mach.State().AuthURL)
+					case ok:
+						if len(step.Exchanges) == 0 {
+							t.Fatalf("%s: nothing was sent; pending was %+v", step.Caption, want.Shown())
+						}
+						sameMessage(t, step.Caption, want.Shown(), step.Exchanges[0].Request)
+						compared++
+					case authURL == "":
+						t.Fatalf("%s sent %d request(s) but Pending said none", step.Caption, len(step.Exchanges))
+					}
+					if m == flows.DeviceCode && mach.State().Phase == flows.PhaseAwaitingUser && mach.State().Device.Polls == 0 {
+						if err := s.ApproveDevice(mach.State().Device.UserCode, spacetest.DemoUsername, true); err != nil {
+							t.Fatal(err)
+						}
+					}
+				}
+				if compared == 0 {
+					t.Fatal("no request was compared")
+				}
+				if mach.State().Phase != flows.PhaseAuthorized {
+					return // this style is refused here; its requests were compared
+				}
+				actions := 0
+				for _, a := range []flows.Action{flows.ActionIntrospect, flows.ActionCallAPI, flows.ActionRefresh, flows.ActionRevoke} {
+					if !mach.State().Can(a) {
+						continue
+					}
+					want, _, err := mach.Pending(flows.Input{Action: a})
+					if err != nil {
+						t.Fatal(err)
+					}
+					step, _ := mach.Next(context.Background(), env, flows.Input{Action: a})
+					sameMessage(t, string(a), want.Shown(), step.Exchanges[0].Request)
+					actions++
+				}
+				if actions == 0 {
+					t.Error("no action was compared")
+				}
+			})
+		}
+	}
+}
+
+func boolInt(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// seedFor is what a method needs brought: a refresh token, or a token.
+func seedFor(t *testing.T, s *spacetest.Server, m flows.Method) flows.Secret {
+	switch m {
+	case flows.PermanentToken:
+		return spacetest.DemoPersonalToken
+	case flows.RefreshToken:
+		p := spaceParams(t, s)
+		p.AccessType, p.Username = "offline", spacetest.DemoUsername
+		mach, _ := flows.New(flows.Start(flows.Password, p), demoCreds())
+		run(t, mach, newEnv(t), flows.Input{})
+		return mach.State().Token.RefreshToken
+	}
+	return ""
+}
+
+func sameMessage(t *testing.T, what string, want, got flows.Message) {
+	t.Helper()
+	if want.Method != got.Method || want.URL != got.URL || want.Body != got.Body || !reflect.DeepEqual(want.Header, got.Header) {
+		t.Errorf("%s: shown before\n  %s %s\n  %v\n  %s\nbut sent\n  %s %s\n  %v\n  %s", what, want.Method, want.URL, want.Header, want.Body, got.Method, got.URL, got.Header, got.Body)
+	}
+}
+
+// comparableAuthURL: the authorization URL shown is the one the browser is
+// sent to, but for the redirect URI's port, which the listener picks when
+// the flow starts (port 0 in the shown one).
+func comparableAuthURL(t *testing.T, want flows.Request, st flows.State) {
+	t.Helper()
+	shown, _ := url.Parse(want.URL)
+	sent, _ := url.Parse(st.AuthURL)
+	q := shown.Query()
+	if strings.Contains(q.Get("redirect_uri"), ":0/") {
+		q.Set("redirect_uri", st.RedirectURI)
+	}
+	shown.RawQuery = q.Encode()
+	if shown.String() != sent.String() {
+		t.Errorf("authorization URL shown\n  %s\nbut sent\n  %s", shown, sent)
+	}
+}

@@ -1,0 +1,101 @@
+package flows
+
+import (
+	"context"
+	"fmt"
+	"net/url"
+	"time"
+
+	"github.com/authplay/authplay/flows/termsafe"
+)
+
+// tokenRequest builds a request to the token endpoint (or another endpoint
+// that authenticates the client the same way: device authorization,
+// introspection, revocation), with the client authentication this run uses.
+func (b *base) tokenRequest(purpose Purpose, endpoint string, form url.Values) Request {
+	req := newFormRequest(purpose, endpoint, form)
+	b.authenticate(&req)
+	return req
+}
+
+// authenticate adds the client's proof of identity (RFC 6749 §2.3): an
+// HTTP Basic header, the secret in the body, or, for a public client, its
+// client_id alone.
+func (b *base) authenticate(r *Request) {
+	p := b.st.Params
+	switch b.authStyle() {
+	case AuthBasic:
+		r.Header.Set("Authorization", basicAuth(p.ClientID, b.creds.ClientSecret))
+	case AuthBody:
+		r.Form.Set("client_id", p.ClientID)
+		r.Form.Set("client_secret", b.creds.ClientSecret.Reveal())
+	case AuthNone:
+		r.Form.Set("client_id", p.ClientID)
+	}
+}
+
+// send sends a step's request, or the person's edit of it, and records the
+// exchange. The outcome is read from the recorder.
+func (b *base) send(ctx context.Context, env Env, in Input, req Request) (*recorder, error) {
+	if in.Request != nil {
+		req = *in.Request
+	}
+	c, rec := env.record()
+	hr, err := req.httpRequest(ctx)
+	if err != nil {
+		return rec, err
+	}
+	resp, err := c.Do(hr)
+	if err == nil {
+		resp.Body.Close()
+	}
+	return rec, err
+}
+
+// sendForToken sends a request whose answer is a token response.
+func (b *base) sendForToken(ctx context.Context, env Env, in Input, req Request) (Token, []Exchange, error) {
+	rec, err := b.send(ctx, env, in, req)
+	tok, err := tokenResult(rec, err, env.now())
+	return tok, rec.exchanges(), err
+}
+
+// tokenResult reads the token endpoint's answer from the recorded response,
+// so the raw response is kept whole and every server's quirks are judged by
+// one parser.
+func tokenResult(rec *recorder, callErr error, now time.Time) (Token, error) {
+	ct, body, err := rec.outcome(callErr)
+	if err != nil {
+		return Token{}, err
+	}
+	return ParseTokenResponse(ct, body, now)
+}
+
+// errorFromResponse reads an RFC 6749 §5.2 error body, or says what came instead.
+func errorFromResponse(status int, contentType string, body []byte) error {
+	fields, err := decodeFields(contentType, body)
+	if err != nil {
+		return fmt.Errorf("HTTP %d, and %w", status, err)
+	}
+	code, _ := fields["error"].(string)
+	if code == "" {
+		return fmt.Errorf("HTTP %d without an OAuth error code; body: %s", status, termsafe.Line(head(string(body), 200)))
+	}
+	desc, _ := fields["error_description"].(string)
+	uri, _ := fields["error_uri"].(string)
+	return serverError(code, desc, uri, status)
+}
+
+func requireURL(name, v string) error {
+	if v == "" {
+		return fmt.Errorf("the provider has no %s; set it in the profile (or use discovery)", name)
+	}
+	_, err := ValidateURL(name, v)
+	return err
+}
+
+func scopeOr(s string) string {
+	if s == "" {
+		return "(none: the server's default)"
+	}
+	return s
+}
