@@ -6,9 +6,12 @@ import (
 	"encoding/base64"
 	"errors"
 	"slices"
+	"strconv"
 	"strings"
 
 	"golang.org/x/oauth2"
+
+	"github.com/authplay/authplay/flows/loopback"
 )
 
 // authorizationCode: Ready -> AwaitingRedirect -> Exchanging -> Authorized
@@ -20,7 +23,7 @@ func (m *authorizationCode) Next(ctx context.Context, env Env, in Input) (Step, 
 	case m.st.Phase == PhaseReady:
 		return m.start(env)
 	case m.st.Phase == PhaseAwaitingRedirect:
-		return m.awaitRedirect(ctx, env, Expect{State: m.st.StateValue})
+		return m.awaitRedirect(ctx, env, loopback.Expect{State: m.st.StateValue})
 	case m.st.Phase == PhaseExchanging:
 		return m.exchange(ctx, env)
 	case m.st.Phase == PhaseAuthorized && in.Action == ActionRefresh:
@@ -47,7 +50,7 @@ func (m *authorizationCode) start(env Env) (Step, error) {
 	if wantsOpenID(p.Scope) {
 		m.st.Nonce = randomToken()
 	}
-	redirect, err := env.Loopback.Prepare(p.RedirectURI, Expect{State: m.st.StateValue})
+	redirect, err := env.Loopback.Prepare(p.RedirectURI, loopback.Expect{State: m.st.StateValue})
 	if err != nil {
 		return m.fail(step, err, p.RedirectURI)
 	}
@@ -112,7 +115,7 @@ func openBrowser(env Env, url string, step *Step) {
 
 // awaitRedirect waits for the browser, re-opening the listener if the
 // program restarted since the URL was made.
-func (b *base) awaitRedirect(ctx context.Context, env Env, exp Expect) (Step, error) {
+func (b *base) awaitRedirect(ctx context.Context, env Env, exp loopback.Expect) (Step, error) {
 	step := Step{Name: "redirect", Caption: "Wait for the browser to come back with the answer", At: env.now()}
 	if !env.Loopback.Listening(b.st.RedirectURI) {
 		if _, err := env.Loopback.Prepare(b.st.RedirectURI, exp); err != nil {
@@ -134,7 +137,7 @@ func (b *base) awaitRedirect(ctx context.Context, env Env, exp Expect) (Step, er
 	}
 	step.At = env.now()
 	if r.Rejected > 0 {
-		step.Notes = append(step.Notes, itoa(r.Rejected)+" redirect(s) with a wrong or missing state were refused before this one.")
+		step.Notes = append(step.Notes, strconv.Itoa(r.Rejected)+" redirect(s) with a wrong or missing state were refused before this one.")
 	}
 	if e := r.Params.Get("error"); e != "" {
 		env.Loopback.Close(b.st.RedirectURI)

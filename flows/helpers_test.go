@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/authplay/authplay/flows"
+	"github.com/authplay/authplay/flows/loopback"
 	"github.com/authplay/authplay/flows/spacetest"
 )
 
@@ -32,7 +33,7 @@ func spaceParams(t *testing.T, s *spacetest.Server) flows.Params {
 }
 
 func newEnv(t *testing.T) flows.Env {
-	lb := flows.NewLoopback()
+	lb := loopback.New()
 	t.Cleanup(lb.CloseAll)
 	return flows.Env{HTTP: flows.NewHTTPClient(10 * time.Second), Loopback: lb}
 }

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/authplay/authplay/flows"
+	"github.com/authplay/authplay/flows/loopback"
 )
 
 // Servers that misbehave: each must give a clear error within the timeout.
@@ -76,7 +77,7 @@ func TestHostileTokenEndpoints(t *testing.T) {
 			defer srv.Close()
 			prov, _ := flows.Endpoints("hostile", "", srv.URL+"/token")
 			m, _ := flows.New(flows.Start(flows.ClientCredentials, flows.Params{Provider: prov, ClientID: "c"}), flows.Credentials{ClientSecret: "s3cret-value"})
-			env := flows.Env{HTTP: flows.NewHTTPClient(timeout), Loopback: flows.NewLoopback()}
+			env := flows.Env{HTTP: flows.NewHTTPClient(timeout), Loopback: loopback.New()}
 			start := time.Now()
 			step, err := m.Next(context.Background(), env, flows.Input{})
 			if took := time.Since(start); took > timeout+4*time.Second {

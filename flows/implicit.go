@@ -6,6 +6,8 @@ import (
 	"net/url"
 
 	"golang.org/x/oauth2"
+
+	"github.com/authplay/authplay/flows/loopback"
 )
 
 // implicit: Ready -> AwaitingRedirect -> Authorized | Failed. Deprecated
@@ -17,7 +19,7 @@ func (m *implicit) Next(ctx context.Context, env Env, in Input) (Step, error) {
 	case PhaseReady:
 		return m.start(env)
 	case PhaseAwaitingRedirect:
-		return m.awaitRedirect(ctx, env, Expect{State: m.st.StateValue, Fragment: true})
+		return m.awaitRedirect(ctx, env, loopback.Expect{State: m.st.StateValue, Fragment: true})
 	}
 	return Step{}, errors.New("the flow is finished; start a new one")
 }
@@ -32,7 +34,7 @@ func (m *implicit) start(env Env) (Step, error) {
 	if wantsOpenID(p.Scope) {
 		m.st.Nonce = randomToken()
 	}
-	redirect, err := env.Loopback.Prepare(p.RedirectURI, Expect{State: m.st.StateValue, Fragment: true})
+	redirect, err := env.Loopback.Prepare(p.RedirectURI, loopback.Expect{State: m.st.StateValue, Fragment: true})
 	if err != nil {
 		return m.fail(step, err, p.RedirectURI)
 	}
@@ -49,7 +51,7 @@ func (m *implicit) start(env Env) (Step, error) {
 }
 
 // implicitToken reads the token out of the fragment the relay page posted.
-func (b *base) implicitToken(env Env, step Step, r Redirect) (Step, error) {
+func (b *base) implicitToken(env Env, step Step, r loopback.Redirect) (Step, error) {
 	env.Loopback.Close(b.st.RedirectURI)
 	v := url.Values{}
 	for k, vs := range r.Params {

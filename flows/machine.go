@@ -9,6 +9,7 @@ import (
 
 	"golang.org/x/oauth2"
 
+	"github.com/authplay/authplay/flows/loopback"
 	"github.com/authplay/authplay/flows/termsafe"
 )
 
@@ -179,7 +180,7 @@ type Env struct {
 	Now         func() time.Time
 	Sleep       func(context.Context, time.Duration) error
 	OpenBrowser func(url string) error // nil: the person opens it
-	Loopback    *Loopback
+	Loopback    *loopback.Listener
 	// Strict refuses to send a credential over plain http to another
 	// machine (otherwise the step carries a warning).
 	Strict bool

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"strconv"
 	"strings"
 
 	"github.com/authplay/authplay/flows/termsafe"
@@ -69,7 +70,7 @@ func (m *permanentToken) Next(ctx context.Context, env Env, in Input) (Step, err
 	if resp.Status >= 400 {
 		err := error(resp.Error)
 		if resp.Error == nil {
-			err = errors.New("the API answered HTTP " + itoa(resp.Status))
+			err = errors.New("the API answered HTTP " + strconv.Itoa(resp.Status))
 		}
 		step.WhatHappened = "authplay called " + call.Path + " with the token, and the API refused it."
 		return m.fail(step, err, call.Path)
@@ -82,7 +83,7 @@ func (m *permanentToken) Next(ctx context.Context, env Env, in Input) (Step, err
 		}
 	}
 	step.OK = true
-	step.WhatHappened = "authplay sent the token as Authorization: Bearer to " + call.Path + " and the API accepted it (HTTP " + itoa(resp.Status) + "). A permanent token works until someone revokes it: keep it like a password, and prefer OAuth flows for anything that runs unattended. [RFC 6750 §2.1]"
+	step.WhatHappened = "authplay sent the token as Authorization: Bearer to " + call.Path + " and the API accepted it (HTTP " + strconv.Itoa(resp.Status) + "). A permanent token works until someone revokes it: keep it like a password, and prefer OAuth flows for anything that runs unattended. [RFC 6750 §2.1]"
 	step.WhatNext = "Inspect the token or call other APIs with it."
 	return step, nil
 }

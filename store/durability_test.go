@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/authplay/authplay/flows"
+	"github.com/authplay/authplay/flows/loopback"
 	"github.com/authplay/authplay/flows/spacetest"
 	"github.com/authplay/authplay/store"
 )
@@ -120,7 +121,7 @@ func TestResumeAWaitingSession(t *testing.T) {
 	st, _ := store.Open(dir)
 	p := demoParams(srv.URL)
 	sess, _ := st.Create("demo", flows.Start(flows.AuthorizationCode, p), demoCreds())
-	lb1 := flows.NewLoopback()
+	lb1 := loopback.New()
 	env := flows.Env{HTTP: flows.NewHTTPClient(10 * time.Second), Loopback: lb1}
 	sess, _, err := st.Advance(context.Background(), sess.ID, env, flows.Input{})
 	if err != nil || sess.State.Phase != flows.PhaseAwaitingRedirect {
@@ -132,7 +133,7 @@ func TestResumeAWaitingSession(t *testing.T) {
 
 	again, _ := store.Open(dir)
 	again.SetCredentials(sess.ID, demoCreds()) // asked again, or from the profile's reference
-	env.Loopback = flows.NewLoopback()
+	env.Loopback = loopback.New()
 	defer env.Loopback.CloseAll()
 	var wg sync.WaitGroup
 	wg.Add(1)

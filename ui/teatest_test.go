@@ -13,6 +13,7 @@ import (
 	"github.com/charmbracelet/x/exp/teatest/v2"
 
 	"github.com/authplay/authplay/flows"
+	"github.com/authplay/authplay/flows/loopback"
 	"github.com/authplay/authplay/flows/spacetest"
 	"github.com/authplay/authplay/store"
 )
@@ -46,7 +47,7 @@ func journeyDeps(t *testing.T, m flows.Method) Deps {
 	if err != nil {
 		t.Fatal(err)
 	}
-	lb := flows.NewLoopback()
+	lb := loopback.New()
 	t.Cleanup(lb.CloseAll)
 	deps := goldenDeps()
 	deps.Now, deps.Theme, deps.Flow = nil, "charm", m

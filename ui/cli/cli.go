@@ -19,6 +19,7 @@ import (
 	"github.com/cli/browser"
 
 	"github.com/authplay/authplay/flows"
+	"github.com/authplay/authplay/flows/loopback"
 	"github.com/authplay/authplay/flows/termsafe"
 	"github.com/authplay/authplay/store"
 	"github.com/authplay/authplay/themes"
@@ -128,7 +129,7 @@ Flags:
 		return ExitFailed
 	}
 	defer srv.Close()
-	lb := flows.NewLoopback()
+	lb := loopback.New()
 	defer lb.CloseAll()
 	httpClient := flows.NewHTTPClient(30 * time.Second)
 	env := flows.Env{HTTP: httpClient, Loopback: lb}

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/authplay/authplay/flows"
+	"github.com/authplay/authplay/flows/loopback"
 	"github.com/authplay/authplay/store"
 	"github.com/authplay/authplay/ui"
 )
@@ -111,7 +112,7 @@ func runToken(args []string, stdio IO) int {
 	defer stop()
 	ctx, cancel := context.WithTimeout(ctx, f.timeout)
 	defer cancel()
-	env := flows.Env{HTTP: flows.NewHTTPClient(min(f.timeout, time.Minute)), Loopback: flows.NewLoopback(), Strict: f.strict}
+	env := flows.Env{HTTP: flows.NewHTTPClient(min(f.timeout, time.Minute)), Loopback: loopback.New(), Strict: f.strict}
 	defer env.Loopback.CloseAll()
 	st, creds, code := f.state(ctx, m, env, stdio)
 	if code >= 0 {
