@@ -16,6 +16,8 @@ import (
 	"time"
 
 	"github.com/go-jose/go-jose/v4"
+
+	"github.com/authplay/authplay/flows/jwtcheck"
 )
 
 // Received is one request that reached the endpoint, with its verification.
@@ -152,7 +154,7 @@ func FetchSpacePublicKeys(ctx context.Context, env Env, serviceURL, clientID str
 		}
 		return nil, steps, fmt.Errorf("the public-keys call answered HTTP %d", resp.Status)
 	}
-	set, err := ParseJWKS([]byte(resp.Body))
+	set, err := jwtcheck.ParseJWKS([]byte(resp.Body))
 	if err != nil {
 		return nil, steps, err
 	}

@@ -9,6 +9,7 @@ import (
 
 	"golang.org/x/oauth2"
 
+	"github.com/authplay/authplay/flows/jwtcheck"
 	"github.com/authplay/authplay/flows/loopback"
 	"github.com/authplay/authplay/flows/termsafe"
 )
@@ -342,8 +343,8 @@ func (b *base) authorized(t Token) {
 // ActsFor says on whose behalf the current token acts, as well as the token
 // itself can tell: a JWT's principal, or the method's nature.
 func (st State) ActsFor() string {
-	if st.Token != nil && LooksLikeJWT(st.Token.AccessToken.Reveal()) {
-		if j, err := DecodeJWT(st.Token.AccessToken.Reveal()); err == nil {
+	if st.Token != nil && jwtcheck.LooksLikeJWT(st.Token.AccessToken.Reveal()) {
+		if j, err := jwtcheck.Decode(st.Token.AccessToken.Reveal()); err == nil {
 			switch j.Str("principal_type") {
 			case "USER":
 				return "user " + termsafe.Line(j.Str("name"))

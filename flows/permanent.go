@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/authplay/authplay/flows/jwtcheck"
 	"github.com/authplay/authplay/flows/termsafe"
 )
 
@@ -77,7 +78,7 @@ func (m *permanentToken) Next(ctx context.Context, env Env, in Input) (Step, err
 	}
 	m.authorized(Token{AccessToken: Secret(tok), TokenType: "Bearer", ObtainedAt: env.now()})
 	m.st.Owner = termsafe.Line(ownerFrom(resp.Body))
-	if j, err := DecodeJWT(tok); err == nil {
+	if j, err := jwtcheck.Decode(tok); err == nil {
 		if exp, ok := j.Time("exp"); ok {
 			m.st.Token.Expiry = exp
 		}

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/authplay/authplay/flows"
+	"github.com/authplay/authplay/flows/jwtcheck"
 )
 
 var xvfb struct {
@@ -83,7 +84,7 @@ func TestCopyPutsTheTokenOnTheXClipboard(t *testing.T) {
 		t.Fatal(err)
 	}
 	token := string(out)
-	j, err := flows.DecodeJWT(token)
+	j, err := jwtcheck.Decode(token)
 	if err != nil || j.Str("aud") != "demo-app" {
 		t.Fatalf("the X clipboard holds %q (%v)", token, err)
 	}

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/authplay/authplay/flows"
+	"github.com/authplay/authplay/flows/jwtcheck"
 	"github.com/authplay/authplay/flows/termsafe"
 )
 
@@ -153,7 +154,7 @@ func (in *inspect) tokenPanel() string {
 // writeJWT shows a JWT's header and claims, times for people.
 func (in *inspect) writeJWT(b *strings.Builder, title, token string) {
 	s := in.c.styles
-	j, err := flows.DecodeJWT(token)
+	j, err := jwtcheck.Decode(token)
 	if err != nil {
 		return
 	}
@@ -168,7 +169,7 @@ func (in *inspect) writeJWT(b *strings.Builder, title, token string) {
 	}
 }
 
-func (in *inspect) claimValue(j *flows.JWT, k string) string {
+func (in *inspect) claimValue(j *jwtcheck.JWT, k string) string {
 	switch k {
 	case "exp", "iat", "nbf", "auth_time":
 		if t, ok := j.Time(k); ok {

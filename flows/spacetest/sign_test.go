@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/authplay/authplay/flows"
+	"github.com/authplay/authplay/flows/jwtcheck"
 	"github.com/authplay/authplay/flows/spacetest"
 )
 
@@ -30,7 +31,7 @@ func TestSignedRequestsToAnEndpoint(t *testing.T) {
 	if !strings.HasPrefix(string(raw), `"`) {
 		t.Fatalf("Space returns the key set as a JSON string; got %.40s", raw)
 	}
-	keys, err := flows.ParseJWKS(raw)
+	keys, err := jwtcheck.ParseJWKS(raw)
 	if err != nil {
 		t.Fatal(err)
 	}
