@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/authplay/authplay/flows/termsafe"
+	"github.com/authplay/authplay/flows/wire"
 )
 
 // APIRequest is a call made with the token.
@@ -26,7 +27,7 @@ type APIResponse struct {
 	Status   int
 	Header   http.Header
 	Body     string
-	Exchange Exchange
+	Exchange wire.Exchange
 	Error    *OAuthError // a Space API error, when the body is one
 }
 
@@ -89,7 +90,7 @@ func CallAPI(ctx context.Context, env Env, p Provider, token Secret, req APIRequ
 	}
 	c, rec := env.record()
 	resp, err := c.Do(hr)
-	ex := rec.exchanges()
+	ex := rec.Exchanges()
 	out := APIResponse{}
 	if len(ex) > 0 {
 		out.Exchange = ex[len(ex)-1]
@@ -115,40 +116,40 @@ func prettyBody(raw []byte) string {
 		b, _ := json.MarshalIndent(v, "", "  ")
 		return string(b)
 	}
-	return clip(string(raw))
+	return wire.Clip(string(raw))
 }
 
 // FetchJWKS gets the provider's key set for signature checks.
-func FetchJWKS(ctx context.Context, env Env, jwksURL string) (keys []byte, ex []Exchange, err error) {
+func FetchJWKS(ctx context.Context, env Env, jwksURL string) (keys []byte, ex []wire.Exchange, err error) {
 	if jwksURL == "" {
 		return nil, nil, fmt.Errorf("no key set URL is known")
 	}
 	c, rec := env.record()
 	ctx, cancel := context.WithTimeout(ctx, 15*time.Second)
 	defer cancel()
-	req, err := http.NewRequestWithContext(mayFollow(ctx), http.MethodGet, jwksURL, nil)
+	req, err := http.NewRequestWithContext(wire.MayFollow(ctx), http.MethodGet, jwksURL, nil)
 	if err != nil {
 		return nil, nil, err
 	}
 	resp, err := c.Do(req)
 	if err != nil {
-		return nil, rec.exchanges(), err
+		return nil, rec.Exchanges(), err
 	}
 	defer resp.Body.Close()
 	b, _ := io.ReadAll(resp.Body)
 	if resp.StatusCode != http.StatusOK {
-		return nil, rec.exchanges(), fmt.Errorf("%s answered HTTP %d", jwksURL, resp.StatusCode)
+		return nil, rec.Exchanges(), fmt.Errorf("%s answered HTTP %d", jwksURL, resp.StatusCode)
 	}
-	return b, rec.exchanges(), nil
+	return b, rec.Exchanges(), nil
 }
 
 // Introspect asks the server about a token (RFC 7662).
-func Introspect(ctx context.Context, env Env, st State, creds Credentials, token Secret) (map[string]any, []Exchange, error) {
+func Introspect(ctx context.Context, env Env, st State, creds Credentials, token Secret) (map[string]any, []wire.Exchange, error) {
 	return tokenEndpointCall(ctx, env, st, creds, st.Params.Provider.IntrospectURL, "introspection URL", url.Values{"token": {token.Reveal()}})
 }
 
 // Revoke asks the server to revoke a token (RFC 7009).
-func Revoke(ctx context.Context, env Env, st State, creds Credentials, token Secret, hint string) ([]Exchange, error) {
+func Revoke(ctx context.Context, env Env, st State, creds Credentials, token Secret, hint string) ([]wire.Exchange, error) {
 	form := url.Values{"token": {token.Reveal()}}
 	if hint != "" {
 		form.Set("token_type_hint", hint)
@@ -157,19 +158,19 @@ func Revoke(ctx context.Context, env Env, st State, creds Credentials, token Sec
 	return ex, err
 }
 
-func tokenEndpointCall(ctx context.Context, env Env, st State, creds Credentials, endpoint, name string, form url.Values) (map[string]any, []Exchange, error) {
+func tokenEndpointCall(ctx context.Context, env Env, st State, creds Credentials, endpoint, name string, form url.Values) (map[string]any, []wire.Exchange, error) {
 	if err := requireURL(name, endpoint); err != nil {
 		return nil, nil, err
 	}
 	b := base{st: st, creds: creds}
 	c, rec := env.record()
-	ct, body, err := rec.outcome(b.postForm(ctx, c, endpoint, form))
+	ct, body, err := outcome(rec, b.postForm(ctx, c, endpoint, form))
 	if err != nil {
-		return nil, rec.exchanges(), err
+		return nil, rec.Exchanges(), err
 	}
 	if len(body) == 0 {
-		return map[string]any{}, rec.exchanges(), nil
+		return map[string]any{}, rec.Exchanges(), nil
 	}
 	fields, err := decodeFields(ct, body)
-	return fields, rec.exchanges(), err
+	return fields, rec.Exchanges(), err
 }

@@ -175,7 +175,7 @@ func (m *authorizationCode) exchange(ctx context.Context, env Env) (Step, error)
 	_, callErr := m.oauth2Config().Exchange(oauth2Context(ctx, c), m.st.Code.Reveal(), opts...)
 	m.st.Code = "" // used or not, a code is never sent twice
 	tok, err := tokenResult(rec, callErr, env.now())
-	step.Exchanges = rec.exchanges()
+	step.Exchanges = rec.Exchanges()
 	if err != nil {
 		step.WhatHappened = "authplay sent the code to the token endpoint, and the server refused it."
 		return m.fail(step, err, p.Provider.TokenURL)

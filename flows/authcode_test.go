@@ -7,12 +7,13 @@ import (
 	"time"
 
 	"github.com/authplay/authplay/flows"
+	"github.com/authplay/authplay/flows/wire"
 )
 
 func TestRedirectWaitTimesOut(t *testing.T) {
 	s := newSpace(t)
 	p := spaceParams(t, s)
-	p.Timeout = flows.Duration(200 * time.Millisecond)
+	p.Timeout = wire.Duration(200 * time.Millisecond)
 	m, _ := flows.New(flows.Start(flows.AuthorizationCode, p), demoCreds())
 	env := newEnv(t)
 	run(t, m, env, flows.Input{})

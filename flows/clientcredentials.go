@@ -26,7 +26,7 @@ func (m *clientCredentials) Next(ctx context.Context, env Env, in Input) (Step, 
 	}
 	_, callErr := cfg.Token(oauth2Context(ctx, c))
 	tok, err := tokenResult(rec, callErr, env.now())
-	step.Exchanges = rec.exchanges()
+	step.Exchanges = rec.Exchanges()
 	if err != nil {
 		step.WhatHappened = "authplay sent the client ID and secret to the token endpoint with grant_type=client_credentials, and the server refused."
 		return m.fail(step, err, p.Provider.TokenURL)

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/authplay/authplay/flows/termsafe"
+	"github.com/authplay/authplay/flows/wire"
 )
 
 // deviceCode: Ready -> AwaitingUser (-> poll ...) -> Authorized | Failed.
@@ -42,8 +43,8 @@ func (m *deviceCode) start(ctx context.Context, env Env) (Step, error) {
 		form.Set("scope", p.Scope)
 	}
 	callErr := m.postForm(ctx, c, p.Provider.DeviceURL, form)
-	step.Exchanges = rec.exchanges()
-	_, body, err := rec.outcome(callErr)
+	step.Exchanges = rec.Exchanges()
+	_, body, err := outcome(rec, callErr)
 	if err != nil {
 		return m.fail(step, err, p.Provider.DeviceURL)
 	}
@@ -110,7 +111,7 @@ func ParseDeviceResponse(body []byte, now time.Time) (*DeviceState, error) {
 		// a browser may open them is OpenableURL's call.
 		DeviceCode: Secret(r.DeviceCode), UserCode: termsafe.Line(r.UserCode), VerificationURI: termsafe.Line(r.VerificationURI),
 		VerificationURIComplete: termsafe.Line(r.VerificationURIComplete), Expires: now.Add(time.Duration(exp) * time.Second),
-		Interval: Duration(time.Duration(interval) * time.Second), NextPoll: now.Add(time.Duration(interval) * time.Second),
+		Interval: wire.Duration(time.Duration(interval) * time.Second), NextPoll: now.Add(time.Duration(interval) * time.Second),
 	}, nil
 }
 
@@ -131,7 +132,7 @@ func (m *deviceCode) poll(ctx context.Context, env Env) (Step, error) {
 	c, rec := env.record()
 	form := url.Values{"grant_type": {deviceGrant}, "device_code": {ds.DeviceCode.Reveal()}}
 	tok, err := tokenResult(rec, m.postForm(ctx, c, p.Provider.TokenURL, form), env.now())
-	step.Exchanges = rec.exchanges()
+	step.Exchanges = rec.Exchanges()
 	step.At = env.now()
 	var oe *OAuthError
 	if errors.As(err, &oe) {
@@ -143,7 +144,7 @@ func (m *deviceCode) poll(ctx context.Context, env Env) (Step, error) {
 			step.WhatNext = fmt.Sprintf("Ask again in %s. The code %s stays valid for %s.", Human(time.Duration(ds.Interval)), ds.UserCode, Human(ds.Expires.Sub(env.now())))
 			return step, nil
 		case "slow_down":
-			ds.Interval += Duration(5 * time.Second)
+			ds.Interval += wire.Duration(5 * time.Second)
 			ds.NextPoll = env.now().Add(time.Duration(ds.Interval))
 			step.OK = true
 			step.WhatHappened = "The server answered slow_down: authplay asked too often. As RFC 8628 §3.5 requires, it now waits 5 s longer between polls (" + Human(time.Duration(ds.Interval)) + ")."

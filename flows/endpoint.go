@@ -17,6 +17,8 @@ import (
 	"time"
 
 	"github.com/go-jose/go-jose/v4"
+
+	"github.com/authplay/authplay/flows/wire"
 )
 
 // DefaultWindow is how old a signed request may be. Space documents no
@@ -80,7 +82,7 @@ func VerifySpaceRequest(h http.Header, body []byte, k EndpointKeys) EndpointChec
 	}
 	tsOK := checkTimestamp(c.Timestamp, k, add)
 	msg := append([]byte(c.Timestamp+":"), body...)
-	c.Signed = head(string(msg), 120)
+	c.Signed = wire.Head(string(msg), 120)
 	passed := []string{}
 	if sig := h.Get("X-Space-Signature"); sig != "" || k.SigningKey != "" {
 		if checkHMAC(sig, msg, k.SigningKey, add) {
@@ -113,7 +115,7 @@ func checkTimestamp(ts string, k EndpointKeys, add func(string, Outcome, string,
 	}
 	ms, err := strconv.ParseInt(ts, 10, 64)
 	if err != nil {
-		add("timestamp", Fail, "X-Space-Timestamp is %q, not a whole number of milliseconds", head(ts, 40))
+		add("timestamp", Fail, "X-Space-Timestamp is %q, not a whole number of milliseconds", wire.Head(ts, 40))
 		return false
 	}
 	if ms < 100_000_000_000 { // before 1973 in ms, i.e. a time in seconds

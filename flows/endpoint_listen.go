@@ -18,6 +18,7 @@ import (
 	"github.com/go-jose/go-jose/v4"
 
 	"github.com/authplay/authplay/flows/jwtcheck"
+	"github.com/authplay/authplay/flows/wire"
 )
 
 // Received is one request that reached the endpoint, with its verification.
@@ -68,25 +69,25 @@ func (e *Endpoint) Close() error {
 }
 
 func (e *Endpoint) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	body, err := io.ReadAll(io.LimitReader(r.Body, MaxBody+1))
+	body, err := io.ReadAll(io.LimitReader(r.Body, wire.MaxBody+1))
 	rec := Received{At: time.Now(), Method: r.Method, Path: r.URL.Path, Size: len(body), Header: map[string]string{}}
 	for _, h := range []string{"X-Space-Timestamp", "X-Space-Signature", "X-Space-Public-Key-Signature", "Content-Type"} {
 		if v := r.Header.Get(h); v != "" {
 			rec.Header[h] = v
 			if strings.Contains(h, "Signature") {
-				rec.Header[h] = Peek(v)
+				rec.Header[h] = wire.Peek(v)
 			}
 		}
 	}
 	switch {
 	case err != nil:
 		rec.Check = EndpointCheck{Verdicts: []Verdict{{"body", Fail, "the body could not be read: " + err.Error()}}}
-	case len(body) > MaxBody:
+	case len(body) > wire.MaxBody:
 		rec.Check = EndpointCheck{Verdicts: []Verdict{{"body", Fail, "the body is larger than 1 MiB; Space's payloads are a few kilobytes, so it was not checked"}}}
 	default:
 		rec.Check = e.verifier.Verify(r.Header, body, e.keys())
 	}
-	rec.Body = clip(string(body[:min(len(body), 64<<10)]))
+	rec.Body = wire.Clip(string(body[:min(len(body), 64<<10)]))
 	e.mu.Lock()
 	e.report(rec)
 	e.mu.Unlock()
@@ -143,7 +144,7 @@ func FetchSpacePublicKeys(ctx context.Context, env Env, serviceURL, clientID str
 		return nil, steps, fmt.Errorf("getting an application token: %w", err)
 	}
 	resp, err := CallAPI(ctx, env, prov, m.State().Token.AccessToken, APIRequest{Method: http.MethodGet, Path: "/applications/me/public-keys"})
-	keyStep := Step{Name: "public_keys", Caption: "Fetch Space's public keys for this application", At: env.now(), Exchanges: []Exchange{resp.Exchange}}
+	keyStep := Step{Name: "public_keys", Caption: "Fetch Space's public keys for this application", At: env.now(), Exchanges: []wire.Exchange{resp.Exchange}}
 	steps = append(steps, keyStep)
 	if err != nil {
 		return nil, steps, err

@@ -12,6 +12,7 @@ import (
 	"github.com/authplay/authplay/flows"
 	"github.com/authplay/authplay/flows/loopback"
 	"github.com/authplay/authplay/flows/spacetest"
+	"github.com/authplay/authplay/flows/wire"
 )
 
 func newSpace(t *testing.T, opts ...spacetest.Option) *spacetest.Server {
@@ -35,7 +36,7 @@ func spaceParams(t *testing.T, s *spacetest.Server) flows.Params {
 func newEnv(t *testing.T) flows.Env {
 	lb := loopback.New()
 	t.Cleanup(lb.CloseAll)
-	return flows.Env{HTTP: flows.NewHTTPClient(10 * time.Second), Loopback: lb}
+	return flows.Env{HTTP: wire.NewClient(10 * time.Second), Loopback: lb}
 }
 
 func demoCreds() flows.Credentials {

@@ -12,6 +12,7 @@ import (
 	"github.com/authplay/authplay/flows/jwtcheck"
 	"github.com/authplay/authplay/flows/loopback"
 	"github.com/authplay/authplay/flows/termsafe"
+	"github.com/authplay/authplay/flows/wire"
 )
 
 // AuthStyle is how the client proves who it is at the token endpoint.
@@ -92,16 +93,16 @@ const deviceGrant = "urn:ietf:params:oauth:grant-type:device_code"
 
 // Params are a flow's settings: everything but secrets, so they can be saved.
 type Params struct {
-	Provider           Provider   `json:"provider"`
-	ClientID           string     `json:"client_id"`
-	AuthStyle          AuthStyle  `json:"auth_style"`
-	Scope              string     `json:"scope"`
-	RedirectURI        string     `json:"redirect_uri,omitempty"`
-	PKCE               PKCEMethod `json:"pkce,omitempty"`
-	AccessType         string     `json:"access_type,omitempty"`         // Space: online or offline
-	RequestCredentials string     `json:"request_credentials,omitempty"` // Space: default, required, skip, silent
-	Username           string     `json:"username,omitempty"`
-	Timeout            Duration   `json:"timeout,omitempty"` // how long to wait for a person
+	Provider           Provider      `json:"provider"`
+	ClientID           string        `json:"client_id"`
+	AuthStyle          AuthStyle     `json:"auth_style"`
+	Scope              string        `json:"scope"`
+	RedirectURI        string        `json:"redirect_uri,omitempty"`
+	PKCE               PKCEMethod    `json:"pkce,omitempty"`
+	AccessType         string        `json:"access_type,omitempty"`         // Space: online or offline
+	RequestCredentials string        `json:"request_credentials,omitempty"` // Space: default, required, skip, silent
+	Username           string        `json:"username,omitempty"`
+	Timeout            wire.Duration `json:"timeout,omitempty"` // how long to wait for a person
 }
 
 // Credentials are the secrets a flow needs. They are never part of State, so
@@ -152,14 +153,14 @@ type State struct {
 
 // DeviceState is the device flow's pending authorization (RFC 8628 §3.2).
 type DeviceState struct {
-	DeviceCode              Secret    `json:"device_code"`
-	UserCode                string    `json:"user_code"`
-	VerificationURI         string    `json:"verification_uri"`
-	VerificationURIComplete string    `json:"verification_uri_complete,omitempty"`
-	Expires                 time.Time `json:"expires"`
-	Interval                Duration  `json:"interval"`
-	NextPoll                time.Time `json:"next_poll"`
-	Polls                   int       `json:"polls"`
+	DeviceCode              Secret        `json:"device_code"`
+	UserCode                string        `json:"user_code"`
+	VerificationURI         string        `json:"verification_uri"`
+	VerificationURIComplete string        `json:"verification_uri_complete,omitempty"`
+	Expires                 time.Time     `json:"expires"`
+	Interval                wire.Duration `json:"interval"`
+	NextPoll                time.Time     `json:"next_poll"`
+	Polls                   int           `json:"polls"`
 }
 
 // Action asks a machine for something other than its next step.
@@ -188,7 +189,7 @@ type Env struct {
 }
 
 // record gives a step a client that records every exchange.
-func (e Env) record() (*http.Client, *recorder) { return recordStrict(e.HTTP, e.Strict) }
+func (e Env) record() (*http.Client, *wire.Recorder) { return wire.Record(e.HTTP, e.Strict) }
 
 func (e Env) now() time.Time {
 	if e.Now == nil {
@@ -213,15 +214,15 @@ func (e Env) sleep(ctx context.Context, d time.Duration) error {
 
 // Step is one protocol step, told for a learner.
 type Step struct {
-	Name         string     `json:"name"`
-	Caption      string     `json:"caption"`
-	WhatHappened string     `json:"what_happened"`
-	WhatNext     string     `json:"what_next,omitempty"`
-	Exchanges    []Exchange `json:"exchanges,omitempty"`
-	Diagnosis    *Diagnosis `json:"diagnosis,omitempty"`
-	Notes        []string   `json:"notes,omitempty"`
-	At           time.Time  `json:"at"`
-	OK           bool       `json:"ok"`
+	Name         string          `json:"name"`
+	Caption      string          `json:"caption"`
+	WhatHappened string          `json:"what_happened"`
+	WhatNext     string          `json:"what_next,omitempty"`
+	Exchanges    []wire.Exchange `json:"exchanges,omitempty"`
+	Diagnosis    *Diagnosis      `json:"diagnosis,omitempty"`
+	Notes        []string        `json:"notes,omitempty"`
+	At           time.Time       `json:"at"`
+	OK           bool            `json:"ok"`
 }
 
 // Machine is one method's state machine. Next performs exactly one protocol

@@ -38,7 +38,7 @@ func (m *password) request(ctx context.Context, env Env) (Step, error) {
 	}
 	c, rec := env.record()
 	tok, err := tokenResult(rec, m.postForm(ctx, c, p.Provider.TokenURL, form), env.now())
-	step.Exchanges = rec.exchanges()
+	step.Exchanges = rec.Exchanges()
 	step.Notes = []string{"Not recommended: " + Password.Info().Warning}
 	if err != nil {
 		step.WhatHappened = "authplay sent the user's credentials with grant_type=password, and the server refused."

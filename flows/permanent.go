@@ -9,6 +9,7 @@ import (
 
 	"github.com/authplay/authplay/flows/jwtcheck"
 	"github.com/authplay/authplay/flows/termsafe"
+	"github.com/authplay/authplay/flows/wire"
 )
 
 // ownerFrom reads who the API says the token belongs to: a Space profile
@@ -55,7 +56,7 @@ func (m *permanentToken) Next(ctx context.Context, env Env, in Input) (Step, err
 	p := m.st.Params.Provider
 	call := DefaultTestCall(p, PermanentToken)
 	resp, err := CallAPI(ctx, env, p, Secret(tok), call)
-	step.Exchanges = []Exchange{resp.Exchange}
+	step.Exchanges = []wire.Exchange{resp.Exchange}
 	if err != nil {
 		return m.fail(step, err, call.Path)
 	}

@@ -39,7 +39,7 @@ func (b *base) refresh(ctx context.Context, env Env) (Step, error) {
 	}
 	c, rec := env.record()
 	tok, err := tokenResult(rec, b.postForm(ctx, c, p.Provider.TokenURL, form), env.now())
-	step.Exchanges = rec.exchanges()
+	step.Exchanges = rec.Exchanges()
 	if err != nil {
 		step.WhatHappened = "authplay sent the refresh token, and the server refused it."
 		return b.fail(step, err, p.Provider.TokenURL)

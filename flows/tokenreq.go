@@ -11,6 +11,7 @@ import (
 	"golang.org/x/oauth2"
 
 	"github.com/authplay/authplay/flows/termsafe"
+	"github.com/authplay/authplay/flows/wire"
 )
 
 // oauth2Context hands x/oauth2 our recording client.
@@ -38,12 +39,26 @@ func (b *base) oauth2Config() *oauth2.Config {
 // tokenResult reads the token endpoint's answer from the recorded response
 // rather than from x/oauth2's result, so the raw response is kept whole and
 // every server's quirks are judged by one parser.
-func tokenResult(rec *recorder, callErr error, now time.Time) (Token, error) {
-	ct, body, err := rec.outcome(callErr)
+func tokenResult(rec *wire.Recorder, callErr error, now time.Time) (Token, error) {
+	ct, body, err := outcome(rec, callErr)
 	if err != nil {
 		return Token{}, err
 	}
 	return ParseTokenResponse(ct, body, now)
+}
+
+// outcome reads the token endpoint's last recorded answer: its content type
+// and raw body, or the error it stands for (the transport's, or an RFC 6749
+// §5.2 error for a status of 300 and up).
+func outcome(rec *wire.Recorder, callErr error) (contentType string, body []byte, err error) {
+	status, contentType, body, err := rec.Outcome(callErr)
+	if err != nil {
+		return "", nil, err
+	}
+	if status >= 300 {
+		return contentType, body, errorFromResponse(status, contentType, body)
+	}
+	return contentType, body, nil
 }
 
 // errorFromResponse reads an RFC 6749 §5.2 error body, or says what came instead.
@@ -54,7 +69,7 @@ func errorFromResponse(status int, contentType string, body []byte) error {
 	}
 	code, _ := fields["error"].(string)
 	if code == "" {
-		return fmt.Errorf("HTTP %d without an OAuth error code; body: %s", status, termsafe.Line(head(string(body), 200)))
+		return fmt.Errorf("HTTP %d without an OAuth error code; body: %s", status, termsafe.Line(wire.Head(string(body), 200)))
 	}
 	desc, _ := fields["error_description"].(string)
 	uri, _ := fields["error_uri"].(string)

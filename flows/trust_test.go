@@ -13,6 +13,7 @@ import (
 
 	"github.com/authplay/authplay/flows"
 	"github.com/authplay/authplay/flows/hostiletest"
+	"github.com/authplay/authplay/flows/wire"
 )
 
 // A request carrying a credential is never followed to another origin:
@@ -43,9 +44,9 @@ func TestCredentialedCallsDoNotFollowRedirectsToAnotherOrigin(t *testing.T) {
 		RevokeURL: main.URL + "/revoke", APIBase: main.URL + "/api"}
 	st := flows.Start(flows.ClientCredentials, flows.Params{Provider: prov, ClientID: "c"})
 	creds := flows.Credentials{ClientSecret: "s3cret"}
-	env := flows.Env{HTTP: flows.NewHTTPClient(5 * time.Second)}
+	env := flows.Env{HTTP: wire.NewClient(5 * time.Second)}
 	ctx := context.Background()
-	var refused *flows.RedirectRefusedError
+	var refused *wire.RedirectRefusedError
 
 	_, _, err := flows.Introspect(ctx, env, st, creds, "tok")
 	if !errors.As(err, &refused) {
@@ -110,7 +111,7 @@ func TestEmptySecretIsAPublicClient(t *testing.T) {
 			st := flows.Start(m, flows.Params{Provider: prov, ClientID: "public-cli", Username: "u"})
 			st.Seed = "rt"
 			mach, _ := flows.New(st, flows.Credentials{Password: "pw"})
-			env := flows.Env{HTTP: flows.NewHTTPClient(5 * time.Second), Sleep: func(context.Context, time.Duration) error { return nil }}
+			env := flows.Env{HTTP: wire.NewClient(5 * time.Second), Sleep: func(context.Context, time.Duration) error { return nil }}
 			for i := 0; i < 3 && mach.State().Phase != flows.PhaseAuthorized; i++ {
 				if step, err := mach.Next(context.Background(), env, flows.Input{}); err != nil {
 					t.Fatalf("%s: %v", step.Caption, err)
@@ -124,7 +125,7 @@ func TestEmptySecretIsAPublicClient(t *testing.T) {
 	t.Run("basic chosen explicitly stays basic", func(t *testing.T) {
 		st := flows.Start(flows.ClientCredentials, flows.Params{Provider: prov, ClientID: "public-cli", AuthStyle: flows.AuthBasic})
 		mach, _ := flows.New(st, flows.Credentials{})
-		step, err := mach.Next(context.Background(), flows.Env{HTTP: flows.NewHTTPClient(5 * time.Second)}, flows.Input{})
+		step, err := mach.Next(context.Background(), flows.Env{HTTP: wire.NewClient(5 * time.Second)}, flows.Input{})
 		if err == nil || len(step.Exchanges) == 0 || !strings.HasPrefix(step.Exchanges[0].Request.Header["Authorization"][0], "Basic ") {
 			t.Fatalf("%v %+v", err, step.Exchanges)
 		}
@@ -160,7 +161,7 @@ func TestSecretsOverPlainHTTPToAnotherMachine(t *testing.T) {
 		if warned != tc.warn || (hits.Load() > 0) != tc.sent {
 			t.Errorf("%s strict=%v: warned %v, sent %v (err %v, notes %q)", tc.url, tc.strict, warned, hits.Load() > 0, err, step.Notes)
 		}
-		if tc.strict && !tc.sent && !errors.Is(err, flows.ErrPlainHTTP) && !strings.Contains(step.Diagnosis.Raw, "plain http") {
+		if tc.strict && !tc.sent && !errors.Is(err, wire.ErrPlainHTTP) && !strings.Contains(step.Diagnosis.Raw, "plain http") {
 			t.Errorf("strict refusal: %v", err)
 		}
 	}

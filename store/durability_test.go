@@ -15,6 +15,7 @@ import (
 	"github.com/authplay/authplay/flows"
 	"github.com/authplay/authplay/flows/loopback"
 	"github.com/authplay/authplay/flows/spacetest"
+	"github.com/authplay/authplay/flows/wire"
 	"github.com/authplay/authplay/store"
 )
 
@@ -122,7 +123,7 @@ func TestResumeAWaitingSession(t *testing.T) {
 	p := demoParams(srv.URL)
 	sess, _ := st.Create("demo", flows.Start(flows.AuthorizationCode, p), demoCreds())
 	lb1 := loopback.New()
-	env := flows.Env{HTTP: flows.NewHTTPClient(10 * time.Second), Loopback: lb1}
+	env := flows.Env{HTTP: wire.NewClient(10 * time.Second), Loopback: lb1}
 	sess, _, err := st.Advance(context.Background(), sess.ID, env, flows.Input{})
 	if err != nil || sess.State.Phase != flows.PhaseAwaitingRedirect {
 		t.Fatal(err, sess.State.Phase)

@@ -10,6 +10,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/authplay/authplay/flows"
+	"github.com/authplay/authplay/flows/wire"
 )
 
 type fieldKind int
@@ -252,7 +253,7 @@ func (f *form) submit() tea.Cmd {
 		p.Username = v.value()
 	}
 	if p.Timeout == 0 {
-		p.Timeout = flows.Duration(5 * time.Minute)
+		p.Timeout = wire.Duration(5 * time.Minute)
 	}
 	st := flows.Start(f.method, p)
 	st.Seed = flows.Secret(f.get("seed"))

@@ -13,6 +13,7 @@ import (
 	"github.com/authplay/authplay/flows"
 	"github.com/authplay/authplay/flows/loopback"
 	"github.com/authplay/authplay/flows/spacetest"
+	"github.com/authplay/authplay/flows/wire"
 	"github.com/authplay/authplay/store"
 )
 
@@ -148,7 +149,7 @@ func fuzzDeps(srv *spacetest.Server, st *store.Store, lb *loopback.Listener, sto
 	deps.Store, deps.Demo = st, spaceDemo{srv}
 	deps.Clipboard = func(string) error { return nil }
 	deps.Env = flows.Env{
-		HTTP: flows.NewHTTPClient(2 * time.Second), Loopback: lb,
+		HTTP: wire.NewClient(2 * time.Second), Loopback: lb,
 		// A device flow's wait between polls ends with the iteration.
 		Sleep: func(ctx context.Context, d time.Duration) error {
 			select {

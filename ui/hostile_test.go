@@ -14,6 +14,7 @@ import (
 	"github.com/authplay/authplay/flows"
 	"github.com/authplay/authplay/flows/hostiletest"
 	"github.com/authplay/authplay/flows/loopback"
+	"github.com/authplay/authplay/flows/wire"
 	"github.com/authplay/authplay/store"
 )
 
@@ -39,7 +40,7 @@ func TestHostileTableInTheTUI(t *testing.T) {
 			deps := Deps{
 				Theme: "charm", Store: st, Flow: row.Method, Clipboard: func(string) error { return nil },
 				Profile: Profile{Name: "hostile", Params: row.Params(s), Creds: row.Credentials()},
-				Env: flows.Env{HTTP: flows.NewHTTPClient(3 * time.Second), Loopback: loopback.New(),
+				Env: flows.Env{HTTP: wire.NewClient(3 * time.Second), Loopback: loopback.New(),
 					OpenBrowser: func(u string) error {
 						mu.Lock()
 						opened = append(opened, u)

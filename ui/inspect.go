@@ -11,6 +11,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/authplay/authplay/flows"
+	"github.com/authplay/authplay/flows/wire"
 	"github.com/authplay/authplay/store"
 )
 
@@ -220,7 +221,7 @@ func (in *inspect) refresh() tea.Cmd {
 }
 
 // resultOf shows an introspection or revocation like an API answer.
-func resultOf(fields map[string]any, ex []flows.Exchange) flows.APIResponse {
+func resultOf(fields map[string]any, ex []wire.Exchange) flows.APIResponse {
 	r := flows.APIResponse{Status: 200}
 	if len(ex) > 0 && ex[len(ex)-1].Response != nil {
 		r.Status, r.Exchange = ex[len(ex)-1].Response.Status, ex[len(ex)-1]

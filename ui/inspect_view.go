@@ -11,6 +11,7 @@ import (
 	"github.com/authplay/authplay/flows"
 	"github.com/authplay/authplay/flows/jwtcheck"
 	"github.com/authplay/authplay/flows/termsafe"
+	"github.com/authplay/authplay/flows/wire"
 )
 
 // The token inspector's panels.
@@ -237,7 +238,7 @@ func (in *inspect) rawPanel() string {
 		if m, ok := v.(map[string]any); ok {
 			for k, val := range m {
 				if str, ok := val.(string); ok && strings.HasSuffix(k, "token") {
-					m[k] = flows.Peek(str)
+					m[k] = wire.Peek(str)
 				}
 			}
 		}

@@ -15,6 +15,7 @@ import (
 	"github.com/authplay/authplay/flows"
 	"github.com/authplay/authplay/flows/loopback"
 	"github.com/authplay/authplay/flows/spacetest"
+	"github.com/authplay/authplay/flows/wire"
 	"github.com/authplay/authplay/store"
 )
 
@@ -56,7 +57,7 @@ func journeyDeps(t *testing.T, m flows.Method) Deps {
 	prov.Builtin, prov.DeviceURL = true, s.URL+"/oauth/device"
 	p.Provider = prov
 	deps.Store, deps.Demo = st, spaceDemo{s}
-	deps.Env = flows.Env{HTTP: flows.NewHTTPClient(10 * time.Second), Loopback: lb}
+	deps.Env = flows.Env{HTTP: wire.NewClient(10 * time.Second), Loopback: lb}
 	return deps
 }
 

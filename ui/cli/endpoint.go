@@ -17,6 +17,7 @@ import (
 	"github.com/go-jose/go-jose/v4"
 
 	"github.com/authplay/authplay/flows"
+	"github.com/authplay/authplay/flows/wire"
 )
 
 // runEndpoint plays an application's endpoint: one line per request on
@@ -130,7 +131,7 @@ func runEndpoint(args []string, stdio IO) int {
 func fetchKeys(spaceURL, clientID, secret string, stdio IO) (*jose.JSONWebKeySet, error) {
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	env := flows.Env{HTTP: flows.NewHTTPClient(20 * time.Second)}
+	env := flows.Env{HTTP: wire.NewClient(20 * time.Second)}
 	set, steps, err := flows.FetchSpacePublicKeys(ctx, env, spaceURL, clientID, flows.Secret(secret))
 	if err != nil {
 		d := flows.Explain(err, flows.ExplainContext{Space: true, ClientID: clientID, Endpoint: spaceURL})
@@ -173,7 +174,7 @@ func runSign(args []string, stdio IO) int {
 	}
 	var body []byte
 	if *bodyFile == "-" {
-		body, err = io.ReadAll(io.LimitReader(stdio.In, flows.MaxBody+1))
+		body, err = io.ReadAll(io.LimitReader(stdio.In, wire.MaxBody+1))
 	} else {
 		body, err = os.ReadFile(*bodyFile)
 	}
@@ -203,7 +204,7 @@ func runSign(args []string, stdio IO) int {
 	}
 	req.Header = h
 	req.Header.Set("Content-Type", "application/json")
-	resp, err := flows.NewHTTPClient(30 * time.Second).Do(req)
+	resp, err := wire.NewClient(30 * time.Second).Do(req)
 	if err != nil {
 		fmt.Fprintf(stdio.Err, "authplay sign: %v\nfix: %s\n", err, flows.Explain(err, flows.ExplainContext{Endpoint: *target}).Fix)
 		return ExitFailed
