@@ -198,6 +198,10 @@ func (e Env) now() time.Time {
 	return e.Now()
 }
 
+// Time is the time by e.Now, or the system clock when Now is nil, for
+// packages above flows (spacesig) that date the steps they record.
+func (e Env) Time() time.Time { return e.now() }
+
 func (e Env) sleep(ctx context.Context, d time.Duration) error {
 	if e.Sleep != nil {
 		return e.Sleep(ctx, d)

@@ -11,6 +11,7 @@ import (
 	"github.com/go-jose/go-jose/v4"
 
 	"github.com/authplay/authplay/flows"
+	"github.com/authplay/authplay/flows/spacesig"
 )
 
 type endpointKeys struct {
@@ -22,19 +23,19 @@ type endpointKeys struct {
 type endpointScreen struct {
 	c        *common
 	keys     endpointKeys
-	ep       *flows.Endpoint
+	ep       *spacesig.Endpoint
 	url      string
 	err      error
-	inbox    chan flows.Received
+	inbox    chan spacesig.Received
 	public   *jose.JSONWebKeySet
 	keysNote string
-	received []flows.Received
+	received []spacesig.Received
 	selected int
 	note     string
 }
 
 type (
-	receivedMsg   struct{ rec flows.Received }
+	receivedMsg   struct{ rec spacesig.Received }
 	publicKeysMsg struct {
 		set   *jose.JSONWebKeySet
 		steps []flows.Step
@@ -47,7 +48,7 @@ type (
 )
 
 func newEndpointScreen(c *common) *endpointScreen {
-	return &endpointScreen{c: c, inbox: make(chan flows.Received, 64), keys: endpointKeys{
+	return &endpointScreen{c: c, inbox: make(chan spacesig.Received, 64), keys: endpointKeys{
 		Send: bind("s", "s", "send a signed request"), WrongKey: bind("1", "1", "wrong key"), Altered: bind("2", "2", "altered body"),
 		Stale: bind("3", "3", "stale"), Seconds: bind("4", "4", "seconds"), Curl: bind("c", "c", "copy a signed curl"),
 		Up: bind("up,k", "↑/↓", "pick a request"), Down: bind("down,j", "↓", "pick a request"), Back: bind("esc", "esc", "back"),
@@ -56,15 +57,15 @@ func newEndpointScreen(c *common) *endpointScreen {
 
 func (e *endpointScreen) signingKey() flows.Secret { return e.c.deps.Profile.SigningKey }
 
-func (e *endpointScreen) verificationKeys() flows.EndpointKeys {
-	return flows.EndpointKeys{SigningKey: e.signingKey(), PublicKeys: e.public, Now: time.Now()}
+func (e *endpointScreen) verificationKeys() spacesig.Keys {
+	return spacesig.Keys{SigningKey: e.signingKey(), PublicKeys: e.public, Now: time.Now()}
 }
 
 // start opens the endpoint and fetches Space's public keys with an
 // application token, the client credentials flow the person just met.
 func (e *endpointScreen) start() tea.Cmd {
 	inbox := e.inbox
-	ep, err := flows.ListenEndpoint("127.0.0.1:0", e.verificationKeys, func(r flows.Received) { inbox <- r })
+	ep, err := spacesig.Listen("127.0.0.1:0", e.verificationKeys, func(r spacesig.Received) { inbox <- r })
 	if err != nil {
 		e.err = err
 		return nil
@@ -76,7 +77,7 @@ func (e *endpointScreen) start() tea.Cmd {
 	fetch := func() tea.Msg {
 		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 		defer cancel()
-		set, steps, err := flows.FetchSpacePublicKeys(ctx, env, p.Provider.ServiceURL, p.ClientID, creds.ClientSecret)
+		set, steps, err := spacesig.FetchPublicKeys(ctx, env, p.Provider.ServiceURL, p.ClientID, creds.ClientSecret)
 		return publicKeysMsg{set: set, steps: steps, err: err}
 	}
 	return tea.Batch(fetch, e.waitReceived())
@@ -102,7 +103,7 @@ func (e *endpointScreen) Keys() []key.Binding {
 func (e *endpointScreen) Update(msg tea.Msg) (Screen, tea.Cmd) {
 	switch msg := msg.(type) {
 	case receivedMsg:
-		e.received = append([]flows.Received{msg.rec}, e.received...)
+		e.received = append([]spacesig.Received{msg.rec}, e.received...)
 		e.selected = 0
 		return e, e.waitReceived()
 	case publicKeysMsg:
@@ -144,7 +145,7 @@ func (e *endpointScreen) key(k tea.KeyPressMsg) tea.Cmd {
 		e.selected = min(len(e.received)-1, e.selected+1)
 	case key.Matches(k, e.keys.Curl) && e.keys.Curl.Enabled():
 		body := []byte(`{"className":"ChatMessageCreatedEvent","message":{"body":{"className":"ChatMessage.Text","text":"hello from curl"}}}`)
-		h, err := flows.SignWithSigningKey(e.signingKey(), body, time.Now())
+		h, err := spacesig.Sign(e.signingKey(), body, time.Now())
 		if err != nil {
 			e.note = err.Error()
 			return nil
@@ -206,7 +207,7 @@ func (e *endpointScreen) View() string {
 }
 
 // walkthrough shows the exact bytes involved and each check's verdict.
-func (e *endpointScreen) walkthrough(r flows.Received) string {
+func (e *endpointScreen) walkthrough(r spacesig.Received) string {
 	s := e.c.styles
 	w := e.c.width - 4
 	var b strings.Builder

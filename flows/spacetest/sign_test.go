@@ -11,6 +11,7 @@ import (
 
 	"github.com/authplay/authplay/flows"
 	"github.com/authplay/authplay/flows/jwtcheck"
+	"github.com/authplay/authplay/flows/spacesig"
 	"github.com/authplay/authplay/flows/spacetest"
 )
 
@@ -35,10 +36,10 @@ func TestSignedRequestsToAnEndpoint(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	got := make(chan flows.EndpointCheck, 1)
+	got := make(chan spacesig.Check, 1)
 	endpoint := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		body, _ := io.ReadAll(r.Body)
-		got <- flows.VerifySpaceRequest(r.Header, body, flows.EndpointKeys{SigningKey: spacetest.DemoSigningKey, PublicKeys: keys})
+		got <- spacesig.Verify(r.Header, body, spacesig.Keys{SigningKey: spacetest.DemoSigningKey, PublicKeys: keys})
 	}))
 	defer endpoint.Close()
 	cases := map[spacetest.Tamper]string{
@@ -72,7 +73,7 @@ func TestSignedRequestsToAnEndpoint(t *testing.T) {
 	}
 }
 
-func verdict(c flows.EndpointCheck, name string) flows.Verdict {
+func verdict(c spacesig.Check, name string) flows.Verdict {
 	for _, v := range c.Verdicts {
 		if v.Check == name {
 			return v
