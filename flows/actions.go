@@ -8,6 +8,8 @@ import (
 	"net/url"
 	"strings"
 	"time"
+
+	"github.com/authplay/authplay/flows/wire"
 )
 
 // Can says whether an action makes sense for the state now, so a front
@@ -82,7 +84,7 @@ func (m *machine) act(ctx context.Context, env Env, in Input) (Step, error) {
 		return m.refresh(ctx, env, in)
 	}
 	rec, callErr := m.send(ctx, env, in, req)
-	step.Exchanges = rec.exchanges()
+	step.Exchanges = rec.Exchanges()
 	switch in.Action {
 	case ActionIntrospect:
 		return m.introspected(step, rec, callErr, req.URL)
@@ -100,9 +102,9 @@ func (b *base) actionFailed(step Step, err error, endpoint string) (Step, error)
 	return step, err
 }
 
-func (m *machine) introspected(step Step, rec *recorder, callErr error, endpoint string) (Step, error) {
+func (m *machine) introspected(step Step, rec *wire.Recorder, callErr error, endpoint string) (Step, error) {
 	step.Caption = "Ask the server whether the access token is active (introspection)"
-	ct, body, err := rec.outcome(callErr)
+	ct, body, err := outcome(rec, callErr)
 	var fields map[string]any
 	if err == nil {
 		fields, err = decodeFields(ct, body)
@@ -133,11 +135,11 @@ func (m *machine) introspected(step Step, rec *recorder, callErr error, endpoint
 	return step, nil
 }
 
-func (m *machine) revoked(step Step, rec *recorder, callErr error, endpoint string) (Step, error) {
+func (m *machine) revoked(step Step, rec *wire.Recorder, callErr error, endpoint string) (Step, error) {
 	_, hint := m.st.revocable()
 	words := strings.ReplaceAll(hint, "_", " ")
 	step.Caption = "Revoke the " + words
-	if _, _, err := rec.outcome(callErr); err != nil {
+	if _, _, err := outcome(rec, callErr); err != nil {
 		step.WhatHappened = "authplay asked the revocation endpoint to revoke the " + words + ", and the server refused."
 		return m.actionFailed(step, err, endpoint)
 	}
@@ -149,9 +151,9 @@ func (m *machine) revoked(step Step, rec *recorder, callErr error, endpoint stri
 	return step, nil
 }
 
-func (m *machine) called(step Step, rec *recorder, callErr error, req Request) (Step, error) {
+func (m *machine) called(step Step, rec *wire.Recorder, callErr error, req Request) (Step, error) {
 	step.Caption = "Call the API with the access token"
-	exchanges := rec.exchanges()
+	exchanges := rec.Exchanges()
 	if callErr != nil || len(exchanges) == 0 || exchanges[len(exchanges)-1].Response == nil {
 		if callErr == nil {
 			callErr = errors.New("no response was recorded")
@@ -162,7 +164,7 @@ func (m *machine) called(step Step, rec *recorder, callErr error, req Request) (
 	status := exchanges[len(exchanges)-1].Response.Status
 	step.WhatHappened = fmt.Sprintf("authplay sent the access token as Authorization: Bearer to %s, and the API answered HTTP %d. [RFC 6750 §2.1]", req.URL, status)
 	if status >= 400 {
-		_, body, _ := rec.outcome(nil)
+		_, body, _ := outcome(rec, nil)
 		var e OAuthError
 		err := fmt.Errorf("the API answered HTTP %d", status)
 		if json.Unmarshal(body, &e) == nil && e.Code != "" {

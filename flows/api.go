@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/authplay/authplay/flows/termsafe"
+	"github.com/authplay/authplay/flows/wire"
 )
 
 // APIRequest is a call made with the token.
@@ -26,7 +27,7 @@ type APIResponse struct {
 	Status   int
 	Header   http.Header
 	Body     string
-	Exchange Exchange
+	Exchange wire.Exchange
 	Error    *OAuthError // a Space API error, when the body is one
 }
 
@@ -95,7 +96,7 @@ func CallAPI(ctx context.Context, env Env, p Provider, token Secret, call APIReq
 func callRequest(ctx context.Context, env Env, req Request) (APIResponse, error) {
 	var b base
 	rec, err := b.send(ctx, env, Input{}, req)
-	ex := rec.exchanges()
+	ex := rec.Exchanges()
 	out := APIResponse{}
 	if len(ex) > 0 {
 		out.Exchange = ex[len(ex)-1]
@@ -103,7 +104,7 @@ func callRequest(ctx context.Context, env Env, req Request) (APIResponse, error)
 	if err != nil {
 		return out, err
 	}
-	_, raw, _ := rec.outcome(nil)
+	_, raw, _ := outcome(rec, nil)
 	resp := out.Exchange.Response
 	out.Status, out.Header, out.Body = resp.Status, http.Header(resp.Header), termsafe.Block(prettyBody(raw))
 	if resp.Status >= 400 {
@@ -121,29 +122,29 @@ func prettyBody(raw []byte) string {
 		b, _ := json.MarshalIndent(v, "", "  ")
 		return string(b)
 	}
-	return clip(string(raw))
+	return wire.Clip(string(raw))
 }
 
 // FetchJWKS gets the provider's key set for signature checks.
-func FetchJWKS(ctx context.Context, env Env, jwksURL string) (keys []byte, ex []Exchange, err error) {
+func FetchJWKS(ctx context.Context, env Env, jwksURL string) (keys []byte, ex []wire.Exchange, err error) {
 	if jwksURL == "" {
 		return nil, nil, fmt.Errorf("no key set URL is known")
 	}
 	c, rec := env.record()
 	ctx, cancel := context.WithTimeout(ctx, 15*time.Second)
 	defer cancel()
-	req, err := http.NewRequestWithContext(mayFollow(ctx), http.MethodGet, jwksURL, nil)
+	req, err := http.NewRequestWithContext(wire.MayFollow(ctx), http.MethodGet, jwksURL, nil)
 	if err != nil {
 		return nil, nil, err
 	}
 	resp, err := c.Do(req)
 	if err != nil {
-		return nil, rec.exchanges(), err
+		return nil, rec.Exchanges(), err
 	}
 	defer resp.Body.Close()
 	b, _ := io.ReadAll(resp.Body)
 	if resp.StatusCode != http.StatusOK {
-		return nil, rec.exchanges(), fmt.Errorf("%s answered HTTP %d", jwksURL, resp.StatusCode)
+		return nil, rec.Exchanges(), fmt.Errorf("%s answered HTTP %d", jwksURL, resp.StatusCode)
 	}
-	return b, rec.exchanges(), nil
+	return b, rec.Exchanges(), nil
 }

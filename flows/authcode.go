@@ -8,9 +8,13 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
+	"strconv"
 	"strings"
 
 	"golang.org/x/oauth2"
+
+	"github.com/authplay/authplay/flows/loopback"
+	"github.com/authplay/authplay/flows/wire"
 )
 
 // authorizationCode: Ready -> AwaitingRedirect -> Exchanging -> Authorized
@@ -32,13 +36,13 @@ func (m *authorizationCode) pending() (Request, bool, error) {
 func (m *authorizationCode) next(ctx context.Context, env Env, in Input) (Step, error) {
 	switch m.st.Phase {
 	case PhaseReady:
-		step, err := m.start(env, "code", Expect{State: m.st.StateValue})
+		step, err := m.start(env, "code", loopback.Expect{State: m.st.StateValue})
 		if err == nil {
 			m.startText(&step)
 		}
 		return step, err
 	case PhaseAwaitingRedirect:
-		step, r, err := m.waitRedirect(ctx, env, Expect{State: m.st.StateValue})
+		step, r, err := m.waitRedirect(ctx, env, loopback.Expect{State: m.st.StateValue})
 		if err != nil {
 			return step, err
 		}
@@ -101,7 +105,7 @@ func (b *base) authorizationRequest(responseType, redirectURI string) (Request, 
 
 // start opens the loopback listener, builds the authorization URL with the
 // listener's real address and sends the browser there.
-func (b *base) start(env Env, responseType string, exp Expect) (Step, error) {
+func (b *base) start(env Env, responseType string, exp loopback.Expect) (Step, error) {
 	step := Step{Name: "authorization_request", Caption: "Build the authorization URL and send the browser to it", At: env.now()}
 	p := b.st.Params
 	if b.st.StateValue == "" { // a session saved by an authplay that made them here
@@ -165,19 +169,19 @@ func openBrowser(env Env, url string, step *Step) {
 // program restarted since the URL was made. A non-nil error ends the step
 // as it is: failed, or interrupted with the flow still waiting. Otherwise
 // the caller finishes the step with the redirect's parameters.
-func (b *base) waitRedirect(ctx context.Context, env Env, exp Expect) (Step, Redirect, error) {
+func (b *base) waitRedirect(ctx context.Context, env Env, exp loopback.Expect) (Step, loopback.Redirect, error) {
 	step := Step{Name: "redirect", Caption: "Wait for the browser to come back with the answer", At: env.now()}
 	if !env.Loopback.Listening(b.st.RedirectURI) {
 		if _, err := env.Loopback.Prepare(b.st.RedirectURI, exp); err != nil {
 			step, err = b.fail(step, err, b.st.RedirectURI)
-			return step, Redirect{}, err
+			return step, loopback.Redirect{}, err
 		}
 	}
 	wctx, cancel := context.WithTimeout(ctx, b.timeout())
 	defer cancel()
 	r, err := env.Loopback.Wait(wctx, b.st.RedirectURI)
 	if errors.Is(err, context.Canceled) && ctx.Err() != nil {
-		return step, Redirect{}, ctx.Err() // the person stepped away; the flow still waits
+		return step, loopback.Redirect{}, ctx.Err() // the person stepped away; the flow still waits
 	}
 	if err != nil {
 		env.Loopback.Close(b.st.RedirectURI)
@@ -185,38 +189,38 @@ func (b *base) waitRedirect(ctx context.Context, env Env, exp Expect) (Step, Red
 			err = errors.New("no redirect arrived within " + Human(b.timeout()) + "; start again, or paste the URL the browser ended on")
 		}
 		step, err = b.fail(step, err, b.st.RedirectURI)
-		return step, Redirect{}, err
+		return step, loopback.Redirect{}, err
 	}
 	env.Loopback.Close(b.st.RedirectURI)
 	step.At = env.now()
 	if r.Rejected > 0 {
-		step.Notes = append(step.Notes, itoa(r.Rejected)+" redirect(s) with a wrong or missing state were refused before this one.")
+		step.Notes = append(step.Notes, strconv.Itoa(r.Rejected)+" redirect(s) with a wrong or missing state were refused before this one.")
 	}
 	if e := r.Params.Get("error"); e != "" {
 		step.WhatHappened = "The browser came back, but with an error instead of a code."
 		step, err = b.fail(step, serverError(e, r.Params.Get("error_description"), r.Params.Get("error_uri"), 0), b.st.Params.Provider.AuthURL)
-		return step, Redirect{}, err
+		return step, loopback.Redirect{}, err
 	}
 	b.st.StateMatched = true
 	// The redirect is part of the record like any exchange: what arrived,
 	// secrets masked.
-	step.Exchanges = append(step.Exchanges, Exchange{Request: Message{Method: http.MethodGet, URL: redactedRedirect(b.st.RedirectURI, r)}})
+	step.Exchanges = append(step.Exchanges, wire.Exchange{Request: wire.Message{Method: http.MethodGet, URL: redactedRedirect(b.st.RedirectURI, r)}})
 	return step, r, nil
 }
 
 // redactedRedirect is the redirect as it arrived, secrets masked, for the
 // step's record.
-func redactedRedirect(redirectURI string, r Redirect) string {
+func redactedRedirect(redirectURI string, r loopback.Redirect) string {
 	u, err := url.Parse(redirectURI)
 	if err != nil {
 		return redirectURI
 	}
 	u.RawQuery = r.Params.Encode()
-	return redactURL(u)
+	return wire.RedactURL(u)
 }
 
 // received finishes the redirect step with the code.
-func (m *authorizationCode) received(env Env, step Step, r Redirect) (Step, error) {
+func (m *authorizationCode) received(env Env, step Step, r loopback.Redirect) (Step, error) {
 	m.st.Code = Secret(r.Params.Get("code"))
 	if m.st.Code == "" {
 		return m.fail(step, errors.New("the redirect carries neither a code nor an error"), m.st.RedirectURI)

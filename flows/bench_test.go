@@ -11,6 +11,7 @@ import (
 
 	"github.com/authplay/authplay/flows"
 	"github.com/authplay/authplay/flows/spacetest"
+	"github.com/authplay/authplay/flows/wire"
 )
 
 // A client-credentials exchange through flows (state machine, x/oauth2,
@@ -22,7 +23,7 @@ func BenchmarkClientCredentialsThroughFlows(b *testing.B) {
 	s := spacetest.Start(b)
 	p, _ := flows.Space(s.URL)
 	params := flows.Params{Provider: p, ClientID: spacetest.DemoClientID, Scope: "**"}
-	env := flows.Env{HTTP: flows.NewHTTPClient(10 * time.Second)}
+	env := flows.Env{HTTP: wire.NewClient(10 * time.Second)}
 	creds := flows.Credentials{ClientSecret: spacetest.DemoClientSecret}
 	for b.Loop() {
 		m, _ := flows.New(flows.Start(flows.ClientCredentials, params), creds)
@@ -34,7 +35,7 @@ func BenchmarkClientCredentialsThroughFlows(b *testing.B) {
 
 func BenchmarkClientCredentialsBarePost(b *testing.B) {
 	s := spacetest.Start(b)
-	c := flows.NewHTTPClient(10 * time.Second)
+	c := wire.NewClient(10 * time.Second)
 	body := url.Values{"grant_type": {"client_credentials"}, "scope": {"**"}}.Encode()
 	for b.Loop() {
 		req, _ := http.NewRequest(http.MethodPost, s.URL+"/oauth/token", strings.NewReader(body))

@@ -9,6 +9,7 @@ import (
 
 	"github.com/go-jose/go-jose/v4"
 
+	"github.com/authplay/authplay/flows/jwtcheck"
 	"github.com/authplay/authplay/flows/termsafe"
 )
 
@@ -63,10 +64,10 @@ func safeVerdicts(vs []Verdict) []Verdict {
 }
 
 func checkAccessToken(tok string, in CheckInput) []Verdict {
-	if !LooksLikeJWT(tok) {
+	if !jwtcheck.LooksLikeJWT(tok) {
 		return []Verdict{{Check: "format", Outcome: NotApplicable, Detail: "opaque token: its meaning is known only to the server; introspection or an API call tells whether it works"}}
 	}
-	j, err := DecodeJWT(tok)
+	j, err := jwtcheck.Decode(tok)
 	if err != nil {
 		return []Verdict{{Check: "format", Outcome: Fail, Detail: "looks like a JWT but does not decode: " + err.Error()}}
 	}
@@ -85,7 +86,7 @@ func CheckIDToken(idToken, accessToken string, in CheckInput) []Verdict {
 }
 
 func checkIDToken(idToken, accessToken string, in CheckInput) []Verdict {
-	j, err := DecodeJWT(idToken)
+	j, err := jwtcheck.Decode(idToken)
 	if err != nil {
 		return []Verdict{{Check: "id_token", Outcome: Fail, Detail: "the ID token does not decode: " + err.Error()}}
 	}
@@ -119,7 +120,7 @@ func checkIDToken(idToken, accessToken string, in CheckInput) []Verdict {
 	}
 	if ah := j.Str("at_hash"); ah == "" {
 		out = append(out, Verdict{"at_hash", NotApplicable, "no at_hash claim"})
-	} else if want, ok := halfHash(j.Alg(), accessToken); !ok {
+	} else if want, ok := jwtcheck.HalfHash(j.Alg(), accessToken); !ok {
 		out = append(out, Verdict{"at_hash", Warn, "cannot compute at_hash for alg " + j.Alg()})
 	} else if want == ah {
 		out = append(out, Verdict{"at_hash", Pass, "the ID token is bound to this access token"})
@@ -129,7 +130,7 @@ func checkIDToken(idToken, accessToken string, in CheckInput) []Verdict {
 	return out
 }
 
-func signatureVerdict(tok string, j *JWT, in CheckInput) Verdict {
+func signatureVerdict(tok string, j *jwtcheck.JWT, in CheckInput) Verdict {
 	if strings.EqualFold(j.Alg(), "none") {
 		return Verdict{"signature", Fail, "alg is none: the token is unsigned and anyone could have written it"}
 	}
@@ -140,7 +141,7 @@ func signatureVerdict(tok string, j *JWT, in CheckInput) Verdict {
 		}
 		return Verdict{"signature", Unverified, "not checked: " + why}
 	}
-	kid, err := VerifySignature(tok, in.JWKS)
+	kid, err := jwtcheck.VerifySignature(tok, in.JWKS)
 	if err != nil {
 		return Verdict{"signature", Fail, err.Error()}
 	}
@@ -151,7 +152,7 @@ func signatureVerdict(tok string, j *JWT, in CheckInput) Verdict {
 	return Verdict{"signature", Pass, d}
 }
 
-func timeVerdicts(j *JWT, in CheckInput) []Verdict {
+func timeVerdicts(j *jwtcheck.JWT, in CheckInput) []Verdict {
 	skew := in.Skew
 	if skew == 0 {
 		skew = time.Minute
@@ -183,7 +184,7 @@ func timeVerdicts(j *JWT, in CheckInput) []Verdict {
 	return out
 }
 
-func issuerVerdict(j *JWT, in CheckInput) Verdict {
+func issuerVerdict(j *jwtcheck.JWT, in CheckInput) Verdict {
 	iss := j.Str("iss")
 	switch {
 	case in.Issuer == "":
@@ -249,12 +250,12 @@ func PrepareChecks(ctx context.Context, env Env, st State) CheckInput {
 	p := st.Params.Provider
 	in := OfflineChecks(env.now(), st)
 	in.JWKSError = ""
-	if st.Token == nil || (!LooksLikeJWT(st.Token.AccessToken.Reveal()) && st.Token.IDToken == "") {
+	if st.Token == nil || (!jwtcheck.LooksLikeJWT(st.Token.AccessToken.Reveal()) && st.Token.IDToken == "") {
 		return in
 	}
 	if raw, _, err := FetchJWKS(ctx, env, p.JWKSURL); err != nil {
 		in.JWKSError = termsafe.Line(err.Error())
-	} else if set, err := ParseJWKS(raw); err != nil {
+	} else if set, err := jwtcheck.ParseJWKS(raw); err != nil {
 		in.JWKSError = termsafe.Line(err.Error())
 	} else {
 		in.JWKS = set

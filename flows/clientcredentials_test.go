@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/authplay/authplay/flows"
+	"github.com/authplay/authplay/flows/jwtcheck"
 )
 
 func decodeJSON(r *http.Response, v any) error { return json.NewDecoder(r.Body).Decode(v) }
@@ -22,7 +23,7 @@ func TestClientCredentialsAgainstSpace(t *testing.T) {
 	if st.Phase != flows.PhaseAuthorized || st.Token == nil {
 		t.Fatalf("phase %s", st.Phase)
 	}
-	j, err := flows.DecodeJWT(st.Token.AccessToken.Reveal())
+	j, err := jwtcheck.Decode(st.Token.AccessToken.Reveal())
 	if err != nil {
 		t.Fatal(err)
 	}

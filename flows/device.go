@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/authplay/authplay/flows/termsafe"
+	"github.com/authplay/authplay/flows/wire"
 )
 
 // deviceCode: Ready -> AwaitingUser (-> poll ...) -> Authorized | Failed.
@@ -58,8 +59,8 @@ func (m *deviceCode) start(ctx context.Context, env Env, in Input) (Step, error)
 		return m.fail(step, err, p.Provider.DeviceURL)
 	}
 	rec, callErr := m.send(ctx, env, in, req)
-	step.Exchanges = rec.exchanges()
-	_, body, err := rec.outcome(callErr)
+	step.Exchanges = rec.Exchanges()
+	_, body, err := outcome(rec, callErr)
 	if err != nil {
 		return m.fail(step, err, p.Provider.DeviceURL)
 	}
@@ -126,7 +127,7 @@ func ParseDeviceResponse(body []byte, now time.Time) (*DeviceState, error) {
 		// a browser may open them is OpenableURL's call.
 		DeviceCode: Secret(r.DeviceCode), UserCode: termsafe.Line(r.UserCode), VerificationURI: termsafe.Line(r.VerificationURI),
 		VerificationURIComplete: termsafe.Line(r.VerificationURIComplete), Expires: now.Add(time.Duration(exp) * time.Second),
-		Interval: Duration(time.Duration(interval) * time.Second), NextPoll: now.Add(time.Duration(interval) * time.Second),
+		Interval: wire.Duration(time.Duration(interval) * time.Second), NextPoll: now.Add(time.Duration(interval) * time.Second),
 	}, nil
 }
 
@@ -161,7 +162,7 @@ func (m *deviceCode) poll(ctx context.Context, env Env, in Input) (Step, error) 
 			step.WhatNext = fmt.Sprintf("Ask again in %s. The code %s stays valid for %s.", Human(time.Duration(ds.Interval)), ds.UserCode, Human(ds.Expires.Sub(env.now())))
 			return step, nil
 		case "slow_down":
-			ds.Interval += Duration(5 * time.Second)
+			ds.Interval += wire.Duration(5 * time.Second)
 			ds.NextPoll = env.now().Add(time.Duration(ds.Interval))
 			step.OK = true
 			step.WhatHappened = "The server answered slow_down: authplay asked too often. As RFC 8628 §3.5 requires, it now waits 5 s longer between polls (" + Human(time.Duration(ds.Interval)) + ")."

@@ -17,15 +17,37 @@
 //	permanent_token      Ready → Authorized | Failed                             (one API call proves it)
 //	device_code          Ready → AwaitingUser (→ one poll per step) → Authorized | Failed
 //
-// Shared pieces: providers (Space from a service URL, explicit endpoints,
-// OIDC or RFC 8414 discovery, with Lint against what the server
-// advertises); client authentication (Basic, body, none); the Loopback
-// redirect listener (RFC 8252) with its relay page for URL fragments, and
-// ParseRedirectURL for a pasted URL; the token model, which keeps the raw
-// response whole; JWT decoding, JWKS signature checks and claim verdicts;
+// Shared pieces in flows: providers (Space from a service URL, explicit
+// endpoints, OIDC or RFC 8414 discovery, with Lint against what the server
+// advertises); client authentication (Basic, body, none); the token model,
+// which keeps the raw response whole; claim verdicts (Judge, CheckState);
 // Explain, which maps RFC 6749, RFC 8628, Space API and transport errors to
-// a fix; CallAPI, Introspect and Revoke; VerifySpaceRequest for requests
-// Space sends to an application's endpoint.
+// a fix; CallAPI, Introspect and Revoke.
+//
+// # Packages under flows
+//
+// The machines and their descriptions stay here. Each concern that reads
+// on its own has its own package: below flows (flows imports it) what the
+// machines use, above flows (it imports flows) what uses them. Imports go
+// one way only.
+//
+//	flows/wire       HTTP plumbing, below flows: the client (NewClient), the
+//	                 Recorder that keeps each exchange redacted, the same-origin
+//	                 redirect rule, plain-http warnings, Peek and Mask
+//	flows/loopback   the redirect listener (RFC 8252), below flows: Listener,
+//	                 the relay page for URL fragments, ParseRedirectURL for a
+//	                 pasted URL; Env.Loopback holds one
+//	flows/jwtcheck   JWT decoding and signature checks, below flows: Decode,
+//	                 VerifySignature, ParseJWKS, HalfHash; the verdicts that
+//	                 judge a flow's tokens stay in flows (checks.go)
+//	flows/termsafe   text from a server made safe for a terminal, below flows
+//	flows/spacesig   Space's request signatures, above flows: Verify, Verifier
+//	                 (replays refused), Listen for a loopback endpoint, Sign,
+//	                 FetchPublicKeys
+//	flows/spacetest  the built-in Space-compatible server (tests, the demo); it
+//	                 imports nothing of flows, so every package can test on it
+//	flows/hostiletest  servers that attack their client, a table shared by the
+//	                 tests of flows, `authplay token` and the TUI
 //
 // # Libraries, and what is written by hand
 //
@@ -44,9 +66,9 @@
 //     does not check token_type; authplay records the exchange with a
 //     RoundTripper and parses the recorded body itself (ParseTokenResponse);
 //   - claim verdicts and their explanations, and Space's request signatures
-//     (HMAC-SHA256 and RSA-SHA512 over timestamp:body).
+//     (HMAC-SHA256 and RSA-SHA512 over timestamp:body, in flows/spacesig).
 //
-// HTTP hygiene: connect, header and overall timeouts, at most 5 redirects,
-// a 1 MiB cap on every response, a User-Agent naming authplay, and no secret
-// in any error: Secret prints as a mask under every fmt verb.
+// HTTP hygiene (flows/wire): connect, header and overall timeouts, at most
+// 5 redirects, a 1 MiB cap on every response, a User-Agent naming authplay,
+// and no secret in any error: Secret prints as a mask under every fmt verb.
 package flows

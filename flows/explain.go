@@ -14,6 +14,7 @@ import (
 	"golang.org/x/oauth2"
 
 	"github.com/authplay/authplay/flows/termsafe"
+	"github.com/authplay/authplay/flows/wire"
 )
 
 // Diagnosis explains a failure, fix first: what to change, then why it
@@ -158,7 +159,7 @@ func explainTransport(err error, ec ExplainContext) *Diagnosis {
 	var uaErr x509.UnknownAuthorityError
 	var hostErr x509.HostnameError
 	var urlErr *url.Error
-	var redirErr *RedirectRefusedError
+	var redirErr *wire.RedirectRefusedError
 	switch {
 	case errors.Is(err, context.DeadlineExceeded) || errors.Is(err, os.ErrDeadlineExceeded) || isTimeout(err):
 		d.Fix = "Check that " + host + " is the right address and reachable from here (VPN, proxy, firewall); the server did not answer in time."
@@ -175,14 +176,14 @@ func explainTransport(err error, ec ExplainContext) *Diagnosis {
 	case errors.As(err, &uaErr) || errors.As(err, &hostErr):
 		d.Fix = "Use the server's real https address, or trust its certificate authority in your system store."
 		d.Cause = "The TLS certificate could not be verified."
-	case errors.Is(err, ErrBodyTooLarge):
+	case errors.Is(err, wire.ErrBodyTooLarge):
 		d.Fix = "Check the endpoint URL: no OAuth endpoint sends this much."
 		d.Cause = "The response is larger than 1 MiB."
 	case strings.Contains(err.Error(), "HTML page"):
 		d.Fix = "Check the endpoint URL: it should be the token endpoint (for Space: <service URL>/oauth/token), not a web page."
 		d.Cause = "The server answered with a web page where JSON was expected."
 	case errors.As(err, &redirErr):
-		d.Fix = "Point authplay at " + redirErr.From + "'s final address on the same server, or ask why it sends clients to " + originOf(redirErr.To) + "."
+		d.Fix = "Point authplay at " + redirErr.From + "'s final address on the same server, or ask why it sends clients to " + wire.Origin(redirErr.To) + "."
 		d.Cause = "The endpoint redirected a request that carries credentials to another origin. Following it would hand the client secret, password or token to a server you did not configure, so authplay stopped."
 		d.Refs = "RFC 9700 §4.11"
 	case strings.Contains(err.Error(), "redirects in a loop"):

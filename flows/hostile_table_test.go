@@ -11,6 +11,8 @@ import (
 
 	"github.com/authplay/authplay/flows"
 	"github.com/authplay/authplay/flows/hostiletest"
+	"github.com/authplay/authplay/flows/loopback"
+	"github.com/authplay/authplay/flows/wire"
 )
 
 // Every row of the shared hostile table, against the machines themselves:
@@ -24,7 +26,7 @@ func TestHostileTable(t *testing.T) {
 			s := row.Start(t)
 			var mu sync.Mutex
 			var opened []string
-			env := flows.Env{HTTP: flows.NewHTTPClient(3 * time.Second), Loopback: flows.NewLoopback(), Strict: row.Strict,
+			env := flows.Env{HTTP: wire.NewClient(3 * time.Second), Loopback: loopback.New(), Strict: row.Strict,
 				OpenBrowser: func(u string) error {
 					mu.Lock()
 					opened = append(opened, u)

@@ -11,6 +11,8 @@ import (
 	"time"
 
 	"github.com/authplay/authplay/flows"
+	"github.com/authplay/authplay/flows/loopback"
+	"github.com/authplay/authplay/flows/wire"
 )
 
 // Servers that misbehave: each must give a clear error within the timeout.
@@ -76,7 +78,7 @@ func TestHostileTokenEndpoints(t *testing.T) {
 			defer srv.Close()
 			prov, _ := flows.Endpoints("hostile", "", srv.URL+"/token")
 			m, _ := flows.New(flows.Start(flows.ClientCredentials, flows.Params{Provider: prov, ClientID: "c"}), flows.Credentials{ClientSecret: "s3cret-value"})
-			env := flows.Env{HTTP: flows.NewHTTPClient(timeout), Loopback: flows.NewLoopback()}
+			env := flows.Env{HTTP: wire.NewClient(timeout), Loopback: loopback.New()}
 			start := time.Now()
 			step, err := m.Next(context.Background(), env, flows.Input{})
 			if took := time.Since(start); took > timeout+4*time.Second {
@@ -107,7 +109,7 @@ func TestUnreachableAndMalformedEndpoints(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			prov := flows.Provider{Kind: flows.KindEndpoints, TokenURL: c.url}
 			m, _ := flows.New(flows.Start(flows.ClientCredentials, flows.Params{Provider: prov, ClientID: "c"}), flows.Credentials{})
-			step, err := m.Next(context.Background(), flows.Env{HTTP: flows.NewHTTPClient(time.Second)}, flows.Input{})
+			step, err := m.Next(context.Background(), flows.Env{HTTP: wire.NewClient(time.Second)}, flows.Input{})
 			if err == nil || step.Diagnosis == nil || !strings.Contains(step.Diagnosis.Fix, c.want) {
 				t.Fatalf("%v %+v", err, step.Diagnosis)
 			}

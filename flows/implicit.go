@@ -3,6 +3,8 @@ package flows
 import (
 	"context"
 	"net/url"
+
+	"github.com/authplay/authplay/flows/loopback"
 )
 
 // implicit: Ready -> AwaitingRedirect -> Authorized | Failed. Deprecated
@@ -20,7 +22,7 @@ func (m *implicit) pending() (Request, bool, error) {
 func (m *implicit) next(ctx context.Context, env Env, in Input) (Step, error) {
 	switch m.st.Phase {
 	case PhaseReady:
-		step, err := m.start(env, "token", Expect{Fragment: true})
+		step, err := m.start(env, "token", loopback.Expect{Fragment: true})
 		if err != nil {
 			return step, err
 		}
@@ -31,7 +33,7 @@ func (m *implicit) next(ctx context.Context, env Env, in Input) (Step, error) {
 		step.WhatNext = "Sign in and accept in the browser."
 		return step, nil
 	case PhaseAwaitingRedirect:
-		step, r, err := m.waitRedirect(ctx, env, Expect{State: m.st.StateValue, Fragment: true})
+		step, r, err := m.waitRedirect(ctx, env, loopback.Expect{State: m.st.StateValue, Fragment: true})
 		if err != nil {
 			return step, err
 		}
@@ -41,7 +43,7 @@ func (m *implicit) next(ctx context.Context, env Env, in Input) (Step, error) {
 }
 
 // token reads the token out of the fragment the relay page posted.
-func (m *implicit) token(env Env, step Step, r Redirect) (Step, error) {
+func (m *implicit) token(env Env, step Step, r loopback.Redirect) (Step, error) {
 	v := url.Values{}
 	for k, vs := range r.Params {
 		if k != "state" {

@@ -10,7 +10,10 @@ import (
 
 	"golang.org/x/oauth2"
 
+	"github.com/authplay/authplay/flows/jwtcheck"
+	"github.com/authplay/authplay/flows/loopback"
 	"github.com/authplay/authplay/flows/termsafe"
+	"github.com/authplay/authplay/flows/wire"
 )
 
 // Phase is where a flow is.
@@ -57,14 +60,14 @@ type State struct {
 
 // DeviceState is the device flow's pending authorization (RFC 8628 §3.2).
 type DeviceState struct {
-	DeviceCode              Secret    `json:"device_code"`
-	UserCode                string    `json:"user_code"`
-	VerificationURI         string    `json:"verification_uri"`
-	VerificationURIComplete string    `json:"verification_uri_complete,omitempty"`
-	Expires                 time.Time `json:"expires"`
-	Interval                Duration  `json:"interval"`
-	NextPoll                time.Time `json:"next_poll"`
-	Polls                   int       `json:"polls"`
+	DeviceCode              Secret        `json:"device_code"`
+	UserCode                string        `json:"user_code"`
+	VerificationURI         string        `json:"verification_uri"`
+	VerificationURIComplete string        `json:"verification_uri_complete,omitempty"`
+	Expires                 time.Time     `json:"expires"`
+	Interval                wire.Duration `json:"interval"`
+	NextPoll                time.Time     `json:"next_poll"`
+	Polls                   int           `json:"polls"`
 }
 
 // Action asks a machine for something other than its next step. Every
@@ -97,14 +100,18 @@ type Env struct {
 	Now         func() time.Time
 	Sleep       func(context.Context, time.Duration) error
 	OpenBrowser func(url string) error // nil: the person opens it
-	Loopback    *Loopback
+	Loopback    *loopback.Listener
 	// Strict refuses to send a credential over plain http to another
 	// machine (otherwise the step carries a warning).
 	Strict bool
 }
 
 // record gives a step a client that records every exchange.
-func (e Env) record() (*http.Client, *recorder) { return recordStrict(e.HTTP, e.Strict) }
+func (e Env) record() (*http.Client, *wire.Recorder) { return wire.Record(e.HTTP, e.Strict) }
+
+// Time is the time by e.Now, or the system clock when Now is nil, for
+// packages above flows (spacesig) that date the steps they record.
+func (e Env) Time() time.Time { return e.now() }
 
 func (e Env) now() time.Time {
 	if e.Now == nil {
@@ -129,15 +136,15 @@ func (e Env) sleep(ctx context.Context, d time.Duration) error {
 
 // Step is one protocol step, told for a learner.
 type Step struct {
-	Name         string     `json:"name"`
-	Caption      string     `json:"caption"`
-	WhatHappened string     `json:"what_happened"`
-	WhatNext     string     `json:"what_next,omitempty"`
-	Exchanges    []Exchange `json:"exchanges,omitempty"`
-	Diagnosis    *Diagnosis `json:"diagnosis,omitempty"`
-	Notes        []string   `json:"notes,omitempty"`
-	At           time.Time  `json:"at"`
-	OK           bool       `json:"ok"`
+	Name         string          `json:"name"`
+	Caption      string          `json:"caption"`
+	WhatHappened string          `json:"what_happened"`
+	WhatNext     string          `json:"what_next,omitempty"`
+	Exchanges    []wire.Exchange `json:"exchanges,omitempty"`
+	Diagnosis    *Diagnosis      `json:"diagnosis,omitempty"`
+	Notes        []string        `json:"notes,omitempty"`
+	At           time.Time       `json:"at"`
+	OK           bool            `json:"ok"`
 }
 
 // Machine is one method's state machine. Next performs exactly one protocol
@@ -234,7 +241,7 @@ func Start(m Method, p Params) State {
 		p.PKCE = PKCES256
 	}
 	if p.Timeout == 0 {
-		p.Timeout = Duration(5 * time.Minute)
+		p.Timeout = wire.Duration(5 * time.Minute)
 	}
 	return State{Method: m, Phase: PhaseReady, Params: p, StateValue: randomToken(), Nonce: randomToken(), Verifier: Secret(oauth2.GenerateVerifier())}
 }
@@ -308,8 +315,8 @@ func (b *base) authorized(t Token) {
 // ActsFor says on whose behalf the current token acts, as well as the token
 // itself can tell: a JWT's principal, or the method's nature.
 func (st State) ActsFor() string {
-	if st.Token != nil && LooksLikeJWT(st.Token.AccessToken.Reveal()) {
-		if j, err := DecodeJWT(st.Token.AccessToken.Reveal()); err == nil {
+	if st.Token != nil && jwtcheck.LooksLikeJWT(st.Token.AccessToken.Reveal()) {
+		if j, err := jwtcheck.Decode(st.Token.AccessToken.Reveal()); err == nil {
 			switch j.Str("principal_type") {
 			case "USER":
 				return "user " + termsafe.Line(j.Str("name"))

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/authplay/authplay/flows"
+	"github.com/authplay/authplay/flows/jwtcheck"
 	"github.com/authplay/authplay/flows/spacetest"
 )
 
@@ -48,7 +49,7 @@ func TestAuthorizationCodeWithPKCEAndRefresh(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	set, err := flows.ParseJWKS(raw)
+	set, err := jwtcheck.ParseJWKS(raw)
 	if err != nil {
 		t.Fatal(err)
 	}

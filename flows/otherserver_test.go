@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/authplay/authplay/flows"
+	"github.com/authplay/authplay/flows/jwtcheck"
 )
 
 // otherServer has other habits than spacetest, so nothing in flows is tuned
@@ -226,7 +227,7 @@ func TestEveryMethodAgainstAnotherServer(t *testing.T) {
 				}
 			}
 			tok := m.State().Token
-			if flows.LooksLikeJWT(tok.AccessToken.Reveal()) || tok.TokenType != "Bearer" {
+			if jwtcheck.LooksLikeJWT(tok.AccessToken.Reveal()) || tok.TokenType != "Bearer" {
 				t.Errorf("token %+v", tok)
 			}
 			if tok.RefreshToken != "" {

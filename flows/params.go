@@ -1,6 +1,10 @@
 package flows
 
-import "fmt"
+import (
+	"fmt"
+
+	"github.com/authplay/authplay/flows/wire"
+)
 
 // AuthStyle is how the client proves who it is at the token endpoint.
 type AuthStyle string
@@ -73,16 +77,16 @@ const deviceGrant = "urn:ietf:params:oauth:grant-type:device_code"
 
 // Params are a flow's settings: everything but secrets, so they can be saved.
 type Params struct {
-	Provider           Provider   `json:"provider"`
-	ClientID           string     `json:"client_id"`
-	AuthStyle          AuthStyle  `json:"auth_style"`
-	Scope              string     `json:"scope"`
-	RedirectURI        string     `json:"redirect_uri,omitempty"`
-	PKCE               PKCEMethod `json:"pkce,omitempty"`
-	AccessType         string     `json:"access_type,omitempty"`         // Space: online or offline
-	RequestCredentials string     `json:"request_credentials,omitempty"` // Space: default, required, skip, silent
-	Username           string     `json:"username,omitempty"`
-	Timeout            Duration   `json:"timeout,omitempty"` // how long to wait for a person
+	Provider           Provider      `json:"provider"`
+	ClientID           string        `json:"client_id"`
+	AuthStyle          AuthStyle     `json:"auth_style"`
+	Scope              string        `json:"scope"`
+	RedirectURI        string        `json:"redirect_uri,omitempty"`
+	PKCE               PKCEMethod    `json:"pkce,omitempty"`
+	AccessType         string        `json:"access_type,omitempty"`         // Space: online or offline
+	RequestCredentials string        `json:"request_credentials,omitempty"` // Space: default, required, skip, silent
+	Username           string        `json:"username,omitempty"`
+	Timeout            wire.Duration `json:"timeout,omitempty"` // how long to wait for a person
 }
 
 // Credentials are the secrets a flow needs. They are never part of State, so

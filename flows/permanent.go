@@ -4,9 +4,12 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"strconv"
 	"strings"
 
+	"github.com/authplay/authplay/flows/jwtcheck"
 	"github.com/authplay/authplay/flows/termsafe"
+	"github.com/authplay/authplay/flows/wire"
 )
 
 // ownerFrom reads who the API says the token belongs to: a Space profile
@@ -75,7 +78,7 @@ func (m *permanentToken) next(ctx context.Context, env Env, in Input) (Step, err
 		req = *in.Request
 	}
 	resp, err := callRequest(ctx, env, req)
-	step.Exchanges = []Exchange{resp.Exchange}
+	step.Exchanges = []wire.Exchange{resp.Exchange}
 	if err != nil {
 		return m.fail(step, err, req.URL)
 	}
@@ -92,20 +95,20 @@ func (m *permanentToken) next(ctx context.Context, env Env, in Input) (Step, err
 	if resp.Status >= 400 {
 		err := error(resp.Error)
 		if resp.Error == nil {
-			err = errors.New("the API answered HTTP " + itoa(resp.Status))
+			err = errors.New("the API answered HTTP " + strconv.Itoa(resp.Status))
 		}
 		step.WhatHappened = "authplay called " + req.URL + " with the token, and the API refused it."
 		return m.fail(step, err, req.URL)
 	}
 	m.authorized(Token{AccessToken: tok, TokenType: "Bearer", ObtainedAt: env.now()})
 	m.st.Owner = termsafe.Line(ownerFrom(resp.Body))
-	if j, err := DecodeJWT(tok.Reveal()); err == nil {
+	if j, err := jwtcheck.Decode(tok.Reveal()); err == nil {
 		if exp, ok := j.Time("exp"); ok {
 			m.st.Token.Expiry = exp
 		}
 	}
 	step.OK = true
-	step.WhatHappened = "authplay sent the token as Authorization: Bearer to " + req.URL + " and the API accepted it (HTTP " + itoa(resp.Status) + "). A permanent token works until someone revokes it: keep it like a password, and prefer OAuth flows for anything that runs unattended. [RFC 6750 §2.1]"
+	step.WhatHappened = "authplay sent the token as Authorization: Bearer to " + req.URL + " and the API accepted it (HTTP " + strconv.Itoa(resp.Status) + "). A permanent token works until someone revokes it: keep it like a password, and prefer OAuth flows for anything that runs unattended. [RFC 6750 §2.1]"
 	step.WhatNext = "Inspect the token or call other APIs with it."
 	return step, nil
 }

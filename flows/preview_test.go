@@ -10,6 +10,7 @@ import (
 
 	"github.com/authplay/authplay/flows"
 	"github.com/authplay/authplay/flows/spacetest"
+	"github.com/authplay/authplay/flows/wire"
 )
 
 // What a front door shows before a step (Pending) is exactly what the step
@@ -109,7 +110,7 @@ func seedFor(t *testing.T, s *spacetest.Server, m flows.Method) flows.Secret {
 	return ""
 }
 
-func sameMessage(t *testing.T, what string, want, got flows.Message) {
+func sameMessage(t *testing.T, what string, want, got wire.Message) {
 	t.Helper()
 	if want.Method != got.Method || want.URL != got.URL || want.Body != got.Body || !reflect.DeepEqual(want.Header, got.Header) {
 		t.Errorf("%s: shown before\n  %s %s\n  %v\n  %s\nbut sent\n  %s %s\n  %v\n  %s", what, want.Method, want.URL, want.Header, want.Body, got.Method, got.URL, got.Header, got.Body)

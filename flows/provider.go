@@ -10,6 +10,8 @@ import (
 	"net/url"
 	"slices"
 	"strings"
+
+	"github.com/authplay/authplay/flows/wire"
 )
 
 // ProviderKind says how the endpoints were found.
@@ -126,7 +128,7 @@ func Endpoints(name, authURL, tokenURL string) (Provider, error) {
 
 // Discover reads the issuer's metadata: OpenID Connect discovery first, then
 // RFC 8414 (which puts the well-known part between host and path).
-func Discover(ctx context.Context, client *http.Client, issuer string) (Provider, []Exchange, error) {
+func Discover(ctx context.Context, client *http.Client, issuer string) (Provider, []wire.Exchange, error) {
 	u, err := ValidateURL("issuer", issuer)
 	if err != nil {
 		return Provider{}, nil, err
@@ -137,7 +139,7 @@ func Discover(ctx context.Context, client *http.Client, issuer string) (Provider
 		issuer + "/.well-known/openid-configuration",
 		u.Scheme + "://" + u.Host + "/.well-known/oauth-authorization-server" + path,
 	}
-	rc, rec := record(client)
+	rc, rec := wire.Record(client, false)
 	var lastErr error
 	for _, c := range candidates {
 		md, err := fetchMetadata(ctx, rc, c)
@@ -147,7 +149,7 @@ func Discover(ctx context.Context, client *http.Client, issuer string) (Provider
 		}
 		md.DiscoveryDocumentURL = c
 		if md.Issuer != "" && strings.TrimRight(md.Issuer, "/") != issuer {
-			return Provider{}, rec.exchanges(), fmt.Errorf("the metadata at %s names issuer %q, not %q; RFC 8414 §3.3 says such metadata must not be used (wrong URL, or a proxy in between?)", c, md.Issuer, issuer)
+			return Provider{}, rec.Exchanges(), fmt.Errorf("the metadata at %s names issuer %q, not %q; RFC 8414 §3.3 says such metadata must not be used (wrong URL, or a proxy in between?)", c, md.Issuer, issuer)
 		}
 		if md.TokenEndpoint == "" && md.AuthorizationEndpoint == "" {
 			lastErr = fmt.Errorf("%s has neither token_endpoint nor authorization_endpoint", c)
@@ -158,13 +160,13 @@ func Discover(ctx context.Context, client *http.Client, issuer string) (Provider
 			AuthURL: md.AuthorizationEndpoint, TokenURL: md.TokenEndpoint, DeviceURL: md.DeviceEndpoint,
 			JWKSURL: md.JWKSURI, IntrospectURL: md.IntrospectionEndpoint, RevokeURL: md.RevocationEndpoint,
 			UserinfoURL: md.UserinfoEndpoint, Advertised: md,
-		}, rec.exchanges(), nil
+		}, rec.Exchanges(), nil
 	}
-	return Provider{}, rec.exchanges(), fmt.Errorf("no discovery document found for %s: %w", issuer, lastErr)
+	return Provider{}, rec.Exchanges(), fmt.Errorf("no discovery document found for %s: %w", issuer, lastErr)
 }
 
 func fetchMetadata(ctx context.Context, c *http.Client, docURL string) (*Metadata, error) {
-	req, err := http.NewRequestWithContext(mayFollow(ctx), http.MethodGet, docURL, nil)
+	req, err := http.NewRequestWithContext(wire.MayFollow(ctx), http.MethodGet, docURL, nil)
 	if err != nil {
 		return nil, err
 	}

@@ -6,6 +6,8 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+
+	"github.com/authplay/authplay/flows/wire"
 )
 
 // Purpose says what a request is for.
@@ -39,7 +41,7 @@ type Request struct {
 }
 
 // userAgent names authplay to every server it talks to.
-func userAgent() string { return "authplay/" + Version + " (+OAuth 2.0 playground)" }
+func userAgent() string { return "authplay/" + wire.Version + " (+OAuth 2.0 playground)" }
 
 // newFormRequest starts a POST of form to endpoint, as every token-endpoint
 // style request is sent (RFC 6749 §3.2).
@@ -60,12 +62,8 @@ func (r Request) payload() string {
 // Shown is the request as a person reads it, secrets masked: the same
 // redaction a recorded exchange gets, so a preview and what went over the
 // wire read the same.
-func (r Request) Shown() Message {
-	m := Message{Method: r.Method, URL: r.URL, Header: redactHeader(r.Header), Body: redactBody(r.Header.Get("Content-Type"), []byte(r.payload()))}
-	if u, err := url.Parse(r.URL); err == nil {
-		m.URL = redactURL(u)
-	}
-	return m
+func (r Request) Shown() wire.Message {
+	return wire.Redacted(r.Method, r.URL, r.Header, []byte(r.payload()))
 }
 
 func (r Request) httpRequest(ctx context.Context) (*http.Request, error) {

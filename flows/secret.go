@@ -3,7 +3,8 @@ package flows
 import (
 	"fmt"
 	"io"
-	"unicode/utf8"
+
+	"github.com/authplay/authplay/flows/wire"
 )
 
 // Secret holds a credential or token. Every fmt verb prints a mask, so a
@@ -11,13 +12,11 @@ import (
 // JSON encodes the real value: callers decide what is persisted.
 type Secret string
 
-const mask = "••••••"
-
 func (s Secret) String() string {
 	if s == "" {
 		return ""
 	}
-	return mask
+	return wire.Mask
 }
 
 // Format implements fmt.Formatter so that %v, %s, %q, %x and %#v all mask.
@@ -28,17 +27,4 @@ func (s Secret) Reveal() string { return string(s) }
 
 // Peek shows the head and tail of a long token (eyJhbG…Q8hQ), enough to tell
 // tokens apart without making them usable.
-func (s Secret) Peek() string { return Peek(string(s)) }
-
-// Peek masks the middle of a token-like string.
-func Peek(v string) string {
-	n := utf8.RuneCountInString(v)
-	switch {
-	case n == 0:
-		return ""
-	case n < 16:
-		return mask
-	}
-	r := []rune(v)
-	return string(r[:6]) + "…" + string(r[n-4:])
-}
+func (s Secret) Peek() string { return wire.Peek(string(s)) }

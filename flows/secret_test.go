@@ -31,7 +31,4 @@ func TestSecretsMaskThemselvesUnderEveryVerb(t *testing.T) {
 	if !strings.Contains(string(b), value) {
 		t.Fatal("State.Seed must persist (a brought refresh token is needed after a restart)")
 	}
-	if flows.Peek("short") != "••••••" || flows.Peek("eyJhbGciOiJSUzUxMiJ9.abc.def") != "eyJhbG….def" {
-		t.Errorf("peek: %q %q", flows.Peek("short"), flows.Peek("eyJhbGciOiJSUzUxMiJ9.abc.def"))
-	}
 }

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/authplay/authplay/flows/termsafe"
+	"github.com/authplay/authplay/flows/wire"
 )
 
 // tokenRequest builds a request to the token endpoint (or another endpoint
@@ -36,7 +37,7 @@ func (b *base) authenticate(r *Request) {
 
 // send sends a step's request, or the person's edit of it, and records the
 // exchange. The outcome is read from the recorder.
-func (b *base) send(ctx context.Context, env Env, in Input, req Request) (*recorder, error) {
+func (b *base) send(ctx context.Context, env Env, in Input, req Request) (*wire.Recorder, error) {
 	if in.Request != nil {
 		req = *in.Request
 	}
@@ -53,21 +54,35 @@ func (b *base) send(ctx context.Context, env Env, in Input, req Request) (*recor
 }
 
 // sendForToken sends a request whose answer is a token response.
-func (b *base) sendForToken(ctx context.Context, env Env, in Input, req Request) (Token, []Exchange, error) {
+func (b *base) sendForToken(ctx context.Context, env Env, in Input, req Request) (Token, []wire.Exchange, error) {
 	rec, err := b.send(ctx, env, in, req)
 	tok, err := tokenResult(rec, err, env.now())
-	return tok, rec.exchanges(), err
+	return tok, rec.Exchanges(), err
 }
 
 // tokenResult reads the token endpoint's answer from the recorded response,
 // so the raw response is kept whole and every server's quirks are judged by
 // one parser.
-func tokenResult(rec *recorder, callErr error, now time.Time) (Token, error) {
-	ct, body, err := rec.outcome(callErr)
+func tokenResult(rec *wire.Recorder, callErr error, now time.Time) (Token, error) {
+	ct, body, err := outcome(rec, callErr)
 	if err != nil {
 		return Token{}, err
 	}
 	return ParseTokenResponse(ct, body, now)
+}
+
+// outcome reads a request's recorded answer: its content type and raw
+// body, or the error it stands for (the transport's, or an RFC 6749 §5.2
+// error for a status of 300 and up).
+func outcome(rec *wire.Recorder, callErr error) (contentType string, body []byte, err error) {
+	status, contentType, body, err := rec.Outcome(callErr)
+	if err != nil {
+		return "", nil, err
+	}
+	if status >= 300 {
+		return contentType, body, errorFromResponse(status, contentType, body)
+	}
+	return contentType, body, nil
 }
 
 // errorFromResponse reads an RFC 6749 §5.2 error body, or says what came instead.
@@ -78,7 +93,7 @@ func errorFromResponse(status int, contentType string, body []byte) error {
 	}
 	code, _ := fields["error"].(string)
 	if code == "" {
-		return fmt.Errorf("HTTP %d without an OAuth error code; body: %s", status, termsafe.Line(head(string(body), 200)))
+		return fmt.Errorf("HTTP %d without an OAuth error code; body: %s", status, termsafe.Line(wire.Head(string(body), 200)))
 	}
 	desc, _ := fields["error_description"].(string)
 	uri, _ := fields["error_uri"].(string)

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/authplay/authplay/flows/termsafe"
+	"github.com/authplay/authplay/flows/wire"
 )
 
 // Token is what a flow obtained. Raw keeps the server's response whole,
@@ -109,7 +110,7 @@ func ParseTokenResponse(contentType string, body []byte, now time.Time) (Token, 
 func checkTokenChars(field, v string) error {
 	for i := 0; i < len(v); i++ {
 		if c := v[i]; c < 0x20 || c > 0x7e {
-			return fmt.Errorf("the %s holds a byte outside printable ASCII (0x%02x at position %d, in %s); RFC 6749 Appendix A allows only %%x20-7E, so authplay will not use or print it", field, c, i, termsafe.Line(Peek(v)))
+			return fmt.Errorf("the %s holds a byte outside printable ASCII (0x%02x at position %d, in %s); RFC 6749 Appendix A allows only %%x20-7E, so authplay will not use or print it", field, c, i, termsafe.Line(wire.Peek(v)))
 		}
 	}
 	return nil
@@ -155,17 +156,9 @@ func decodeFields(contentType string, body []byte) (map[string]any, error) {
 	}
 	var out map[string]any
 	if err := json.Unmarshal(body, &out); err != nil {
-		return nil, fmt.Errorf("the response is not valid JSON (%v); it starts with %q", err, head(trimmed, 60))
+		return nil, fmt.Errorf("the response is not valid JSON (%v); it starts with %q", err, wire.Head(trimmed, 60))
 	}
 	return out, nil
-}
-
-func head(s string, n int) string {
-	r := []rune(s)
-	if len(r) <= n {
-		return s
-	}
-	return string(r[:n]) + "…"
 }
 
 // serverError builds an OAuthError from what a server sent: every field is

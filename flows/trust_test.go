@@ -13,6 +13,7 @@ import (
 
 	"github.com/authplay/authplay/flows"
 	"github.com/authplay/authplay/flows/hostiletest"
+	"github.com/authplay/authplay/flows/wire"
 )
 
 // A request carrying a credential is never followed to another origin:
@@ -44,9 +45,9 @@ func TestCredentialedCallsDoNotFollowRedirectsToAnotherOrigin(t *testing.T) {
 	st := flows.Start(flows.ClientCredentials, flows.Params{Provider: prov, ClientID: "c"})
 	st.Phase, st.Token = flows.PhaseAuthorized, &flows.Token{AccessToken: "tok", TokenType: "Bearer"}
 	creds := flows.Credentials{ClientSecret: "s3cret"}
-	env := flows.Env{HTTP: flows.NewHTTPClient(5 * time.Second)}
+	env := flows.Env{HTTP: wire.NewClient(5 * time.Second)}
 	ctx := context.Background()
-	var refused *flows.RedirectRefusedError
+	var refused *wire.RedirectRefusedError
 	var err error
 	for _, a := range []flows.Action{flows.ActionIntrospect, flows.ActionRevoke, flows.ActionCallAPI} {
 		m, _ := flows.New(st, creds)
@@ -108,7 +109,7 @@ func TestEmptySecretIsAPublicClient(t *testing.T) {
 			st := flows.Start(m, flows.Params{Provider: prov, ClientID: "public-cli", Username: "u"})
 			st.Seed = "rt"
 			mach, _ := flows.New(st, flows.Credentials{Password: "pw"})
-			env := flows.Env{HTTP: flows.NewHTTPClient(5 * time.Second), Sleep: func(context.Context, time.Duration) error { return nil }}
+			env := flows.Env{HTTP: wire.NewClient(5 * time.Second), Sleep: func(context.Context, time.Duration) error { return nil }}
 			for i := 0; i < 3 && mach.State().Phase != flows.PhaseAuthorized; i++ {
 				if step, err := mach.Next(context.Background(), env, flows.Input{}); err != nil {
 					t.Fatalf("%s: %v", step.Caption, err)
@@ -122,7 +123,7 @@ func TestEmptySecretIsAPublicClient(t *testing.T) {
 	t.Run("basic chosen explicitly stays basic", func(t *testing.T) {
 		st := flows.Start(flows.ClientCredentials, flows.Params{Provider: prov, ClientID: "public-cli", AuthStyle: flows.AuthBasic})
 		mach, _ := flows.New(st, flows.Credentials{})
-		step, err := mach.Next(context.Background(), flows.Env{HTTP: flows.NewHTTPClient(5 * time.Second)}, flows.Input{})
+		step, err := mach.Next(context.Background(), flows.Env{HTTP: wire.NewClient(5 * time.Second)}, flows.Input{})
 		if err == nil || len(step.Exchanges) == 0 || !strings.HasPrefix(step.Exchanges[0].Request.Header["Authorization"][0], "Basic ") {
 			t.Fatalf("%v %+v", err, step.Exchanges)
 		}
@@ -158,7 +159,7 @@ func TestSecretsOverPlainHTTPToAnotherMachine(t *testing.T) {
 		if warned != tc.warn || (hits.Load() > 0) != tc.sent {
 			t.Errorf("%s strict=%v: warned %v, sent %v (err %v, notes %q)", tc.url, tc.strict, warned, hits.Load() > 0, err, step.Notes)
 		}
-		if tc.strict && !tc.sent && !errors.Is(err, flows.ErrPlainHTTP) && !strings.Contains(step.Diagnosis.Raw, "plain http") {
+		if tc.strict && !tc.sent && !errors.Is(err, wire.ErrPlainHTTP) && !strings.Contains(step.Diagnosis.Raw, "plain http") {
 			t.Errorf("strict refusal: %v", err)
 		}
 	}

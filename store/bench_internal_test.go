@@ -8,16 +8,17 @@ import (
 	bolt "go.etcd.io/bbolt"
 
 	"github.com/authplay/authplay/flows"
+	"github.com/authplay/authplay/flows/wire"
 )
 
 // A session as big as a finished authorization-code run: three steps with
 // their exchanges.
 func sampleSession(i int) Session {
-	ex := flows.Exchange{
-		Request:  flows.Message{Method: "POST", URL: "https://acme.jetbrains.space/oauth/token", Header: map[string][]string{"Authorization": {"Basic ZGVtbzo•••"}}, Body: "code=spc-12…abcd&grant_type=authorization_code&redirect_uri=http%3A%2F%2F127.0.0.1%3A53682%2Fcallback"},
-		Response: &flows.Message{Status: 200, Header: map[string][]string{"Content-Type": {"application/json"}}, Body: `{"access_token":"eyJhbG…Q8hQ","expires_in":600,"refresh_token":"sprt-1…abcd","token_type":"Bearer"}`},
+	ex := wire.Exchange{
+		Request:  wire.Message{Method: "POST", URL: "https://acme.jetbrains.space/oauth/token", Header: map[string][]string{"Authorization": {"Basic ZGVtbzo•••"}}, Body: "code=spc-12…abcd&grant_type=authorization_code&redirect_uri=http%3A%2F%2F127.0.0.1%3A53682%2Fcallback"},
+		Response: &wire.Message{Status: 200, Header: map[string][]string{"Content-Type": {"application/json"}}, Body: `{"access_token":"eyJhbG…Q8hQ","expires_in":600,"refresh_token":"sprt-1…abcd","token_type":"Bearer"}`},
 	}
-	step := flows.Step{Name: "token_request", Caption: "Trade the code for tokens", WhatHappened: "authplay sent the code and the PKCE verifier…", Exchanges: []flows.Exchange{ex}, OK: true, At: time.Now()}
+	step := flows.Step{Name: "token_request", Caption: "Trade the code for tokens", WhatHappened: "authplay sent the code and the PKCE verifier…", Exchanges: []wire.Exchange{ex}, OK: true, At: time.Now()}
 	now := time.Now()
 	return Session{
 		ID: fmt.Sprintf("20261122T000000-%06d", i), Profile: "demo", Method: flows.AuthorizationCode, Created: now, Updated: now,

@@ -14,7 +14,9 @@ import (
 	bolt "go.etcd.io/bbolt"
 
 	"github.com/authplay/authplay/flows"
+	"github.com/authplay/authplay/flows/loopback"
 	"github.com/authplay/authplay/flows/spacetest"
+	"github.com/authplay/authplay/flows/wire"
 	"github.com/authplay/authplay/store"
 	"github.com/authplay/authplay/store/storetest"
 )
@@ -38,7 +40,7 @@ func buildDamageTemplate(t *testing.T, srv *spacetest.Server) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	env := flows.Env{HTTP: flows.NewHTTPClient(10 * time.Second), Loopback: flows.NewLoopback()}
+	env := flows.Env{HTTP: wire.NewClient(10 * time.Second), Loopback: loopback.New()}
 	for i := range sessionsForDamage {
 		method := []flows.Method{flows.ClientCredentials, flows.Password, flows.AuthorizationCode}[i%3]
 		sess, err := st.Create(fmt.Sprintf("profile-%d", i%7), flows.Start(method, demoParams(srv.URL)))
@@ -156,7 +158,7 @@ func TestDamagedHelperProcess(t *testing.T) {
 	if err != nil {
 		t.Fatalf("Create: %v", err)
 	}
-	env := flows.Env{HTTP: flows.NewHTTPClient(10 * time.Second), Loopback: flows.NewLoopback()}
+	env := flows.Env{HTTP: wire.NewClient(10 * time.Second), Loopback: loopback.New()}
 	got, step, err := st.Advance(context.Background(), sess.ID, demoCreds(), env, flows.Input{})
 	if err != nil || !step.OK || got.State.Phase != flows.PhaseAuthorized {
 		t.Fatalf("Advance: %v, phase %s", err, got.State.Phase)

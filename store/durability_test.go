@@ -13,7 +13,9 @@ import (
 	"time"
 
 	"github.com/authplay/authplay/flows"
+	"github.com/authplay/authplay/flows/loopback"
 	"github.com/authplay/authplay/flows/spacetest"
+	"github.com/authplay/authplay/flows/wire"
 	"github.com/authplay/authplay/store"
 )
 
@@ -120,8 +122,8 @@ func TestResumeAWaitingSession(t *testing.T) {
 	st, _ := store.Open(dir)
 	p := demoParams(srv.URL)
 	sess, _ := st.Create("demo", flows.Start(flows.AuthorizationCode, p))
-	lb1 := flows.NewLoopback()
-	env := flows.Env{HTTP: flows.NewHTTPClient(10 * time.Second), Loopback: lb1}
+	lb1 := loopback.New()
+	env := flows.Env{HTTP: wire.NewClient(10 * time.Second), Loopback: lb1}
 	sess, _, err := st.Advance(context.Background(), sess.ID, demoCreds(), env, flows.Input{})
 	if err != nil || sess.State.Phase != flows.PhaseAwaitingRedirect {
 		t.Fatal(err, sess.State.Phase)
@@ -132,7 +134,7 @@ func TestResumeAWaitingSession(t *testing.T) {
 
 	again, _ := store.Open(dir)
 	// The secret is asked again (or read from the profile's reference): each Advance takes it.
-	env.Loopback = flows.NewLoopback()
+	env.Loopback = loopback.New()
 	defer env.Loopback.CloseAll()
 	var wg sync.WaitGroup
 	wg.Add(1)

@@ -14,6 +14,8 @@ import (
 	"time"
 
 	"github.com/authplay/authplay/flows"
+	"github.com/authplay/authplay/flows/loopback"
+	"github.com/authplay/authplay/flows/wire"
 	"github.com/authplay/authplay/store"
 	"github.com/authplay/authplay/store/storetest"
 )
@@ -98,7 +100,7 @@ func TestAdvanceCommitMeetsDamage(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	env := flows.Env{HTTP: flows.NewHTTPClient(10 * time.Second), Loopback: flows.NewLoopback()}
+	env := flows.Env{HTTP: wire.NewClient(10 * time.Second), Loopback: loopback.New()}
 	got, step, err := st.Advance(context.Background(), sess.ID, flows.Credentials{ClientSecret: "s"}, env, flows.Input{})
 	if err != nil || !step.OK || got.State.Phase != flows.PhaseAuthorized {
 		t.Fatalf("Advance: %v, phase %s", err, got.State.Phase)

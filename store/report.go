@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/authplay/authplay/flows"
+	"github.com/authplay/authplay/flows/wire"
 )
 
 // Report renders the session as Markdown fit to paste into a bug ticket:
@@ -65,7 +66,7 @@ func providerLine(p flows.Provider) string {
 	return fmt.Sprintf("token %s, authorization %s", or(p.TokenURL, "-"), or(p.AuthURL, "-"))
 }
 
-func writeExchange(b *strings.Builder, ex flows.Exchange) {
+func writeExchange(b *strings.Builder, ex wire.Exchange) {
 	b.WriteString("```http\n")
 	fmt.Fprintf(b, "%s %s\n", ex.Request.Method, ex.Request.URL)
 	writeHeaders(b, ex.Request.Header)

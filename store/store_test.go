@@ -11,7 +11,9 @@ import (
 	"time"
 
 	"github.com/authplay/authplay/flows"
+	"github.com/authplay/authplay/flows/loopback"
 	"github.com/authplay/authplay/flows/spacetest"
+	"github.com/authplay/authplay/flows/wire"
 	"github.com/authplay/authplay/store"
 )
 
@@ -26,7 +28,7 @@ func TestAdvanceCommitsStateAndStepWithoutSecrets(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	env := flows.Env{HTTP: flows.NewHTTPClient(10 * time.Second), Loopback: flows.NewLoopback()}
+	env := flows.Env{HTTP: wire.NewClient(10 * time.Second), Loopback: loopback.New()}
 	got, step, err := st.Advance(context.Background(), sess.ID, demoCreds(), env, flows.Input{})
 	if err != nil || !step.OK || got.State.Phase != flows.PhaseAuthorized {
 		t.Fatalf("%v %+v", err, got.State.Failure)

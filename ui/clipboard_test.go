@@ -11,7 +11,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/authplay/authplay/flows"
+	"github.com/authplay/authplay/flows/jwtcheck"
+	"github.com/authplay/authplay/flows/wire"
 )
 
 var xvfb struct {
@@ -83,13 +84,13 @@ func TestCopyPutsTheTokenOnTheXClipboard(t *testing.T) {
 		t.Fatal(err)
 	}
 	token := string(out)
-	j, err := flows.DecodeJWT(token)
+	j, err := jwtcheck.Decode(token)
 	if err != nil || j.Str("aud") != "demo-app" {
 		t.Fatalf("the X clipboard holds %q (%v)", token, err)
 	}
 	// OSC 52 carries the same text, for terminals over SSH (tmux turns it into a buffer).
 	s.waitForBuffer(5*time.Second, token)
-	if !strings.Contains(s.screen(), flows.Peek(token)) {
+	if !strings.Contains(s.screen(), wire.Peek(token)) {
 		t.Error("the copied token is not the one on screen")
 	}
 	s.keys("q")

@@ -10,6 +10,7 @@ import (
 	"charm.land/lipgloss/v2"
 
 	"github.com/authplay/authplay/flows"
+	"github.com/authplay/authplay/flows/wire"
 )
 
 type formKeys struct{ Run, Back, Reveal key.Binding }
@@ -197,7 +198,7 @@ func (f *form) preview() string {
 
 // requestLines writes a request as a person reads it: the request line,
 // the headers, the body.
-func requestLines(m flows.Message, width int) string {
+func requestLines(m wire.Message, width int) string {
 	var b strings.Builder
 	b.WriteString(hardWrap(m.Method+" "+m.URL, width))
 	for _, k := range sortedKeys(m.Header) {

@@ -11,7 +11,9 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/authplay/authplay/flows"
+	"github.com/authplay/authplay/flows/loopback"
 	"github.com/authplay/authplay/flows/spacetest"
+	"github.com/authplay/authplay/flows/wire"
 	"github.com/authplay/authplay/store"
 )
 
@@ -120,7 +122,7 @@ func newFuzzHarness(t *testing.T, srv *spacetest.Server, stateDir string, script
 		t.Fatal(err)
 	}
 	stop := make(chan struct{})
-	deps := fuzzDeps(srv, st, flows.NewLoopback(), stop, t.TempDir())
+	deps := fuzzDeps(srv, st, loopback.New(), stop, t.TempDir())
 	methods := flows.Methods()
 	if len(script) > 0 {
 		switch pick := int(script[0]) % (len(methods) + 2); {
@@ -134,7 +136,7 @@ func newFuzzHarness(t *testing.T, srv *spacetest.Server, stateDir string, script
 	return newHarness(t, deps, 80, 24, stop)
 }
 
-func fuzzDeps(srv *spacetest.Server, st *store.Store, lb *flows.Loopback, stop chan struct{}, configDir string) Deps {
+func fuzzDeps(srv *spacetest.Server, st *store.Store, lb *loopback.Listener, stop chan struct{}, configDir string) Deps {
 	deps := goldenDeps()
 	deps.Now = nil
 	prov, _ := flows.Space(srv.URL)
@@ -147,7 +149,7 @@ func fuzzDeps(srv *spacetest.Server, st *store.Store, lb *flows.Loopback, stop c
 	deps.Sessions, deps.Demo = st, spaceDemo{srv}
 	deps.Clipboard = func(string) error { return nil }
 	deps.Env = flows.Env{
-		HTTP: flows.NewHTTPClient(2 * time.Second), Loopback: lb,
+		HTTP: wire.NewClient(2 * time.Second), Loopback: lb,
 		// A device flow's wait between polls ends with the iteration.
 		Sleep: func(ctx context.Context, d time.Duration) error {
 			select {

@@ -12,6 +12,7 @@ import (
 	"github.com/charmbracelet/x/exp/golden"
 
 	"github.com/authplay/authplay/flows"
+	"github.com/authplay/authplay/flows/wire"
 	"github.com/authplay/authplay/store"
 )
 
@@ -68,8 +69,8 @@ func authorizedSession() store.Session {
 		{Name: "redirect", Caption: "Wait for the browser to come back with the answer", At: goldenNow.Add(-20 * time.Second), OK: true},
 		{Name: "token_request", Caption: "Trade the code for tokens", At: goldenNow.Add(-18 * time.Second), OK: true,
 			WhatHappened: "authplay sent the code, the same redirect URI and the PKCE code_verifier.",
-			Exchanges: []flows.Exchange{{Request: flows.Message{Method: "POST", URL: "http://127.0.0.1:9090/oauth/token", Body: "code=spc-ab…cdef&grant_type=authorization_code"},
-				Response: &flows.Message{Status: 200}}}},
+			Exchanges: []wire.Exchange{{Request: wire.Message{Method: "POST", URL: "http://127.0.0.1:9090/oauth/token", Body: "code=spc-ab…cdef&grant_type=authorization_code"},
+				Response: &wire.Message{Status: 200}}}},
 	}}
 }
 
@@ -228,7 +229,7 @@ func TestGoldenDeviceWaiting(t *testing.T) {
 	r.created = true
 	r.sess.State = flows.State{Method: flows.DeviceCode, Phase: flows.PhaseAwaitingUser, Device: &flows.DeviceState{
 		UserCode: "WDJB-MJHT", VerificationURI: "http://127.0.0.1:9090/device", VerificationURIComplete: "http://127.0.0.1:9090/device?user_code=WDJB-MJHT",
-		Expires: goldenNow.Add(9 * time.Minute), Interval: flows.Duration(5 * time.Second), Polls: 2,
+		Expires: goldenNow.Add(9 * time.Minute), Interval: wire.Duration(5 * time.Second), Polls: 2,
 	}}
 	show(a, r)
 	golden.RequireEqual(t, view(a))

@@ -9,8 +9,8 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 
-	"github.com/authplay/authplay/flows"
 	"github.com/authplay/authplay/flows/hostiletest"
+	"github.com/authplay/authplay/flows/loopback"
 )
 
 // harness is a small Bubble Tea runtime for tests that drive the whole
@@ -23,7 +23,7 @@ type harness struct {
 	w, h    int
 	results chan harnessResult
 	stop    chan struct{}
-	lb      *flows.Loopback
+	lb      *loopback.Listener
 	nextID  int
 	running map[int]time.Time // commands started and not yet delivered, by when they started
 	frames  []string          // every frame drawn, colours stripped

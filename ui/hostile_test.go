@@ -13,6 +13,8 @@ import (
 
 	"github.com/authplay/authplay/flows"
 	"github.com/authplay/authplay/flows/hostiletest"
+	"github.com/authplay/authplay/flows/loopback"
+	"github.com/authplay/authplay/flows/wire"
 	"github.com/authplay/authplay/store"
 )
 
@@ -38,7 +40,7 @@ func TestHostileTableInTheTUI(t *testing.T) {
 			deps := Deps{
 				Theme: "charm", Sessions: st, Flow: row.Method, Clipboard: func(string) error { return nil },
 				Profile: Profile{Name: "hostile", Params: row.Params(s), Creds: row.Credentials()},
-				Env: flows.Env{HTTP: flows.NewHTTPClient(3 * time.Second), Loopback: flows.NewLoopback(),
+				Env: flows.Env{HTTP: wire.NewClient(3 * time.Second), Loopback: loopback.New(),
 					OpenBrowser: func(u string) error {
 						mu.Lock()
 						opened = append(opened, u)
@@ -137,7 +139,7 @@ func TestPlainHTTPWarningInTheInspector(t *testing.T) {
 	prov := flows.Provider{Name: "remote", Kind: flows.KindEndpoints, TokenURL: "http://idp.example.test/token"}
 	deps := Deps{Theme: "charm", Sessions: st, Flow: flows.ClientCredentials,
 		Profile: Profile{Name: "remote", Params: flows.Params{Provider: prov, ClientID: "c"}, Creds: flows.Credentials{ClientSecret: "s"}},
-		Env:     flows.Env{HTTP: hostiletest.NewProxy(t, srv.Main.URL).Client(), Loopback: flows.NewLoopback()}}
+		Env:     flows.Env{HTTP: hostiletest.NewProxy(t, srv.Main.URL).Client(), Loopback: loopback.New()}}
 	h := newHarness(t, deps, 80, 24, stop)
 	h.keep = true
 	defer h.close()

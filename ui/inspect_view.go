@@ -9,7 +9,9 @@ import (
 	"time"
 
 	"github.com/authplay/authplay/flows"
+	"github.com/authplay/authplay/flows/jwtcheck"
 	"github.com/authplay/authplay/flows/termsafe"
+	"github.com/authplay/authplay/flows/wire"
 )
 
 // The token inspector's panels.
@@ -153,7 +155,7 @@ func (in *inspect) tokenPanel() string {
 // writeJWT shows a JWT's header and claims, times for people.
 func (in *inspect) writeJWT(b *strings.Builder, title, token string) {
 	s := in.k.styles
-	j, err := flows.DecodeJWT(token)
+	j, err := jwtcheck.Decode(token)
 	if err != nil {
 		return
 	}
@@ -168,7 +170,7 @@ func (in *inspect) writeJWT(b *strings.Builder, title, token string) {
 	}
 }
 
-func (in *inspect) claimValue(j *flows.JWT, k string) string {
+func (in *inspect) claimValue(j *jwtcheck.JWT, k string) string {
 	switch k {
 	case "exp", "iat", "nbf", "auth_time":
 		if t, ok := j.Time(k); ok {
@@ -236,7 +238,7 @@ func (in *inspect) rawPanel() string {
 		if m, ok := v.(map[string]any); ok {
 			for k, val := range m {
 				if str, ok := val.(string); ok && strings.HasSuffix(k, "token") {
-					m[k] = flows.Peek(str)
+					m[k] = wire.Peek(str)
 				}
 			}
 		}

@@ -6,6 +6,7 @@ import (
 	"github.com/go-jose/go-jose/v4"
 
 	"github.com/authplay/authplay/flows"
+	"github.com/authplay/authplay/flows/spacesig"
 	"github.com/authplay/authplay/store"
 )
 
@@ -114,12 +115,12 @@ type (
 	}
 	listeningMsg struct {
 		owner int
-		ep    *flows.Endpoint
+		ep    *spacesig.Endpoint
 		err   error
 	}
 	receivedMsg struct {
 		owner int
-		rec   flows.Received
+		rec   spacesig.Received
 	}
 	publicKeysMsg struct {
 		owner int

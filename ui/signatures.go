@@ -12,6 +12,7 @@ import (
 	"github.com/go-jose/go-jose/v4"
 
 	"github.com/authplay/authplay/flows"
+	"github.com/authplay/authplay/flows/spacesig"
 )
 
 type signatureKeys struct {
@@ -23,21 +24,21 @@ type signatureKeys struct {
 type signatures struct {
 	frame
 	keys  signatureKeys
-	ep    *flows.Endpoint
+	ep    *spacesig.Endpoint
 	url   string
 	err   error
-	inbox chan flows.Received
+	inbox chan spacesig.Received
 	// public is read by the listener's goroutine for each request, and set
 	// here once fetched.
 	public   *atomic.Pointer[jose.JSONWebKeySet]
 	keysNote string
-	received []flows.Received
+	received []spacesig.Received
 	selected int
 	note     string
 }
 
 func newSignatures(k *kit, id int) *signatures {
-	return &signatures{frame: frame{k: k, id: id}, inbox: make(chan flows.Received, 64), public: &atomic.Pointer[jose.JSONWebKeySet]{}, keys: signatureKeys{
+	return &signatures{frame: frame{k: k, id: id}, inbox: make(chan spacesig.Received, 64), public: &atomic.Pointer[jose.JSONWebKeySet]{}, keys: signatureKeys{
 		Send: bind("s", "s", "send a signed request"), WrongKey: bind("1", "1", "wrong key"), Altered: bind("2", "2", "altered body"),
 		Stale: bind("3", "3", "stale"), Seconds: bind("4", "4", "seconds"), Curl: bind("c", "c", "copy a signed curl"),
 		Up: bind("up,k", "↑/↓", "pick a request"), Down: bind("down,j", "↓", "pick a request"), Back: bind("esc", "esc", "back"),
@@ -51,11 +52,11 @@ func (e *signatures) signingKey() flows.Secret { return e.k.state.profile.Signin
 func (e *signatures) Init() tea.Cmd {
 	inbox, owner := e.inbox, e.id
 	signing, pub := e.signingKey(), e.public
-	keys := func() flows.EndpointKeys {
-		return flows.EndpointKeys{SigningKey: signing, PublicKeys: pub.Load(), Now: time.Now()}
+	keys := func() spacesig.Keys {
+		return spacesig.Keys{SigningKey: signing, PublicKeys: pub.Load(), Now: time.Now()}
 	}
 	return func() tea.Msg {
-		ep, err := flows.ListenEndpoint("127.0.0.1:0", keys, func(r flows.Received) { inbox <- r })
+		ep, err := spacesig.Listen("127.0.0.1:0", keys, func(r spacesig.Received) { inbox <- r })
 		return listeningMsg{owner: owner, ep: ep, err: err}
 	}
 }
@@ -67,7 +68,7 @@ func (e *signatures) fetchKeys() tea.Cmd {
 	return func() tea.Msg {
 		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 		defer cancel()
-		set, _, err := flows.FetchSpacePublicKeys(ctx, env, p.Provider.ServiceURL, p.ClientID, creds.ClientSecret)
+		set, _, err := spacesig.FetchPublicKeys(ctx, env, p.Provider.ServiceURL, p.ClientID, creds.ClientSecret)
 		return publicKeysMsg{owner: owner, set: set, err: err}
 	}
 }
@@ -109,7 +110,7 @@ func (e *signatures) Update(msg tea.Msg) (Screen, tea.Cmd) {
 		if msg.owner != e.id {
 			return e, nil
 		}
-		e.received = append([]flows.Received{msg.rec}, e.received...)
+		e.received = append([]spacesig.Received{msg.rec}, e.received...)
 		e.selected = 0
 		return e, e.waitReceived()
 	case publicKeysMsg:
@@ -162,7 +163,7 @@ func (e *signatures) key(k tea.KeyPressMsg) tea.Cmd {
 		e.selected = min(len(e.received)-1, e.selected+1)
 	case key.Matches(k, e.keys.Curl) && e.keys.Curl.Enabled():
 		body := []byte(`{"className":"ChatMessageCreatedEvent","message":{"body":{"className":"ChatMessage.Text","text":"hello from curl"}}}`)
-		h, err := flows.SignWithSigningKey(e.signingKey(), body, time.Now())
+		h, err := spacesig.Sign(e.signingKey(), body, time.Now())
 		if err != nil {
 			e.note = err.Error()
 			return nil
@@ -224,7 +225,7 @@ func (e *signatures) View() string {
 }
 
 // walkthrough shows the exact bytes involved and each check's verdict.
-func (e *signatures) walkthrough(r flows.Received) string {
+func (e *signatures) walkthrough(r spacesig.Received) string {
 	s := e.k.styles
 	w := e.width - 4
 	var b strings.Builder

@@ -13,7 +13,9 @@ import (
 	"github.com/charmbracelet/x/exp/teatest/v2"
 
 	"github.com/authplay/authplay/flows"
+	"github.com/authplay/authplay/flows/loopback"
 	"github.com/authplay/authplay/flows/spacetest"
+	"github.com/authplay/authplay/flows/wire"
 	"github.com/authplay/authplay/store"
 )
 
@@ -46,7 +48,7 @@ func journeyDeps(t *testing.T, m flows.Method) Deps {
 	if err != nil {
 		t.Fatal(err)
 	}
-	lb := flows.NewLoopback()
+	lb := loopback.New()
 	t.Cleanup(lb.CloseAll)
 	deps := goldenDeps()
 	deps.Now, deps.Theme, deps.Flow = nil, "charm", m
@@ -55,7 +57,7 @@ func journeyDeps(t *testing.T, m flows.Method) Deps {
 	prov.Builtin, prov.DeviceURL = true, s.URL+"/oauth/device"
 	p.Provider = prov
 	deps.Sessions, deps.Demo = st, spaceDemo{s}
-	deps.Env = flows.Env{HTTP: flows.NewHTTPClient(10 * time.Second), Loopback: lb}
+	deps.Env = flows.Env{HTTP: wire.NewClient(10 * time.Second), Loopback: lb}
 	return deps
 }
 

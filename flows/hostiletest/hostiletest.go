@@ -35,6 +35,7 @@ import (
 	"github.com/go-jose/go-jose/v4"
 
 	"github.com/authplay/authplay/flows"
+	"github.com/authplay/authplay/flows/wire"
 )
 
 // Escapes is what a hostile server puts in every text it controls: a new
@@ -147,7 +148,7 @@ func (s *Servers) Provider() flows.Provider {
 func (r Row) Params(s *Servers) flows.Params {
 	return flows.Params{
 		Provider: s.Provider(), ClientID: ClientID, AuthStyle: r.Style, Scope: r.Scope, Username: Username,
-		RedirectURI: "http://127.0.0.1:0/callback", PKCE: flows.PKCES256, Timeout: flows.Duration(20 * time.Second),
+		RedirectURI: "http://127.0.0.1:0/callback", PKCE: flows.PKCES256, Timeout: wire.Duration(20 * time.Second),
 	}
 }
 

@@ -9,7 +9,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/authplay/authplay/flows"
+	"github.com/authplay/authplay/flows/wire"
 )
 
 // Proxy is a forward HTTP proxy that sends every request to target,
@@ -48,7 +48,7 @@ func NewProxy(tb testing.TB, target string) *Proxy {
 // Client is authplay's HTTP client, sending everything through the proxy.
 func (p *Proxy) Client() *http.Client {
 	pu, _ := url.Parse(p.URL)
-	c := flows.NewHTTPClient(5 * time.Second)
+	c := wire.NewClient(5 * time.Second)
 	c.Transport.(*http.Transport).Proxy = http.ProxyURL(pu)
 	return c
 }

@@ -10,6 +10,8 @@ import (
 	"testing"
 
 	"github.com/authplay/authplay/flows"
+	"github.com/authplay/authplay/flows/jwtcheck"
+	"github.com/authplay/authplay/flows/spacesig"
 	"github.com/authplay/authplay/flows/spacetest"
 )
 
@@ -30,14 +32,14 @@ func TestSignedRequestsToAnEndpoint(t *testing.T) {
 	if !strings.HasPrefix(string(raw), `"`) {
 		t.Fatalf("Space returns the key set as a JSON string; got %.40s", raw)
 	}
-	keys, err := flows.ParseJWKS(raw)
+	keys, err := jwtcheck.ParseJWKS(raw)
 	if err != nil {
 		t.Fatal(err)
 	}
-	got := make(chan flows.EndpointCheck, 1)
+	got := make(chan spacesig.Check, 1)
 	endpoint := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		body, _ := io.ReadAll(r.Body)
-		got <- flows.VerifySpaceRequest(r.Header, body, flows.EndpointKeys{SigningKey: spacetest.DemoSigningKey, PublicKeys: keys})
+		got <- spacesig.Verify(r.Header, body, spacesig.Keys{SigningKey: spacetest.DemoSigningKey, PublicKeys: keys})
 	}))
 	defer endpoint.Close()
 	cases := map[spacetest.Tamper]string{
@@ -71,7 +73,7 @@ func TestSignedRequestsToAnEndpoint(t *testing.T) {
 	}
 }
 
-func verdict(c flows.EndpointCheck, name string) flows.Verdict {
+func verdict(c spacesig.Check, name string) flows.Verdict {
 	for _, v := range c.Verdicts {
 		if v.Check == name {
 			return v

@@ -19,7 +19,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/authplay/authplay/flows"
+	"github.com/authplay/authplay/flows/jwtcheck"
 	"github.com/authplay/authplay/flows/spacetest"
 )
 
@@ -194,7 +194,7 @@ func TestPastedRedirectOnStdin(t *testing.T) {
 	}
 	r := authplay(t, pr, paste, []string{"CS=" + spacetest.DemoClientSecret}, "token", "--flow", "authorization_code", "--no-browser",
 		"--space-url", s.URL, "--client-id", spacetest.DemoClientID, "--client-secret-env", "CS", "--output", "access_token")
-	if r.code != 0 || !flows.LooksLikeJWT(strings.TrimSpace(r.stdout)) || !strings.Contains(r.stderr, "was not accepted") {
+	if r.code != 0 || !jwtcheck.LooksLikeJWT(strings.TrimSpace(r.stdout)) || !strings.Contains(r.stderr, "was not accepted") {
 		t.Fatalf("exit %d stdout %q\n%s", r.code, r.stdout, r.stderr)
 	}
 }

@@ -21,7 +21,9 @@ import (
 	"github.com/cli/browser"
 
 	"github.com/authplay/authplay/flows"
+	"github.com/authplay/authplay/flows/loopback"
 	"github.com/authplay/authplay/flows/termsafe"
+	"github.com/authplay/authplay/flows/wire"
 	"github.com/authplay/authplay/store"
 	"github.com/authplay/authplay/themes"
 	"github.com/authplay/authplay/ui"
@@ -57,7 +59,7 @@ func Main(args []string, stdio IO) int {
 		case "demo-server":
 			return runDemoServer(args[1:], stdio)
 		case "version", "--version":
-			fmt.Fprintln(stdio.Out, "authplay", flows.Version, runtime.Version())
+			fmt.Fprintln(stdio.Out, "authplay", wire.Version, runtime.Version())
 			return ExitOK
 		case "help":
 			args = []string{"--help"}
@@ -130,9 +132,9 @@ Flags:
 		return ExitFailed
 	}
 	defer srv.Close()
-	lb := flows.NewLoopback()
+	lb := loopback.New()
 	defer lb.CloseAll()
-	httpClient := flows.NewHTTPClient(30 * time.Second)
+	httpClient := wire.NewClient(30 * time.Second)
 	env := flows.Env{HTTP: httpClient, Loopback: lb}
 	if !*noBrowser && canOpenBrowser() {
 		env.OpenBrowser = browser.OpenURL

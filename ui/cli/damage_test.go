@@ -6,7 +6,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/authplay/authplay/flows"
+	"github.com/authplay/authplay/flows/jwtcheck"
 	"github.com/authplay/authplay/flows/spacetest"
 	"github.com/authplay/authplay/store"
 	"github.com/authplay/authplay/store/storetest"
@@ -44,7 +44,7 @@ func TestTokenOnADamagedDatabase(t *testing.T) {
 			r := authplay(t, nil, nil, []string{"XDG_STATE_HOME=" + home, "CS=" + spacetest.DemoClientSecret},
 				"token", "--flow", "client_credentials", "--space-url", srv.URL, "--client-id", spacetest.DemoClientID,
 				"--client-secret-env", "CS", "--output", "access_token")
-			if r.code != 0 || !flows.LooksLikeJWT(strings.TrimSpace(r.stdout)) {
+			if r.code != 0 || !jwtcheck.LooksLikeJWT(strings.TrimSpace(r.stdout)) {
 				t.Fatalf("exit %d, stdout %q\n%s", r.code, r.stdout, r.stderr)
 			}
 			moved, _ := filepath.Glob(db + ".damaged-*")
@@ -88,7 +88,7 @@ func TestTokenWhenTheDatabaseCannotBeOpened(t *testing.T) {
 	r := authplay(t, nil, nil, []string{"XDG_STATE_HOME=" + home, "CS=" + spacetest.DemoClientSecret},
 		"token", "--flow", "client_credentials", "--space-url", srv.URL, "--client-id", spacetest.DemoClientID,
 		"--client-secret-env", "CS", "--output", "access_token")
-	if r.code != 0 || !flows.LooksLikeJWT(strings.TrimSpace(r.stdout)) || !strings.Contains(r.stderr, db) || !strings.Contains(r.stderr, "is a directory") {
+	if r.code != 0 || !jwtcheck.LooksLikeJWT(strings.TrimSpace(r.stdout)) || !strings.Contains(r.stderr, db) || !strings.Contains(r.stderr, "is a directory") {
 		t.Fatalf("exit %d, stdout %q\n%s", r.code, r.stdout, r.stderr)
 	}
 	if fi, err := os.Stat(db); err != nil || !fi.IsDir() {

@@ -12,6 +12,7 @@ import (
 	"github.com/cli/browser"
 
 	"github.com/authplay/authplay/flows"
+	"github.com/authplay/authplay/flows/loopback"
 	"github.com/authplay/authplay/store"
 	"github.com/authplay/authplay/ui"
 )
@@ -121,7 +122,7 @@ func announce(f *tokenFlags, st flows.State, env flows.Env, stdio IO) {
 
 // readPasted feeds pasted redirect URLs to the listener; a closed stdin just
 // leaves the listener waiting until the timeout.
-func readPasted(lb *flows.Loopback, redirectURI string, stdio IO) {
+func readPasted(lb *loopback.Listener, redirectURI string, stdio IO) {
 	sc := bufio.NewScanner(stdio.In)
 	sc.Buffer(make([]byte, 64<<10), 64<<10)
 	for sc.Scan() {

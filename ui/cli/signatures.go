@@ -17,6 +17,8 @@ import (
 	"github.com/go-jose/go-jose/v4"
 
 	"github.com/authplay/authplay/flows"
+	"github.com/authplay/authplay/flows/spacesig"
+	"github.com/authplay/authplay/flows/wire"
 )
 
 // runEndpoint plays an application's endpoint: one line per request on
@@ -31,7 +33,7 @@ func runEndpoint(args []string, stdio IO) int {
 	clientID := fs.String("client-id", "", "with --public-keys-from-space: the application's client ID")
 	secretEnv := fs.String("client-secret-env", "", "with --public-keys-from-space: read the client secret from this variable")
 	tokenEnv := fs.String("verification-token-env", "", "obsolete method: read the verification token from this variable")
-	window := fs.Duration("window", flows.DefaultWindow, "how far a request's timestamp may be from this clock, either way; an accepted request is refused if sent again within it")
+	window := fs.Duration("window", spacesig.DefaultWindow, "how far a request's timestamp may be from this clock, either way; an accepted request is refused if sent again within it")
 	output := fs.String("output", "text", "text (PASS / FAIL: reason) or json (one JSON object a line)")
 	maxRequests := fs.Int("max-requests", 0, "stop after this many requests (0: run until interrupted)")
 	fs.Usage = func() {
@@ -47,10 +49,10 @@ func runEndpoint(args []string, stdio IO) int {
 	if *output != "text" && *output != "json" {
 		return usageError(stdio, "--output %q: choose text or json", *output)
 	}
-	if err := flows.CheckLoopbackAddr(*listen); err != nil {
+	if err := spacesig.CheckLoopbackAddr(*listen); err != nil {
 		return usageError(stdio, "--listen: %v", err)
 	}
-	keys := flows.EndpointKeys{Window: *window}
+	keys := spacesig.Keys{Window: *window}
 	if *keyEnv != "" || *keyFile != "" {
 		k, err := readSecret("--signing-key", *keyEnv, *keyFile, "")
 		if err != nil {
@@ -84,7 +86,7 @@ func runEndpoint(args []string, stdio IO) int {
 	}
 	done := make(chan struct{})
 	count := 0
-	report := func(r flows.Received) {
+	report := func(r spacesig.Received) {
 		count++
 		if *output == "json" {
 			b, _ := json.Marshal(r)
@@ -101,7 +103,7 @@ func runEndpoint(args []string, stdio IO) int {
 			close(done)
 		}
 	}
-	ep, err := flows.ListenEndpoint(*listen, func() flows.EndpointKeys { k := keys; k.Now = time.Now(); return k }, report)
+	ep, err := spacesig.Listen(*listen, func() spacesig.Keys { k := keys; k.Now = time.Now(); return k }, report)
 	if err != nil {
 		fmt.Fprintln(stdio.Err, "authplay endpoint:", err)
 		return ExitFailed
@@ -130,8 +132,8 @@ func runEndpoint(args []string, stdio IO) int {
 func fetchKeys(spaceURL, clientID, secret string, stdio IO) (*jose.JSONWebKeySet, error) {
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	env := flows.Env{HTTP: flows.NewHTTPClient(20 * time.Second)}
-	set, steps, err := flows.FetchSpacePublicKeys(ctx, env, spaceURL, clientID, flows.Secret(secret))
+	env := flows.Env{HTTP: wire.NewClient(20 * time.Second)}
+	set, steps, err := spacesig.FetchPublicKeys(ctx, env, spaceURL, clientID, flows.Secret(secret))
 	if err != nil {
 		d := flows.Explain(err, flows.ExplainContext{Space: true, ClientID: clientID, Endpoint: spaceURL})
 		fmt.Fprintf(stdio.Err, "authplay endpoint: cannot fetch Space's public keys: %s\nfix: %s\n", oneLine(d.Raw), d.Fix)
@@ -173,7 +175,7 @@ func runSign(args []string, stdio IO) int {
 	}
 	var body []byte
 	if *bodyFile == "-" {
-		body, err = io.ReadAll(io.LimitReader(stdio.In, flows.MaxBody+1))
+		body, err = io.ReadAll(io.LimitReader(stdio.In, wire.MaxBody+1))
 	} else {
 		body, err = os.ReadFile(*bodyFile)
 	}
@@ -187,14 +189,14 @@ func runSign(args []string, stdio IO) int {
 	if *tsFlag != 0 {
 		at = time.UnixMilli(*tsFlag)
 	}
-	h, err := flows.SignWithSigningKey(flows.Secret(key), body, at)
+	h, err := spacesig.Sign(flows.Secret(key), body, at)
 	if err != nil {
 		return usageError(stdio, "%v", err)
 	}
 	if *output == "curl" {
 		fmt.Fprintf(stdio.Out, "curl -sS -X POST %s -H 'Content-Type: application/json' -H 'X-Space-Timestamp: %s' -H 'X-Space-Signature: %s' --data-binary %s\n",
 			shellQuote(*target), h.Get("X-Space-Timestamp"), h.Get("X-Space-Signature"), shellQuote(string(body)))
-		fmt.Fprintf(stdio.Err, "authplay sign: the timestamp is %s; an endpoint accepts it once, within about %s\n", at.Format("15:04:05"), flows.DefaultWindow)
+		fmt.Fprintf(stdio.Err, "authplay sign: the timestamp is %s; an endpoint accepts it once, within about %s\n", at.Format("15:04:05"), spacesig.DefaultWindow)
 		return ExitOK
 	}
 	req, err := http.NewRequest(http.MethodPost, *target, bytes.NewReader(body))
@@ -203,7 +205,7 @@ func runSign(args []string, stdio IO) int {
 	}
 	req.Header = h
 	req.Header.Set("Content-Type", "application/json")
-	resp, err := flows.NewHTTPClient(30 * time.Second).Do(req)
+	resp, err := wire.NewClient(30 * time.Second).Do(req)
 	if err != nil {
 		fmt.Fprintf(stdio.Err, "authplay sign: %v\nfix: %s\n", err, flows.Explain(err, flows.ExplainContext{Endpoint: *target}).Fix)
 		return ExitFailed

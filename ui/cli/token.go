@@ -12,6 +12,8 @@ import (
 	"time"
 
 	"github.com/authplay/authplay/flows"
+	"github.com/authplay/authplay/flows/loopback"
+	"github.com/authplay/authplay/flows/wire"
 	"github.com/authplay/authplay/store"
 	"github.com/authplay/authplay/ui"
 )
@@ -111,7 +113,7 @@ func runToken(args []string, stdio IO) int {
 	defer stop()
 	ctx, cancel := context.WithTimeout(ctx, f.timeout)
 	defer cancel()
-	env := flows.Env{HTTP: flows.NewHTTPClient(min(f.timeout, time.Minute)), Loopback: flows.NewLoopback(), Strict: f.strict}
+	env := flows.Env{HTTP: wire.NewClient(min(f.timeout, time.Minute)), Loopback: loopback.New(), Strict: f.strict}
 	defer env.Loopback.CloseAll()
 	st, creds, code := f.state(ctx, m, env, stdio)
 	if code >= 0 {
@@ -211,7 +213,7 @@ func (f *tokenFlags) state(ctx context.Context, m flows.Method, env flows.Env, s
 		}
 		p.PKCE = pk
 	}
-	p.Timeout = flows.Duration(f.timeout)
+	p.Timeout = wire.Duration(f.timeout)
 	if p.ClientID == "" && m != flows.PermanentToken {
 		return fail("--flow %s needs --client-id (or --profile)", m)
 	}

@@ -5,7 +5,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/authplay/authplay/flows"
+	"github.com/authplay/authplay/flows/jwtcheck"
 	"github.com/authplay/authplay/flows/spacetest"
 )
 
@@ -15,7 +15,7 @@ func TestTokenCommand(t *testing.T) {
 	t.Setenv("CS", spacetest.DemoClientSecret)
 	var out, errb bytes.Buffer
 	code := Main([]string{"token", "--flow", "client_credentials", "--space-url", srv.URL, "--client-id", spacetest.DemoClientID, "--client-secret-env", "CS", "--output", "access_token"}, IO{Out: &out, Err: &errb})
-	if code != ExitOK || !flows.LooksLikeJWT(strings.TrimSpace(out.String())) {
+	if code != ExitOK || !jwtcheck.LooksLikeJWT(strings.TrimSpace(out.String())) {
 		t.Fatalf("exit %d, stdout %q, stderr %q", code, out.String(), errb.String())
 	}
 	t.Setenv("CS", "s3cr3t-must-not-leak")

@@ -1,4 +1,4 @@
-package flows
+package spacesig
 
 import (
 	"crypto/sha256"
@@ -6,20 +6,20 @@ import (
 	"strconv"
 	"sync"
 	"time"
+
+	"github.com/authplay/authplay/flows"
 )
 
-// DefaultReplayLimit is how many accepted requests a SpaceRequestVerifier
-// remembers at most. Space sends a few requests a minute to an application;
-// ten thousand within one window is far beyond that, and costs well under
-// a megabyte.
+// DefaultReplayLimit is how many accepted requests a Verifier remembers at
+// most. Space sends a few requests a minute to an application; ten thousand
+// within one window is far beyond that, and costs well under a megabyte.
 const DefaultReplayLimit = 10_000
 
-// SpaceRequestVerifier checks requests as VerifySpaceRequest does and also
-// refuses replays: a signature only proves who made a request, not that it
-// is new, so a captured request would pass again until its timestamp leaves
-// the window. The verifier remembers each request it accepted until then.
+// Verifier checks requests as Verify does and also refuses replays: a
+// signature only proves who made a request, not that it is new, so a
+// captured request would pass again until its timestamp leaves the window. The verifier remembers each request it accepted until then.
 // The zero value is ready to use; it is safe for concurrent use.
-type SpaceRequestVerifier struct {
+type Verifier struct {
 	// Limit caps how many accepted requests are remembered at once;
 	// 0 means DefaultReplayLimit.
 	Limit int
@@ -36,9 +36,9 @@ type acceptance struct{ at, until time.Time }
 // Verify checks one request. A request that passes every other check is
 // refused if the same signed request was accepted before and its
 // timestamp is still inside the window.
-func (v *SpaceRequestVerifier) Verify(h http.Header, body []byte, k EndpointKeys) EndpointCheck {
+func (v *Verifier) Verify(h http.Header, body []byte, k Keys) Check {
 	k = k.withDefaults()
-	c := VerifySpaceRequest(h, body, k)
+	c := Verify(h, body, k)
 	if !c.OK {
 		return c // only accepted requests are remembered, so junk costs no memory
 	}
@@ -58,24 +58,24 @@ func (v *SpaceRequestVerifier) Verify(h http.Header, body []byte, k EndpointKeys
 	v.forgetExpired(k.Now, k.Window)
 	if prior, seen := v.accepted[id]; seen {
 		c.OK = false
-		c.Verdicts = append(c.Verdicts, Verdict{Check: "replay", Outcome: Fail, Detail: "this exact signed request was already accepted at " +
+		c.Verdicts = append(c.Verdicts, flows.Verdict{Check: "replay", Outcome: flows.Fail, Detail: "this exact signed request was already accepted at " +
 			prior.at.Local().Format("15:04:05") + "; a replayed request must be refused, or whoever captured it could repeat its effect until its timestamp is " +
-			Human(k.Window) + " old"})
+			flows.Human(k.Window) + " old"})
 		return c
 	}
 	if len(v.accepted) >= v.limit() {
 		// Refusing is safer than forgetting an earlier request, which could
 		// then be replayed unnoticed.
 		c.OK = false
-		c.Verdicts = append(c.Verdicts, Verdict{Check: "replay memory", Outcome: Fail, Detail: "authplay already remembers " + strconv.Itoa(len(v.accepted)) +
-			" requests accepted within the last " + Human(k.Window) + ", its limit; it refuses this one rather than forget an earlier one, which could then be replayed"})
+		c.Verdicts = append(c.Verdicts, flows.Verdict{Check: "replay memory", Outcome: flows.Fail, Detail: "authplay already remembers " + strconv.Itoa(len(v.accepted)) +
+			" requests accepted within the last " + flows.Human(k.Window) + ", its limit; it refuses this one rather than forget an earlier one, which could then be replayed"})
 		return c
 	}
 	if v.accepted == nil {
 		v.accepted = map[[sha256.Size]byte]acceptance{}
 	}
 	v.accepted[id] = acceptance{at: k.Now, until: until}
-	c.Verdicts = append(c.Verdicts, Verdict{Check: "replay", Outcome: Pass, Detail: "first time this signed request arrived; authplay remembers it until " +
+	c.Verdicts = append(c.Verdicts, flows.Verdict{Check: "replay", Outcome: flows.Pass, Detail: "first time this signed request arrived; authplay remembers it until " +
 		until.Local().Format("15:04:05") + " and refuses a copy until then"})
 	return c
 }
@@ -84,7 +84,7 @@ func (v *SpaceRequestVerifier) Verify(h http.Header, body []byte, k EndpointKeys
 // a copy of one would fail the timestamp check anyway. It sweeps at most
 // once a minute, or when the memory is full, so a busy endpoint does not
 // walk the whole map for every request.
-func (v *SpaceRequestVerifier) forgetExpired(now time.Time, window time.Duration) {
+func (v *Verifier) forgetExpired(now time.Time, window time.Duration) {
 	if now.Before(v.nextSweep) && len(v.accepted) < v.limit() {
 		return
 	}
@@ -96,7 +96,7 @@ func (v *SpaceRequestVerifier) forgetExpired(now time.Time, window time.Duration
 	v.nextSweep = now.Add(min(time.Minute, window))
 }
 
-func (v *SpaceRequestVerifier) limit() int {
+func (v *Verifier) limit() int {
 	if v.Limit <= 0 {
 		return DefaultReplayLimit
 	}

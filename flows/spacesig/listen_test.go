@@ -1,4 +1,4 @@
-package flows_test
+package spacesig_test
 
 import (
 	"bytes"
@@ -8,21 +8,21 @@ import (
 	"testing"
 	"time"
 
-	"github.com/authplay/authplay/flows"
+	"github.com/authplay/authplay/flows/spacesig"
 	"github.com/authplay/authplay/flows/spacetest"
 )
 
 func TestEndpointBadInputKeepsServing(t *testing.T) {
 	var mu sync.Mutex
-	var got []flows.Received
-	ep, err := flows.ListenEndpoint("127.0.0.1:0", func() flows.EndpointKeys {
-		return flows.EndpointKeys{SigningKey: "k", Now: time.Now()}
-	}, func(r flows.Received) { mu.Lock(); got = append(got, r); mu.Unlock() })
+	var got []spacesig.Received
+	ep, err := spacesig.Listen("127.0.0.1:0", func() spacesig.Keys {
+		return spacesig.Keys{SigningKey: "k", Now: time.Now()}
+	}, func(r spacesig.Received) { mu.Lock(); got = append(got, r); mu.Unlock() })
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer ep.Close()
-	if _, err := flows.ListenEndpoint("192.0.2.1:0", nil, nil); err == nil || !strings.Contains(err.Error(), "loopback only") {
+	if _, err := spacesig.Listen("192.0.2.1:0", nil, nil); err == nil || !strings.Contains(err.Error(), "loopback only") {
 		t.Fatalf("a non-loopback address: %v", err)
 	}
 	post := func(body string, h map[string]string) int {
@@ -37,7 +37,7 @@ func TestEndpointBadInputKeepsServing(t *testing.T) {
 		resp.Body.Close()
 		return resp.StatusCode
 	}
-	signed, _ := flows.SignWithSigningKey("k", []byte(`{}`), time.Now())
+	signed, _ := spacesig.Sign("k", []byte(`{}`), time.Now())
 	cases := []struct {
 		body   string
 		header map[string]string
@@ -96,10 +96,10 @@ func postSigned(t *testing.T, url string, h http.Header, body []byte) int {
 func TestEndpointRefusesAReplayAndNamesAFutureTimestamp(t *testing.T) {
 	s := spacetest.Start(t)
 	var mu sync.Mutex
-	var got []flows.Received
-	ep, err := flows.ListenEndpoint("127.0.0.1:0", func() flows.EndpointKeys {
-		return flows.EndpointKeys{SigningKey: spacetest.DemoSigningKey, Now: time.Now()}
-	}, func(r flows.Received) { mu.Lock(); got = append(got, r); mu.Unlock() })
+	var got []spacesig.Received
+	ep, err := spacesig.Listen("127.0.0.1:0", func() spacesig.Keys {
+		return spacesig.Keys{SigningKey: spacetest.DemoSigningKey, Now: time.Now()}
+	}, func(r spacesig.Received) { mu.Lock(); got = append(got, r); mu.Unlock() })
 	if err != nil {
 		t.Fatal(err)
 	}

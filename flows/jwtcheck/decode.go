@@ -1,17 +1,12 @@
-package flows
+package jwtcheck
 
 import (
-	"crypto/sha256"
-	"crypto/sha512"
 	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"hash"
 	"strings"
 	"time"
-
-	"github.com/go-jose/go-jose/v4"
 )
 
 // JWT is a decoded, not yet verified, JSON Web Token.
@@ -26,9 +21,9 @@ func LooksLikeJWT(s string) bool {
 	return strings.Count(s, ".") == 2 && strings.HasPrefix(s, "eyJ")
 }
 
-// DecodeJWT splits and decodes a compact JWS. It checks structure only;
+// Decode splits and decodes a compact JWS. It checks structure only;
 // VerifySignature checks the signature.
-func DecodeJWT(s string) (*JWT, error) {
+func Decode(s string) (*JWT, error) {
 	parts := strings.Split(strings.TrimSpace(s), ".")
 	if len(parts) != 3 {
 		return nil, fmt.Errorf("a JWT has three parts separated by dots; this has %d", len(parts))
@@ -98,73 +93,4 @@ func (j *JWT) Audience() []string {
 		return out
 	}
 	return nil
-}
-
-var acceptedAlgs = []jose.SignatureAlgorithm{
-	jose.RS256, jose.RS384, jose.RS512, jose.PS256, jose.PS384, jose.PS512,
-	jose.ES256, jose.ES384, jose.ES512, jose.EdDSA,
-}
-
-// VerifySignature checks the JWT against a key set. Space signs without a
-// kid, so when the header has none every key is tried.
-func VerifySignature(token string, set *jose.JSONWebKeySet) (keyID string, err error) {
-	jws, err := jose.ParseSignedCompact(token, acceptedAlgs)
-	if err != nil {
-		return "", fmt.Errorf("cannot parse the signature: %w", err)
-	}
-	if set == nil || len(set.Keys) == 0 {
-		return "", errors.New("the key set is empty")
-	}
-	keys := set.Keys
-	if kid := jws.Signatures[0].Header.KeyID; kid != "" {
-		keys = set.Key(kid)
-		if len(keys) == 0 {
-			return "", fmt.Errorf("no key with kid %q in the key set (the keys may have rotated)", kid)
-		}
-	}
-	for _, k := range keys {
-		if _, err := jws.Verify(k); err == nil {
-			return k.KeyID, nil
-		}
-	}
-	return "", errors.New("no key in the set verifies the signature: the token was altered or signed by someone else")
-}
-
-// ParseJWKS reads a JSON Web Key Set. Space's public-keys API returns the set
-// as a JSON string, so a quoted set is unwrapped first.
-func ParseJWKS(b []byte) (*jose.JSONWebKeySet, error) {
-	var quoted string
-	if json.Unmarshal(b, &quoted) == nil {
-		b = []byte(quoted)
-	}
-	var set jose.JSONWebKeySet
-	if err := json.Unmarshal(b, &set); err != nil {
-		return nil, fmt.Errorf("not a JSON Web Key Set: %w", err)
-	}
-	if len(set.Keys) == 0 {
-		return nil, errors.New("the key set has no keys")
-	}
-	return &set, nil
-}
-
-// halfHash computes at_hash: the left half of the token's hash, with the
-// hash the ID token's alg names (OIDC Core §3.1.3.6).
-func halfHash(alg, accessToken string) (string, bool) {
-	if len(alg) < 5 {
-		return "", false
-	}
-	var h hash.Hash
-	switch alg[len(alg)-3:] {
-	case "256":
-		h = sha256.New()
-	case "384":
-		h = sha512.New384()
-	case "512":
-		h = sha512.New()
-	default:
-		return "", false
-	}
-	h.Write([]byte(accessToken))
-	sum := h.Sum(nil)
-	return base64.RawURLEncoding.EncodeToString(sum[:len(sum)/2]), true
 }

@@ -10,7 +10,9 @@ import (
 	"time"
 
 	"github.com/authplay/authplay/flows"
+	"github.com/authplay/authplay/flows/loopback"
 	"github.com/authplay/authplay/flows/spacetest"
+	"github.com/authplay/authplay/flows/wire"
 )
 
 func newSpace(t *testing.T, opts ...spacetest.Option) *spacetest.Server {
@@ -32,9 +34,9 @@ func spaceParams(t *testing.T, s *spacetest.Server) flows.Params {
 }
 
 func newEnv(t *testing.T) flows.Env {
-	lb := flows.NewLoopback()
+	lb := loopback.New()
 	t.Cleanup(lb.CloseAll)
-	return flows.Env{HTTP: flows.NewHTTPClient(10 * time.Second), Loopback: lb}
+	return flows.Env{HTTP: wire.NewClient(10 * time.Second), Loopback: lb}
 }
 
 func demoCreds() flows.Credentials {

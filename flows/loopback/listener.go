@@ -1,7 +1,8 @@
-package flows
+package loopback
 
 import (
 	"context"
+	"crypto/subtle"
 	"errors"
 	"fmt"
 	"html/template"
@@ -15,13 +16,13 @@ import (
 	"time"
 )
 
-// Loopback receives authorization redirects on loopback addresses (RFC 8252
+// Listener receives authorization redirects on loopback addresses (RFC 8252
 // §7.3), one listener per redirect URI. It lives for the whole program, not
 // one step, so a flow waiting for its redirect survives between steps and a
 // resumed session re-opens the same address.
-type Loopback struct {
+type Listener struct {
 	mu    sync.Mutex
-	byURI map[string]*listener
+	byURI map[string]*uriListener
 }
 
 // Expect says what a redirect must carry to be accepted.
@@ -37,7 +38,7 @@ type Redirect struct {
 	Rejected int        `json:"rejected"` // redirects refused before this one (wrong or missing state)
 }
 
-type listener struct {
+type uriListener struct {
 	uri      string
 	path     string
 	srv      *http.Server
@@ -51,13 +52,13 @@ type listener struct {
 // ErrStateMismatch is returned for a pasted URL from another attempt.
 var ErrStateMismatch = errors.New("the state in that URL is not the one authplay sent: it answers another attempt (or was forged), so it is ignored")
 
-// NewLoopback returns an empty set of listeners.
-func NewLoopback() *Loopback { return &Loopback{byURI: map[string]*listener{}} }
+// New returns an empty set of listeners.
+func New() *Listener { return &Listener{byURI: map[string]*uriListener{}} }
 
 // Prepare starts listening for redirectURI (port 0 or none picks a free
 // port) and returns the URI with the real port, which is the one to send.
 // Preparing a URI that already has a listener only updates what it expects.
-func (l *Loopback) Prepare(redirectURI string, exp Expect) (string, error) {
+func (l *Listener) Prepare(redirectURI string, exp Expect) (string, error) {
 	u, err := url.Parse(redirectURI)
 	if err != nil {
 		return "", fmt.Errorf("redirect URI %q does not parse: %w", redirectURI, err)
@@ -100,7 +101,7 @@ func (l *Loopback) Prepare(redirectURI string, exp Expect) (string, error) {
 	actual := *u
 	_, realPort, _ := net.SplitHostPort(ln.Addr().String())
 	actual.Host = net.JoinHostPort(host, realPort)
-	lst := &listener{uri: actual.String(), path: path, expect: exp, ch: make(chan Redirect, 1), closed: make(chan struct{})}
+	lst := &uriListener{uri: actual.String(), path: path, expect: exp, ch: make(chan Redirect, 1), closed: make(chan struct{})}
 	lst.srv = &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { l.serve(lst, w, r) }), ReadHeaderTimeout: 10 * time.Second}
 	go lst.srv.Serve(ln) //nolint:errcheck // returns on Close
 	l.byURI[lst.uri] = lst
@@ -108,14 +109,14 @@ func (l *Loopback) Prepare(redirectURI string, exp Expect) (string, error) {
 }
 
 // Listening reports whether a listener is open for uri.
-func (l *Loopback) Listening(uri string) bool {
+func (l *Listener) Listening(uri string) bool {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	return l.byURI[uri] != nil
 }
 
 // Wait blocks until an accepted redirect arrives for uri, or ctx ends.
-func (l *Loopback) Wait(ctx context.Context, uri string) (Redirect, error) {
+func (l *Listener) Wait(ctx context.Context, uri string) (Redirect, error) {
 	l.mu.Lock()
 	lst := l.byURI[uri]
 	l.mu.Unlock()
@@ -139,7 +140,7 @@ var ErrListenerClosed = errors.New("the redirect listener was closed before a re
 // Paste feeds the URL a browser ended on, for when the browser cannot reach
 // this machine (SSH, another computer). It passes the same checks as a
 // redirect to the listener.
-func (l *Loopback) Paste(uri, pasted string) error {
+func (l *Listener) Paste(uri, pasted string) error {
 	params, err := ParseRedirectURL(pasted)
 	if err != nil {
 		return err
@@ -155,7 +156,7 @@ func (l *Loopback) Paste(uri, pasted string) error {
 }
 
 // Close stops the listener for uri.
-func (l *Loopback) Close(uri string) {
+func (l *Listener) Close(uri string) {
 	l.mu.Lock()
 	lst := l.byURI[uri]
 	delete(l.byURI, uri)
@@ -174,7 +175,7 @@ func (l *Loopback) Close(uri string) {
 }
 
 // CloseAll stops every listener.
-func (l *Loopback) CloseAll() {
+func (l *Listener) CloseAll() {
 	l.mu.Lock()
 	uris := make([]string, 0, len(l.byURI))
 	for u := range l.byURI {
@@ -219,7 +220,7 @@ func ParseRedirectURL(raw string) (url.Values, error) {
 	return nil, errors.New("the URL carries no code, access_token or error: copy the whole address from the browser's address bar after it was sent back")
 }
 
-func (l *Loopback) accept(lst *listener, q url.Values, via string) (Redirect, error) {
+func (l *Listener) accept(lst *uriListener, q url.Values, via string) (Redirect, error) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	if lst.done {
@@ -238,7 +239,11 @@ func (l *Loopback) accept(lst *listener, q url.Values, via string) (Redirect, er
 	return r, nil
 }
 
-func (l *Loopback) serve(lst *listener, w http.ResponseWriter, r *http.Request) {
+// constantEqual compares a state in constant time, so how long a refusal
+// takes says nothing about how much of a guessed state was right.
+func constantEqual(a, b string) bool { return subtle.ConstantTimeCompare([]byte(a), []byte(b)) == 1 }
+
+func (l *Listener) serve(lst *uriListener, w http.ResponseWriter, r *http.Request) {
 	if r.URL.Path != lst.path {
 		pageOut(w, http.StatusNotFound, "Not here", "authplay is waiting for the redirect at "+lst.path+", not at "+r.URL.Path+".", false)
 		return

@@ -1,4 +1,4 @@
-package flows_test
+package spacesig_test
 
 import (
 	"strings"
@@ -6,7 +6,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/authplay/authplay/flows"
+	"github.com/authplay/authplay/flows/spacesig"
 )
 
 // The verifier remembers accepted requests only while their timestamps are
@@ -14,14 +14,14 @@ import (
 // forgets when full.
 func TestReplayMemoryExpiresAndIsBounded(t *testing.T) {
 	t0 := time.Date(2026, 11, 22, 10, 0, 0, 0, time.UTC)
-	v := &flows.SpaceRequestVerifier{Limit: 2}
-	verify := func(body string, signedAt, now time.Time) flows.EndpointCheck {
+	v := &spacesig.Verifier{Limit: 2}
+	verify := func(body string, signedAt, now time.Time) spacesig.Check {
 		t.Helper()
-		h, err := flows.SignWithSigningKey("k", []byte(body), signedAt)
+		h, err := spacesig.Sign("k", []byte(body), signedAt)
 		if err != nil {
 			t.Fatal(err)
 		}
-		return v.Verify(h, []byte(body), flows.EndpointKeys{SigningKey: "k", Now: now})
+		return v.Verify(h, []byte(body), spacesig.Keys{SigningKey: "k", Now: now})
 	}
 	steps := []struct {
 		body          string
@@ -48,15 +48,15 @@ func TestReplayMemoryExpiresAndIsBounded(t *testing.T) {
 
 // Copies of one request arriving at the same moment: exactly one passes.
 func TestConcurrentCopiesPassOnce(t *testing.T) {
-	var v flows.SpaceRequestVerifier
+	var v spacesig.Verifier
 	now := time.Now()
 	body := []byte(`{"className":"ChatMessageCreatedEvent"}`)
-	h, _ := flows.SignWithSigningKey("k", body, now)
+	h, _ := spacesig.Sign("k", body, now)
 	var passed sync.Map
 	var wg sync.WaitGroup
 	for i := range 16 {
 		wg.Go(func() {
-			if c := v.Verify(h.Clone(), body, flows.EndpointKeys{SigningKey: "k", Now: now}); c.OK {
+			if c := v.Verify(h.Clone(), body, spacesig.Keys{SigningKey: "k", Now: now}); c.OK {
 				passed.Store(i, true)
 			} else if !strings.HasPrefix(c.Reason(), "replay: ") {
 				t.Errorf("copy %d: %s", i, c.Reason())
