@@ -12,6 +12,13 @@ import (
 	"github.com/authplay/authplay/flows/wire"
 )
 
+// AuthenticatesClient says whether the session's requests prove the
+// client's identity with a secret: its method has one, and the person did
+// not choose a public client.
+func (st State) AuthenticatesClient() bool {
+	return SpecOf(st.Method).Accepts(FieldClientSecret) && st.Params.AuthStyle != AuthNone
+}
+
 // Can says whether an action makes sense for the state now, so a front
 // door offers only what works.
 func (st State) Can(a Action) bool {

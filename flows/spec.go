@@ -16,6 +16,15 @@ type Spec struct {
 	stage  func(State) int
 }
 
+// providerFields may be given for any method: where the keys are that check
+// its tokens, and the API a token is tried on.
+var providerFields = []FieldID{FieldJWKSURL, FieldAPIBase}
+
+// Accepts says whether a field means something for the method.
+func (s Spec) Accepts(id FieldID) bool {
+	return slices.Contains(s.Fields, id) || slices.Contains(providerFields, id)
+}
+
 // FieldDefs describes the spec's fields.
 func (s Spec) FieldDefs() []FieldDef {
 	out := make([]FieldDef, 0, len(s.Fields))

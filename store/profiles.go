@@ -2,6 +2,7 @@ package store
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -156,30 +157,49 @@ func FindProfile(ps []Profile, name string) (Profile, error) {
 	return Profile{}, fmt.Errorf("no profile %q; there are: %s", name, strings.Join(names, ", "))
 }
 
-// Params turns the profile into a flow's settings, completing a Space
-// provider's endpoints from its service URL.
-func (p Profile) Params() (flows.Params, error) {
+// Draft turns the profile into a method's draft: its provider (a Space
+// provider's endpoints completed from its service URL), each setting given
+// to the field of the same name, and its secrets resolved from their
+// references.
+func (p Profile) Draft(m flows.Method) (flows.Draft, error) {
+	d, err := p.settings(m)
+	if err != nil {
+		return d, err
+	}
+	d.Creds, err = p.Credentials()
+	return d, err
+}
+
+// settings is the draft without the secrets.
+func (p Profile) settings(m flows.Method) (flows.Draft, error) {
 	prov := p.Provider
 	if prov.Kind == flows.KindSpace && prov.TokenURL == "" {
 		sp, err := flows.Space(prov.ServiceURL)
 		if err != nil {
-			return flows.Params{}, fmt.Errorf("profile %q: %w", p.Name, err)
+			return flows.Draft{}, fmt.Errorf("profile %q: %w", p.Name, err)
 		}
-		sp.Name = or(prov.Name, p.Name)
+		sp.Name = cmp.Or(prov.Name, p.Name)
 		prov = sp
 	}
-	style, err := flows.ParseAuthStyle(p.AuthStyle)
-	if err != nil {
-		return flows.Params{}, fmt.Errorf("profile %q: %w", p.Name, err)
+	d := flows.Draft{Method: m, Params: flows.Params{Provider: prov, PKCE: flows.PKCES256, RedirectURI: "http://127.0.0.1:0/callback"}}
+	for id, v := range map[flows.FieldID]string{
+		flows.FieldClientID: p.ClientID, flows.FieldAuthStyle: p.AuthStyle, flows.FieldRedirectURI: p.RedirectURI, flows.FieldScope: p.Scope,
+		flows.FieldPKCE: p.PKCE, flows.FieldAccessType: p.AccessType, flows.FieldUsername: p.Username,
+	} {
+		if v == "" {
+			continue
+		}
+		if err := d.Set(id, v); err != nil {
+			return flows.Draft{}, fmt.Errorf("profile %q: %w", p.Name, err)
+		}
 	}
-	pkce, err := flows.ParsePKCE(p.PKCE)
-	if err != nil {
-		return flows.Params{}, fmt.Errorf("profile %q: %w", p.Name, err)
-	}
-	return flows.Params{
-		Provider: prov, ClientID: p.ClientID, AuthStyle: style, Scope: p.Scope, RedirectURI: or(p.RedirectURI, "http://127.0.0.1:0/callback"),
-		PKCE: pkce, AccessType: p.AccessType, Username: p.Username,
-	}, nil
+	return d, nil
+}
+
+// Params is the profile's settings, for any method.
+func (p Profile) Params() (flows.Params, error) {
+	d, err := p.settings("")
+	return d.Params, err
 }
 
 // Credentials resolves the profile's secret references.
@@ -222,11 +242,4 @@ func unwrapPath(err error) error {
 		return pe.Err
 	}
 	return err
-}
-
-func or(v, def string) string {
-	if v == "" {
-		return def
-	}
-	return v
 }

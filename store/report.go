@@ -1,6 +1,7 @@
 package store
 
 import (
+	"cmp"
 	"fmt"
 	"strings"
 	"time"
@@ -17,7 +18,7 @@ func (s Session) Report() string {
 	info := s.Method.Info()
 	fmt.Fprintf(&b, "# authplay session: %s\n\n", info.Title)
 	fmt.Fprintf(&b, "- Profile: %s\n- Provider: %s\n- Client ID: %s\n- Started: %s\n- Outcome: %s\n",
-		s.Profile, providerLine(s.State.Params.Provider), or(s.State.Params.ClientID, "(none)"), s.Created.UTC().Format(time.RFC3339), s.State.Phase)
+		s.Profile, providerLine(s.State.Params.Provider), cmp.Or(s.State.Params.ClientID, "(none)"), s.Created.UTC().Format(time.RFC3339), s.State.Phase)
 	if sc := s.State.Params.Scope; sc != "" {
 		fmt.Fprintf(&b, "- Scope requested: `%s`\n", sc)
 	}
@@ -63,7 +64,7 @@ func providerLine(p flows.Provider) string {
 	case p.ServiceURL != "":
 		return fmt.Sprintf("%s (%s)", p.ServiceURL, p.Kind)
 	}
-	return fmt.Sprintf("token %s, authorization %s", or(p.TokenURL, "-"), or(p.AuthURL, "-"))
+	return fmt.Sprintf("token %s, authorization %s", cmp.Or(p.TokenURL, "-"), cmp.Or(p.AuthURL, "-"))
 }
 
 func writeExchange(b *strings.Builder, ex wire.Exchange) {

@@ -60,7 +60,7 @@ func (f *form) FullHelp() [][]key.Binding { return [][]key.Binding{f.ShortHelp()
 // token of the profile's latest session.
 func (f *form) Init() tea.Cmd {
 	cmds := []tea.Cmd{f.rows.setFocus(0)}
-	if f.draft.Method == flows.RefreshToken && f.draft.Seed == "" && f.k.deps.Sessions != nil {
+	if slices.Contains(flows.SpecOf(f.draft.Method).Fields, flows.FieldRefreshToken) && f.draft.Seed == "" && f.k.deps.Sessions != nil {
 		cmds = append(cmds, latestRefreshToken(f.k.deps.Sessions, f.k.state.profile.Name, f.id))
 	}
 	return tea.Batch(cmds...)

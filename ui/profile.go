@@ -20,9 +20,9 @@ type Profile struct {
 	Problem string
 }
 
-// seedFor is the token the profile brings to a method, if any.
+// seedFor is the token the profile brings to a method that takes one.
 func (p Profile) seedFor(m flows.Method) flows.Secret {
-	if m == flows.PermanentToken {
+	if flows.SpecOf(m).Accepts(flows.FieldToken) {
 		return p.PermanentToken
 	}
 	return ""

@@ -77,7 +77,7 @@ func resumeRun(k *kit, id int, sess store.Session, creds flows.Credentials) *run
 
 // needsSecret: a session that authenticates its client but has no secret.
 func needsSecret(st flows.State, creds flows.Credentials) bool {
-	return creds.ClientSecret == "" && st.Params.AuthStyle != flows.AuthNone && st.Method != flows.Implicit && st.Method != flows.PermanentToken
+	return creds.ClientSecret == "" && st.AuthenticatesClient()
 }
 
 func baseRun(k *kit, id int) *runScreen {

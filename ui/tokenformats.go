@@ -67,35 +67,32 @@ func FormatToken(st flows.State, form string) (string, error) {
 	return "", fmt.Errorf("unknown form %q: choose one of %s", form, TokenFormNames())
 }
 
-// authplayCommand repeats the flow headlessly; secrets are left to
-// variables so the line is safe to paste into a ticket.
+// authplayCommand repeats the flow headlessly, each of the method's fields
+// as its flag; secrets are left to variables (named after the field) so
+// the line is safe to paste into a ticket.
 func authplayCommand(st flows.State) string {
 	p := st.Params
+	d := flows.Draft{Method: st.Method, Params: p}
 	args := []string{"authplay", "token", "--flow", shellWord(string(st.Method))}
+	endpoints := true
 	switch p.Provider.Kind {
 	case flows.KindSpace:
-		args = append(args, "--space-url", shellWord(p.Provider.ServiceURL))
+		args, endpoints = append(args, "--space-url", shellWord(p.Provider.ServiceURL)), false
 	case flows.KindDiscovery:
-		args = append(args, "--issuer", shellWord(p.Provider.Issuer))
-	default:
-		if p.Provider.AuthURL != "" {
-			args = append(args, "--auth-url", shellWord(p.Provider.AuthURL))
+		args, endpoints = append(args, "--issuer", shellWord(p.Provider.Issuer)), false
+	}
+	for _, fd := range flows.SpecOf(st.Method).FieldDefs() {
+		v := d.Get(fd.ID)
+		switch {
+		case fd.Secret():
+			if fd.ID != flows.FieldClientSecret || p.AuthStyle != flows.AuthNone {
+				args = append(args, "--"+fd.Flag()+"-env", strings.ToUpper(string(fd.ID)))
+			}
+		case fd.Kind == flows.KindURL && !endpoints, v == "":
+		case fd.ID == flows.FieldRedirectURI && v == "http://127.0.0.1:0/callback":
+		default:
+			args = append(args, "--"+fd.Flag(), shellWord(v))
 		}
-		if p.Provider.TokenURL != "" {
-			args = append(args, "--token-url", shellWord(p.Provider.TokenURL))
-		}
-	}
-	if p.ClientID != "" {
-		args = append(args, "--client-id", shellWord(p.ClientID), "--client-secret-env", "CLIENT_SECRET")
-	}
-	if p.Scope != "" {
-		args = append(args, "--scope", shellWord(p.Scope))
-	}
-	if p.AuthStyle != flows.AuthAuto {
-		args = append(args, "--auth-style", shellWord(string(p.AuthStyle)))
-	}
-	if st.Method == flows.Password {
-		args = append(args, "--username", shellWord(p.Username), "--password-env", "PASSWORD")
 	}
 	return strings.Join(args, " ")
 }

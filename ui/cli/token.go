@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"flag"
@@ -18,47 +19,41 @@ import (
 	"github.com/authplay/authplay/ui"
 )
 
-// tokenFlags are `authplay token`'s flags.
+// tokenFlags are `authplay token`'s flags: the command's own, and one for
+// each of the flows' fields (a secret's by variable or file), defined from
+// the field table so the form, the profile and the flags mean the same.
 type tokenFlags struct {
-	flow, profile, spaceURL, issuer, authURL, tokenURL, deviceURL, apiBase string
-	jwksURL                                                                string
-	clientID, secretEnv, secretFile, secretValue                           string
-	scope, authStyle, pkce, accessType, redirectURI                        string
-	username, passwordEnv, passwordFile, refreshEnv, tokenEnv              string
-	output                                                                 string
-	timeout                                                                time.Duration
-	noBrowser, verbose, strict                                             bool
-	set                                                                    map[string]bool // flags given on the command line
+	flow, profile, spaceURL, issuer, output string
+	secretValue                            string // --client-secret VALUE: works, with a warning
+	timeout                                time.Duration
+	noBrowser, verbose, strict             bool
+	values                                 map[flows.FieldID]*string // --token-url, --scope, …
+	envs, files                            map[flows.FieldID]*string // --client-secret-env, --password-file, …
+	set                                    map[string]bool           // flags given on the command line
 }
 
 func parseTokenFlags(args []string, stdio IO) (*tokenFlags, int) {
-	f := &tokenFlags{set: map[string]bool{}}
+	f := &tokenFlags{set: map[string]bool{}, values: map[flows.FieldID]*string{}, envs: map[flows.FieldID]*string{}, files: map[flows.FieldID]*string{}}
 	fs := flag.NewFlagSet("authplay token", flag.ContinueOnError)
 	fs.SetOutput(stdio.Err)
-	fs.StringVar(&f.flow, "flow", "", "client_credentials, authorization_code, implicit, password, refresh_token, device_code or permanent_token")
+	var methods []string
+	for _, s := range flows.Specs() {
+		methods = append(methods, string(s.Info.Method))
+	}
+	fs.StringVar(&f.flow, "flow", "", strings.Join(methods, ", "))
 	fs.StringVar(&f.profile, "profile", "", "take the provider and client from this saved profile")
 	fs.StringVar(&f.spaceURL, "space-url", "", "JetBrains Space service URL (endpoints follow from it)")
 	fs.StringVar(&f.issuer, "issuer", "", "issuer URL: endpoints from its discovery document")
-	fs.StringVar(&f.authURL, "auth-url", "", "authorization endpoint")
-	fs.StringVar(&f.tokenURL, "token-url", "", "token endpoint")
-	fs.StringVar(&f.deviceURL, "device-url", "", "device authorization endpoint")
-	fs.StringVar(&f.apiBase, "api-base", "", "API base URL: permanent_token's test call, and the request --output curl writes")
-	fs.StringVar(&f.jwksURL, "jwks-url", "", "key set URL (JWKS) to check JWT signatures against (discovery fills it)")
-	fs.StringVar(&f.clientID, "client-id", "", "client ID")
-	fs.StringVar(&f.secretEnv, "client-secret-env", "", "read the client secret from this environment variable")
-	fs.StringVar(&f.secretFile, "client-secret-file", "", "read the client secret from this file")
+	for _, fd := range flows.Fields() {
+		if fd.Secret() {
+			f.envs[fd.ID] = fs.String(fd.Flag()+"-env", "", fd.Usage+": read it from this environment variable")
+			f.files[fd.ID] = fs.String(fd.Flag()+"-file", "", fd.Usage+": read it from this file")
+			continue
+		}
+		f.values[fd.ID] = fs.String(fd.Flag(), "", fd.Usage)
+	}
 	fs.StringVar(&f.secretValue, "client-secret", "", "the client secret itself (visible in the process list: prefer -env or -file)")
-	fs.StringVar(&f.scope, "scope", "", `scope to request, space-separated ("**" is everything in Space)`)
-	fs.StringVar(&f.authStyle, "auth-style", "", "client authentication: basic, body or none (default auto: basic with a client secret, none without)")
-	fs.StringVar(&f.pkce, "pkce", "", "authorization_code: S256 (default), plain or off")
-	fs.StringVar(&f.accessType, "access-type", "", "Space: online or offline (offline asks for a refresh token)")
-	fs.StringVar(&f.redirectURI, "redirect-uri", "", "loopback redirect URI (default http://127.0.0.1:0/callback: any free port)")
 	fs.BoolVar(&f.noBrowser, "no-browser", false, "print the URL to open on stderr instead of opening a browser")
-	fs.StringVar(&f.username, "username", "", "password: the user")
-	fs.StringVar(&f.passwordEnv, "password-env", "", "password: read the password from this variable")
-	fs.StringVar(&f.passwordFile, "password-file", "", "password: read the password from this file")
-	fs.StringVar(&f.refreshEnv, "refresh-token-env", "", "refresh_token: read the refresh token from this variable")
-	fs.StringVar(&f.tokenEnv, "token-env", "", "permanent_token: read the token from this variable")
 	fs.StringVar(&f.output, "output", "json", "what to print on stdout: "+ui.TokenFormNames())
 	fs.DurationVar(&f.timeout, "timeout", 5*time.Minute, "give up after this long")
 	fs.BoolVar(&f.verbose, "verbose", false, "print each step's redacted HTTP exchange and the token checks on stderr")
@@ -80,13 +75,31 @@ func parseTokenFlags(args []string, stdio IO) (*tokenFlags, int) {
 	return f, -1
 }
 
-// flagsFor says which method-specific flags make sense for which flow.
-var flagsFor = map[string][]flows.Method{
-	"username": {flows.Password}, "password-env": {flows.Password}, "password-file": {flows.Password},
-	"refresh-token-env": {flows.RefreshToken}, "token-env": {flows.PermanentToken},
-	"pkce": {flows.AuthorizationCode}, "redirect-uri": {flows.AuthorizationCode, flows.Implicit},
-	"no-browser":  {flows.AuthorizationCode, flows.Implicit, flows.DeviceCode},
-	"access-type": {flows.AuthorizationCode, flows.Password}, "device-url": {flows.DeviceCode},
+// fieldOf is the field a flag gives, if it gives one.
+func fieldOf(flagName string) (flows.FieldDef, bool) {
+	for _, fd := range flows.Fields() {
+		if flagName == fd.Flag() || (fd.Secret() && (flagName == fd.Flag()+"-env" || flagName == fd.Flag()+"-file")) {
+			return fd, true
+		}
+	}
+	if flagName == "client-secret" {
+		return flows.Field(flows.FieldClientSecret)
+	}
+	return flows.FieldDef{}, false
+}
+
+// misplaced names a flag that makes no sense for the method.
+func (f *tokenFlags) misplaced(m flows.Method) string {
+	spec := flows.SpecOf(m)
+	for name := range f.set {
+		if fd, ok := fieldOf(name); ok && !spec.Accepts(fd.ID) {
+			return name
+		}
+		if name == "no-browser" && !spec.Info.Browser {
+			return name
+		}
+	}
+	return ""
 }
 
 func runToken(args []string, stdio IO) int {
@@ -101,10 +114,8 @@ func runToken(args []string, stdio IO) int {
 	if err != nil {
 		return usageError(stdio, "--flow: %v", err)
 	}
-	for name := range f.set {
-		if ms, ok := flagsFor[name]; ok && !slices.Contains(ms, m) {
-			return usageError(stdio, "--%s makes no sense for --flow %s", name, m)
-		}
+	if name := f.misplaced(m); name != "" {
+		return usageError(stdio, "--%s makes no sense for --flow %s", name, m)
 	}
 	if !slices.ContainsFunc(ui.TokenForms, func(tf ui.TokenForm) bool { return tf.Name == f.output }) {
 		return usageError(stdio, "--output %q: choose one of %s", f.output, ui.TokenFormNames())
@@ -115,44 +126,33 @@ func runToken(args []string, stdio IO) int {
 	defer cancel()
 	env := flows.Env{HTTP: wire.NewClient(min(f.timeout, time.Minute)), Loopback: loopback.New(), Strict: f.strict}
 	defer env.Loopback.CloseAll()
-	st, creds, code := f.state(ctx, m, env, stdio)
+	d, code := f.draft(ctx, m, env, stdio)
 	if code >= 0 {
 		return code
 	}
 	if f.secretValue != "" {
 		fmt.Fprintln(stdio.Err, "authplay: warning: --client-secret shows in the process list; prefer --client-secret-env or --client-secret-file")
 	}
+	st, creds := d.Start()
 	return runHeadless(ctx, f, st, creds, env, stdio)
 }
 
-// state builds the flow's first state from a profile and the flags (flags win).
-func (f *tokenFlags) state(ctx context.Context, m flows.Method, env flows.Env, stdio IO) (flows.State, flows.Credentials, int) {
-	var p flows.Params
-	var creds flows.Credentials
-	fail := func(format string, a ...any) (flows.State, flows.Credentials, int) {
-		return flows.State{}, flows.Credentials{}, usageError(stdio, format, a...)
-	}
+// draft is the one place a run's settings come together: the profile's,
+// then the provider the flags name (Space, or an issuer's discovery), then
+// each field's flag, which wins. What is still missing is named by flag.
+func (f *tokenFlags) draft(ctx context.Context, m flows.Method, env flows.Env, stdio IO) (flows.Draft, int) {
+	fail := func(format string, a ...any) (flows.Draft, int) { return flows.Draft{}, usageError(stdio, format, a...) }
+	d := flows.Draft{Method: m}
 	if f.profile != "" {
-		path, err := store.ProfilesPath()
+		prof, err := loadProfile(f.profile)
 		if err != nil {
 			return fail("--profile: %v", err)
 		}
-		ps, err := store.LoadProfiles(path)
-		if err != nil {
+		if d, err = prof.Draft(m); err != nil {
 			return fail("--profile: %v", err)
 		}
-		prof, err := store.FindProfile(ps, f.profile)
-		if err != nil {
-			return fail("--profile: %v", err)
-		}
-		if p, err = prof.Params(); err != nil {
-			return fail("--profile: %v", err)
-		}
-		if creds, err = prof.Credentials(); err != nil {
-			return fail("--profile: %v", err)
-		}
-		if prof.Provider.Kind == flows.KindDiscovery && p.Provider.TokenURL == "" && !f.set["issuer"] {
-			f.issuer = or(prof.Provider.Issuer, prof.Provider.ServiceURL)
+		if prof.Provider.Kind == flows.KindDiscovery && d.Params.Provider.TokenURL == "" && !f.set["issuer"] {
+			f.issuer = cmp.Or(prof.Provider.Issuer, prof.Provider.ServiceURL)
 		}
 	}
 	switch {
@@ -161,117 +161,95 @@ func (f *tokenFlags) state(ctx context.Context, m flows.Method, env flows.Env, s
 		if err != nil {
 			return fail("--space-url: %v", err)
 		}
-		p.Provider = prov
+		d.Params.Provider = prov
 	case f.issuer != "":
 		prov, _, err := flows.Discover(ctx, env.HTTP, f.issuer)
 		if err != nil {
 			fmt.Fprintf(stdio.Err, "authplay: discovery failed: %v\nfix: %s\n", err, flows.Explain(err, flows.ExplainContext{Endpoint: f.issuer}).Fix)
-			return flows.State{}, flows.Credentials{}, ExitFailed
+			return flows.Draft{}, ExitFailed
 		}
-		p.Provider = prov
+		d.Params.Provider = prov
 	}
-	for name, dst := range map[string]*string{"auth-url": &p.Provider.AuthURL, "token-url": &p.Provider.TokenURL, "device-url": &p.Provider.DeviceURL, "api-base": &p.Provider.APIBase, "jwks-url": &p.Provider.JWKSURL} {
-		v := map[string]string{"auth-url": f.authURL, "token-url": f.tokenURL, "device-url": f.deviceURL, "api-base": f.apiBase, "jwks-url": f.jwksURL}[name]
-		if v == "" {
+	for id, v := range f.values {
+		if f.set[strings.ReplaceAll(string(id), "_", "-")] {
+			if err := d.Set(id, *v); err != nil {
+				return fail("--%s: %v", strings.ReplaceAll(string(id), "_", "-"), err)
+			}
+		}
+	}
+	for _, fd := range flows.Fields() {
+		if !fd.Secret() {
 			continue
 		}
-		if _, err := flows.ValidateURL("--"+name, v); err != nil {
-			return fail("%v", err)
+		direct := ""
+		if fd.ID == flows.FieldClientSecret {
+			direct = f.secretValue
 		}
-		*dst = v
-		if p.Provider.Kind == "" {
-			p.Provider.Kind = flows.KindEndpoints
-		}
-	}
-	if u := p.Provider; u.Name == "" {
-		p.Provider.Name = or(u.ServiceURL, or(u.TokenURL, u.AuthURL))
-	}
-	if err := f.requireEndpoints(m, p.Provider); err != nil {
-		return fail("%v", err)
-	}
-	setStr := func(name string, dst *string, v string) {
-		if f.set[name] || *dst == "" {
-			*dst = v
-		}
-	}
-	setStr("client-id", &p.ClientID, f.clientID)
-	setStr("scope", &p.Scope, f.scope)
-	setStr("access-type", &p.AccessType, f.accessType)
-	setStr("username", &p.Username, f.username)
-	setStr("redirect-uri", &p.RedirectURI, or(f.redirectURI, "http://127.0.0.1:0/callback"))
-	if f.set["auth-style"] || p.AuthStyle == "" {
-		style, err := flows.ParseAuthStyle(f.authStyle)
-		if err != nil {
-			return fail("--auth-style: %v", err)
-		}
-		p.AuthStyle = style
-	}
-	if f.set["pkce"] || p.PKCE == "" {
-		pk, err := flows.ParsePKCE(f.pkce)
-		if err != nil {
-			return fail("--pkce: %v", err)
-		}
-		p.PKCE = pk
-	}
-	p.Timeout = wire.Duration(f.timeout)
-	if p.ClientID == "" && m != flows.PermanentToken {
-		return fail("--flow %s needs --client-id (or --profile)", m)
-	}
-	secret, err := readSecret("--client-secret", f.secretEnv, f.secretFile, f.secretValue)
-	if err != nil {
-		return fail("%v", err)
-	}
-	if secret != "" {
-		creds.ClientSecret = flows.Secret(secret)
-	}
-	st := flows.Start(m, p)
-	switch m {
-	case flows.Password:
-		pw, err := readSecret("--password", f.passwordEnv, f.passwordFile, "")
+		v, err := readSecret("--"+fd.Flag(), *f.envs[fd.ID], *f.files[fd.ID], direct)
 		if err != nil {
 			return fail("%v", err)
 		}
-		if pw != "" {
-			creds.Password = flows.Secret(pw)
+		if v != "" {
+			d.Set(fd.ID, v) //nolint:errcheck // a secret field takes any text
 		}
-		if p.Username == "" || creds.Password == "" {
-			return fail("--flow password needs --username and --password-env (or --password-file)")
-		}
-	case flows.RefreshToken:
-		rt, err := readSecret("--refresh-token", f.refreshEnv, "", "")
-		if err != nil || rt == "" {
-			return fail("--flow refresh_token needs --refresh-token-env naming a set variable")
-		}
-		st.Seed = flows.Secret(rt)
-	case flows.PermanentToken:
-		tok, err := readSecret("--token", f.tokenEnv, "", "")
-		if err != nil || tok == "" {
-			return fail("--flow permanent_token needs --token-env naming a set variable")
-		}
-		st.Seed = flows.Secret(tok)
 	}
-	return st, creds, -1
+	if d.Params.Provider.Kind == "" && (d.Params.Provider.TokenURL != "" || d.Params.Provider.AuthURL != "" || d.Params.Provider.APIBase != "") {
+		d.Params.Provider.Kind = flows.KindEndpoints
+	}
+	if p := &d.Params.Provider; p.Name == "" {
+		p.Name = cmp.Or(p.ServiceURL, p.TokenURL, p.AuthURL, p.APIBase)
+	}
+	d.Params.RedirectURI = cmp.Or(d.Params.RedirectURI, "http://127.0.0.1:0/callback")
+	d.Params.Timeout = wire.Duration(f.timeout)
+	if missing := f.missing(d); missing != "" {
+		return fail("%s", missing)
+	}
+	return d, -1
 }
 
-// requireEndpoints names the flag each flow still lacks.
-func (f *tokenFlags) requireEndpoints(m flows.Method, p flows.Provider) error {
-	var need []string
-	if p.TokenURL == "" && m != flows.Implicit && m != flows.PermanentToken {
-		need = append(need, "--token-url")
+// missing names, by flag, what the method still needs.
+func (f *tokenFlags) missing(d flows.Draft) string {
+	var urls, others []string
+	for _, fe := range d.Check() {
+		if !fe.Blocking() {
+			continue
+		}
+		fd, _ := flows.Field(fe.Field)
+		name := "--" + fd.Flag()
+		if fd.Secret() {
+			name += "-env (or " + name + "-file)"
+		}
+		if fe.Err != "required" {
+			return name + ": " + fe.Err
+		}
+		if fd.Kind == flows.KindURL {
+			urls = append(urls, name)
+		} else {
+			others = append(others, name)
+		}
 	}
-	if p.AuthURL == "" && (m == flows.AuthorizationCode || m == flows.Implicit) {
-		need = append(need, "--auth-url")
+	switch {
+	case len(urls) > 0 && f.issuer != "":
+		return fmt.Sprintf("--flow %s needs %s: the discovery document of %s names no such endpoint", d.Method, strings.Join(urls, " and "), f.issuer)
+	case len(urls) > 0:
+		return fmt.Sprintf("--flow %s needs %s (or --space-url, --issuer or --profile)", d.Method, strings.Join(append(urls, others...), " and "))
+	case len(others) > 0:
+		return fmt.Sprintf("--flow %s needs %s", d.Method, strings.Join(others, " and "))
 	}
-	if p.DeviceURL == "" && m == flows.DeviceCode {
-		need = append(need, "--device-url")
+	return ""
+}
+
+// loadProfile finds a saved profile by name.
+func loadProfile(name string) (store.Profile, error) {
+	path, err := store.ProfilesPath()
+	if err != nil {
+		return store.Profile{}, err
 	}
-	if p.APIBase == "" && p.UserinfoURL == "" && m == flows.PermanentToken {
-		need = append(need, "--api-base")
+	ps, err := store.LoadProfiles(path)
+	if err != nil {
+		return store.Profile{}, err
 	}
-	if len(need) == 0 {
-		return nil
-	}
-	return fmt.Errorf("--flow %s needs %s (or --space-url, --issuer or --profile)", m, strings.Join(need, " and "))
+	return store.FindProfile(ps, name)
 }
 
 // readSecret takes a secret from a variable, a file or a value, in that order.
@@ -291,11 +269,4 @@ func readSecret(flagName, envName, file, value string) (string, error) {
 		return strings.TrimRight(string(b), "\r\n"), nil
 	}
 	return value, nil
-}
-
-func or(v, def string) string {
-	if v == "" {
-		return def
-	}
-	return v
 }
