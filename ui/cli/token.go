@@ -24,12 +24,12 @@ import (
 // the field table so the form, the profile and the flags mean the same.
 type tokenFlags struct {
 	flow, profile, spaceURL, issuer, output string
-	secretValue                            string // --client-secret VALUE: works, with a warning
-	timeout                                time.Duration
-	noBrowser, verbose, strict             bool
-	values                                 map[flows.FieldID]*string // --token-url, --scope, …
-	envs, files                            map[flows.FieldID]*string // --client-secret-env, --password-file, …
-	set                                    map[string]bool           // flags given on the command line
+	secretValue                             string // --client-secret VALUE: works, with a warning
+	timeout                                 time.Duration
+	noBrowser, verbose, strict              bool
+	values                                  map[flows.FieldID]*string // --token-url, --scope, …
+	envs, files                             map[flows.FieldID]*string // --client-secret-env, --password-file, …
+	set                                     map[string]bool           // flags given on the command line
 }
 
 func parseTokenFlags(args []string, stdio IO) (*tokenFlags, int) {
@@ -141,7 +141,9 @@ func runToken(args []string, stdio IO) int {
 // then the provider the flags name (Space, or an issuer's discovery), then
 // each field's flag, which wins. What is still missing is named by flag.
 func (f *tokenFlags) draft(ctx context.Context, m flows.Method, env flows.Env, stdio IO) (flows.Draft, int) {
-	fail := func(format string, a ...any) (flows.Draft, int) { return flows.Draft{}, usageError(stdio, format, a...) }
+	fail := func(format string, a ...any) (flows.Draft, int) {
+		return flows.Draft{}, usageError(stdio, format, a...)
+	}
 	d := flows.Draft{Method: m}
 	if f.profile != "" {
 		prof, err := loadProfile(f.profile)
