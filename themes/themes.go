@@ -6,6 +6,7 @@ package themes
 import (
 	"fmt"
 	"image/color"
+	"math"
 	"os"
 	"sort"
 	"strings"
@@ -81,15 +82,79 @@ func Check(name string) error {
 	return nil
 }
 
-// Next is the theme after name, for the switch key.
-func Next(name string) string {
-	ns := Names()
+// Next is the theme after name among those readable on this background,
+// for the switch key.
+func Next(name string, isDark bool) string {
+	ns := Offered(isDark)
 	for i, n := range ns {
 		if n == name {
 			return ns[(i+1)%len(ns)]
 		}
 	}
 	return ns[0]
+}
+
+// Offered lists the themes whose text is readable on a light or dark
+// background: the light theme's dark text would vanish on a dark terminal,
+// so it is not offered there.
+func Offered(isDark bool) []string {
+	var out []string
+	for _, n := range Names() {
+		if Readable(n, isDark) {
+			out = append(out, n)
+		}
+	}
+	return out
+}
+
+// Readable says whether a theme's text, warnings and errors stand out from
+// the terminal's background: a WCAG contrast of at least 4.5:1 for text,
+// 3:1 for the rest, against black for a dark terminal and white for a
+// light one. Themes in the terminal's own colours (mono) always are.
+func Readable(name string, isDark bool) bool {
+	f, ok := registry[name]
+	if !ok {
+		return false
+	}
+	p := f(isDark)
+	if p.NoColor {
+		return true
+	}
+	bg := color.Color(color.White)
+	if isDark {
+		bg = color.Black
+	}
+	if contrast(p.Text, bg) < 4.5 {
+		return false
+	}
+	for _, c := range []color.Color{p.Primary, p.Subtle, p.Success, p.Warning, p.Error, p.Accent} {
+		if contrast(c, bg) < 3 {
+			return false
+		}
+	}
+	return true
+}
+
+// contrast is the WCAG 2 contrast ratio of two colours.
+func contrast(a, b color.Color) float64 {
+	la, lb := luminance(a), luminance(b)
+	if la < lb {
+		la, lb = lb, la
+	}
+	return (la + 0.05) / (lb + 0.05)
+}
+
+// luminance is WCAG 2's relative luminance.
+func luminance(c color.Color) float64 {
+	r, g, b, _ := c.RGBA()
+	lin := func(v uint32) float64 {
+		s := float64(v) / 0xffff
+		if s <= 0.04045 {
+			return s / 12.92
+		}
+		return math.Pow((s+0.055)/1.055, 2.4)
+	}
+	return 0.2126*lin(r) + 0.7152*lin(g) + 0.0722*lin(b)
 }
 
 // Styles is every style the UI uses, built from one palette.

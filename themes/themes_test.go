@@ -5,17 +5,33 @@ import (
 	"testing"
 )
 
-func TestEveryThemeBuildsForLightAndDark(t *testing.T) {
-	if len(Names()) < 4 {
-		t.Fatalf("themes: %v", Names())
-	}
-	for _, name := range Names() {
-		for _, dark := range []bool{true, false} {
+// Every theme offered on a background is readable there, errors stand
+// apart from text, and the light theme is not offered on a dark terminal,
+// where its dark text would vanish.
+func TestOfferedThemesAreReadable(t *testing.T) {
+	for _, dark := range []bool{true, false} {
+		offered := Offered(dark)
+		if len(offered) < 3 {
+			t.Fatalf("dark=%v: only %v offered", dark, offered)
+		}
+		for _, name := range offered {
 			s := New(name, dark)
-			if s.Name != name || s.Err.Render("x") == "" {
-				t.Errorf("%s (dark %v) did not build", name, dark)
+			if s.Name != name {
+				t.Errorf("%s built as %s", name, s.Name)
+			}
+			if p := s.Palette; !p.NoColor && p.Error == p.Text {
+				t.Errorf("%s (dark %v): errors look like text", name, dark)
 			}
 		}
+	}
+	if Readable("light", true) {
+		t.Error("the light theme is called readable on a dark terminal")
+	}
+	if !Readable("light", false) || !Readable("charm", true) || !Readable("charm", false) {
+		t.Error("a theme made for the background is called unreadable")
+	}
+	if Next("charm", true) == "light" || Next("high-contrast", true) == "light" {
+		t.Error("ctrl+t offers the light theme on a dark terminal")
 	}
 }
 
@@ -49,10 +65,10 @@ func TestCheckAndNext(t *testing.T) {
 	seen := map[string]bool{}
 	n := "charm"
 	for range Names() {
-		n = Next(n)
+		n = Next(n, false)
 		seen[n] = true
 	}
-	if len(seen) != len(Names()) {
+	if len(seen) != len(Offered(false)) {
 		t.Fatalf("Next visits %v", seen)
 	}
 	if New("unknown", true).Name != "charm" {

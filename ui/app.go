@@ -205,7 +205,7 @@ func (a *App) globalKey(msg tea.KeyPressMsg) (tea.Cmd, bool) {
 		a.showHelp = true
 		return nil, true
 	case key.Matches(msg, a.keys.Theme):
-		a.restyle(themes.Next(a.k.styles.Name))
+		a.restyle(themes.Next(a.k.styles.Name, a.isDark))
 		return a.setFlash("theme: " + a.k.styles.Name), true
 	}
 	return nil, false
