@@ -1,13 +1,38 @@
 // Package flows is the OAuth 2.0 protocol for authplay, with no user
 // interface: one state machine per method, each step told for a learner.
 //
+// # How a method is described
+//
+// Each method has a Spec (spec.go): what a person needs to choose it
+// (MethodInfo), the fields a person fills in (FieldID, described once in
+// fields.go with their label, kind, command-line flag and where the value
+// lives), and the stages its stepper shows. A Draft holds what was filled
+// in; the form, `authplay token`'s flags and a saved profile all fill it
+// through Draft.Set, so a field means the same wherever it is given, and
+// Draft.Start makes the run's first State.
+//
+// # How a step runs
+//
 // A Machine (New) is rebuilt from a State, plain JSON-serialisable data,
-// and Credentials, the secrets, which are never part of State. Next performs
-// exactly one protocol step and returns a Step: a caption, what just
-// happened and what comes next, the HTTP exchanges with secrets redacted,
-// and on failure a Diagnosis that leads with the fix. Every side effect
-// (HTTP, the clock, sleeping, opening a browser, the loopback listener) is
-// in Env, so each step runs against a real server in tests.
+// and Credentials, the secrets, which are never part of State. Pending
+// builds the request the next step would send as a plain value (Request:
+// method, URL, headers, form), without sending it: a front door shows it
+// (the form's preview) and may let a person change it (Input.Request).
+// Next performs exactly one protocol step, sending that request through
+// one sender, and returns a Step: a caption, what just happened and what
+// comes next, the HTTP exchanges with secrets redacted, and on failure a
+// Diagnosis that leads with the fix. The actions on a token (refresh,
+// introspect, revoke, an API call) are Inputs like any other and become
+// steps of the same session. Every side effect (HTTP, the clock, sleeping,
+// opening a browser, the loopback listener) is in Env, so each step runs
+// against a real server in tests.
+//
+// # Who owns the credentials
+//
+// Not flows: a Machine holds the Credentials it was built with for as long
+// as a step takes. Whoever drives a session (the TUI's run, a script)
+// keeps them in memory and hands them to each step; the store never sees
+// them.
 //
 //	client_credentials   Ready → Authorized | Failed
 //	authorization_code   Ready → AwaitingRedirect → Exchanging → Authorized (→ refresh → Authorized) | Failed
@@ -22,7 +47,7 @@
 // advertises); client authentication (Basic, body, none); the token model,
 // which keeps the raw response whole; claim verdicts (Judge, CheckState);
 // Explain, which maps RFC 6749, RFC 8628, Space API and transport errors to
-// a fix; CallAPI, Introspect and Revoke.
+// a fix; CallAPI for a call outside a session.
 //
 // # Packages under flows
 //
@@ -51,13 +76,16 @@
 //
 // # Libraries, and what is written by hand
 //
-// golang.org/x/oauth2 builds the authorization URL (AuthCodeURL), makes the
-// PKCE verifier and S256 challenge, and sends the client-credentials and
-// authorization-code token requests. go-jose parses JWS and key sets and
-// verifies signatures. Written here, because those libraries cannot:
+// golang.org/x/oauth2 makes the PKCE verifier and its S256 challenge.
+// go-jose parses JWS and key sets and verifies signatures. Written here,
+// because those libraries cannot:
 //
-//   - the password and refresh grants: x/oauth2 cannot add Space's
-//     access_type (password) or scope (refresh) parameters;
+//   - every request as a value: x/oauth2 builds and sends a token request
+//     inside one call, so what it sends cannot be shown first, changed by a
+//     person, or compared with what went over the wire; the authorization
+//     URL is built here too, so its preview is the URL the browser gets;
+//   - the password and refresh grants' extra parameters (Space's
+//     access_type, the refresh grant's scope);
 //   - the device authorization request: x/oauth2's DeviceAuth sends only
 //     client_id, so a confidential client cannot authenticate (RFC 8628 §3.1);
 //   - one device poll per step: x/oauth2's DeviceAccessToken loops inside

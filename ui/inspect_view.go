@@ -4,9 +4,12 @@ import (
 	"encoding/json"
 	"fmt"
 	"slices"
+
 	"sort"
 	"strings"
 	"time"
+
+	"charm.land/lipgloss/v2"
 
 	"github.com/authplay/authplay/flows"
 	"github.com/authplay/authplay/flows/jwtcheck"
@@ -54,21 +57,36 @@ func (in *inspect) View() string {
 	case panelCalls:
 		body = in.callsPanel()
 	}
-	lines := strings.Split(body, "\n")
-	if in.scroll >= len(lines) {
-		in.scroll = max(0, len(lines)-1)
-	}
-	b.WriteString(strings.Join(lines[in.scroll:], "\n"))
-	if in.copyAs {
+	// The panel scrolls in the room between the header and what is said
+	// below it (the copy-as menu, an action under way), which always shows.
+	var foot string
+	switch {
+	case in.copyAs:
 		var items []string
 		for i, f := range TokenForms {
 			items = append(items, fmt.Sprintf("%d %s", i+1, f.Label))
 		}
-		menu := strings.Join(items, " · ")
-		return b.String() + "\n\n  " + s.Title.Render("Copy as: ") + s.Text.Render(menu)
+		foot = wrapIndent(s.Title.Render("Copy as: ")+s.Text.Render(strings.Join(items, " · ")), w, 2, s.Text)
+	case in.busy != "":
+		foot = "  " + s.Subtle.Render(in.busy)
 	}
-	if in.busy != "" {
-		b.WriteString("\n  " + s.Subtle.Render(in.busy))
+	lines := strings.Split(strings.TrimRight(body, "\n"), "\n")
+	room := in.height - lipgloss.Height(b.String())
+	if foot != "" {
+		room -= lipgloss.Height(foot) + 1
+	}
+	room = max(1, room)
+	in.scroll = max(0, min(in.scroll, len(lines)-room))
+	end := min(len(lines), in.scroll+room)
+	if end < len(lines) && room > 1 {
+		end--
+		lines = append(lines[in.scroll:end:end], s.Subtle.Render(fmt.Sprintf("  ↓ %d more line(s)", len(lines)-end)))
+	} else {
+		lines = lines[in.scroll:end]
+	}
+	b.WriteString(strings.Join(lines, "\n"))
+	if foot != "" {
+		b.WriteString("\n\n" + foot)
 	}
 	return b.String()
 }

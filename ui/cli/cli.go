@@ -1,6 +1,16 @@
 // Package cli is authplay's command line: it parses arguments, wires the
 // store, the built-in server and the TUI together, and runs the headless
 // commands. main only calls Main.
+//
+// `authplay token` takes one flag per flows field (a secret by variable or
+// file), defined from the same table as the TUI's form, and builds the
+// run's draft in one place (tokenFlags.draft): a profile, then the
+// provider the flags name, then each field's flag. The run goes through
+// the session store like the TUI's, holding its credentials in memory.
+//
+// Everything written to stderr passes a termsafe.Writer: messages quote
+// servers, and a server must not drive the terminal through them. stdout
+// carries results, exactly, or nothing.
 package cli
 
 import (
