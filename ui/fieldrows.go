@@ -131,7 +131,7 @@ func (l *fieldRows) update(msg tea.Msg, keys rowKeys) (cmd tea.Cmd, changed bool
 		return nil, false
 	}
 	before := cur.input.Value()
-	cur.input, cmd = cur.input.Update(msg)
+	cur.input, cmd = updateInput(cur.input, msg)
 	return cmd, cur.input.Value() != before
 }
 

@@ -225,7 +225,7 @@ func (r *runScreen) Update(msg tea.Msg) (Screen, tea.Cmd) {
 	}
 	if r.mode != inputNone {
 		var cmd tea.Cmd
-		r.input, cmd = r.input.Update(msg)
+		r.input, cmd = updateInput(r.input, msg)
 		return r, cmd
 	}
 	return r, nil
@@ -322,7 +322,7 @@ func (r *runScreen) inputKey(k tea.KeyPressMsg) tea.Cmd {
 		return func() tea.Msg { return pastedMsg{owner: owner, err: lb.Paste(uri, pasted)} }
 	}
 	var cmd tea.Cmd
-	r.input, cmd = r.input.Update(k)
+	r.input, cmd = updateInput(r.input, k)
 	return cmd
 }
 

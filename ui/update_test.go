@@ -397,3 +397,17 @@ func TestEditAfterFailureKeepsWhatWasTyped(t *testing.T) {
 		t.Fatalf("edit lost what was typed: on %s", a.screen.Title())
 	}
 }
+
+// Deleting the word forward from the last character crashed bubbles'
+// text input (found by FuzzRootModel); here it deletes that character.
+func TestDeleteWordForwardAtTheLastCharacter(t *testing.T) {
+	d := strictDeps(t)
+	d.Flow = flows.ClientCredentials
+	a := goldenApp(t, d)
+	a.Init()
+	a.Update(tea.KeyPressMsg{Code: tea.KeyLeft})
+	a.Update(tea.KeyPressMsg{Code: 'd', Mod: tea.ModAlt})
+	if got := a.screen.(*form).draft.Params.Provider.TokenURL; got != "http://127.0.0.1:9090/oauth/toke" {
+		t.Fatalf("token URL %q", got)
+	}
+}
