@@ -25,18 +25,20 @@ const (
 
 // Provider is an authorization server and the API behind it.
 type Provider struct {
-	Name          string       `json:"name"`
-	Kind          ProviderKind `json:"kind"`
-	ServiceURL    string       `json:"service_url,omitempty"` // Space, or the issuer for discovery
-	Issuer        string       `json:"issuer,omitempty"`
-	AuthURL       string       `json:"auth_url,omitempty"`
-	TokenURL      string       `json:"token_url,omitempty"`
-	DeviceURL     string       `json:"device_url,omitempty"`
-	JWKSURL       string       `json:"jwks_url,omitempty"`
-	APIBase       string       `json:"api_base,omitempty"`
-	IntrospectURL string       `json:"introspect_url,omitempty"`
-	RevokeURL     string       `json:"revoke_url,omitempty"`
-	UserinfoURL   string       `json:"userinfo_url,omitempty"`
+	Name string       `json:"name"`
+	Kind ProviderKind `json:"kind"`
+	// Family is whose habits apply (FamilyOf gives it a default from Kind).
+	Family        Family `json:"family,omitempty"`
+	ServiceURL    string `json:"service_url,omitempty"` // Space, or the issuer for discovery
+	Issuer        string `json:"issuer,omitempty"`
+	AuthURL       string `json:"auth_url,omitempty"`
+	TokenURL      string `json:"token_url,omitempty"`
+	DeviceURL     string `json:"device_url,omitempty"`
+	JWKSURL       string `json:"jwks_url,omitempty"`
+	APIBase       string `json:"api_base,omitempty"`
+	IntrospectURL string `json:"introspect_url,omitempty"`
+	RevokeURL     string `json:"revoke_url,omitempty"`
+	UserinfoURL   string `json:"userinfo_url,omitempty"`
 	// Builtin marks authplay's own offline server: demo shortcuts apply.
 	Builtin bool `json:"builtin,omitempty"`
 	// Advertised is what discovery said the server supports.
