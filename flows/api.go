@@ -126,11 +126,15 @@ func prettyBody(raw []byte) string {
 }
 
 // FetchJWKS gets the provider's key set for signature checks.
-func FetchJWKS(ctx context.Context, env Env, jwksURL string) (keys []byte, ex []wire.Exchange, err error) {
+func FetchJWKS(ctx context.Context, env Env, p Provider) (keys []byte, ex []wire.Exchange, err error) {
+	jwksURL := p.JWKSURL
 	if jwksURL == "" {
 		return nil, nil, fmt.Errorf("no key set URL is known")
 	}
-	c, rec := env.record()
+	c, rec, err := env.record(p)
+	if err != nil {
+		return nil, nil, err
+	}
 	ctx, cancel := context.WithTimeout(ctx, 15*time.Second)
 	defer cancel()
 	req, err := http.NewRequestWithContext(wire.MayFollow(ctx), http.MethodGet, jwksURL, nil)

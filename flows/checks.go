@@ -253,7 +253,7 @@ func PrepareChecks(ctx context.Context, env Env, st State) CheckInput {
 	if st.Token == nil || (!jwtcheck.LooksLikeJWT(st.Token.AccessToken.Reveal()) && st.Token.IDToken == "") {
 		return in
 	}
-	if raw, _, err := FetchJWKS(ctx, env, p.JWKSURL); err != nil {
+	if raw, _, err := FetchJWKS(ctx, env, p); err != nil {
 		in.JWKSError = termsafe.Line(err.Error())
 	} else if set, err := jwtcheck.ParseJWKS(raw); err != nil {
 		in.JWKSError = termsafe.Line(err.Error())

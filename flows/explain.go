@@ -174,7 +174,7 @@ func explainTransport(err error, ec ExplainContext) *Diagnosis {
 		d.Fix = "Start the server, or correct the port in " + host + "."
 		d.Cause = "Nothing is listening at " + host + "."
 	case errors.As(err, &uaErr) || errors.As(err, &hostErr):
-		d.Fix = "Use the server's real https address, or trust its certificate authority in your system store."
+		d.Fix = "Use the server's real https address, or trust its certificate authority: give its CA certificate as --ca-file (a profile's ca_file), or add it to your system store."
 		d.Cause = "The TLS certificate could not be verified."
 	case errors.Is(err, wire.ErrBodyTooLarge):
 		d.Fix = "Check the endpoint URL: no OAuth endpoint sends this much."

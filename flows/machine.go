@@ -107,7 +107,15 @@ type Env struct {
 }
 
 // record gives a step a client that records every exchange.
-func (e Env) record() (*http.Client, *wire.Recorder) { return wire.Record(e.HTTP, e.Strict) }
+// It trusts the provider's extra CA, when it names one.
+func (e Env) record(p Provider) (*http.Client, *wire.Recorder, error) {
+	c, err := wire.Trusting(e.HTTP, p.CAFile)
+	if err != nil {
+		return nil, nil, err
+	}
+	rc, rec := wire.Record(c, e.Strict)
+	return rc, rec, nil
+}
 
 // Time is the time by e.Now, or the system clock when Now is nil, for
 // packages above flows (spacesig) that date the steps they record.

@@ -45,7 +45,7 @@ func TestAuthorizationCodeWithPKCEAndRefresh(t *testing.T) {
 	if u.Query().Get("code_challenge_method") != "S256" || u.Query().Get("access_type") != "offline" || u.Query().Get("nonce") == "" {
 		t.Errorf("authorization URL lacks PKCE, access_type or nonce: %s", st.AuthURL)
 	}
-	raw, _, err := flows.FetchJWKS(context.Background(), env, p.Provider.JWKSURL)
+	raw, _, err := flows.FetchJWKS(context.Background(), env, p.Provider)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -41,7 +41,11 @@ func (b *base) send(ctx context.Context, env Env, in Input, req Request) (*wire.
 	if in.Request != nil {
 		req = *in.Request
 	}
-	c, rec := env.record()
+	c, rec, err := env.record(b.st.Params.Provider)
+	if err != nil {
+		_, empty := wire.Record(nil, false)
+		return empty, err
+	}
 	hr, err := req.httpRequest(ctx)
 	if err != nil {
 		return rec, err

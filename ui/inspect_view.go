@@ -230,6 +230,9 @@ func (in *inspect) stepsPanel() string {
 				line += fmt.Sprintf("  → %d (%s)", ex.Response.Status, time.Duration(ex.Duration).Round(time.Millisecond))
 			}
 			b.WriteString("     " + s.Accent.Render(truncate(line, w-5)) + "\n")
+			if ex.Proxy != "" {
+				b.WriteString("       " + s.Subtle.Render("through the proxy "+ex.Proxy) + "\n")
+			}
 			if ex.Request.Body != "" {
 				b.WriteString(indent(s.Subtle.Render(hardWrap(ex.Request.Body, w-8)), 7) + "\n")
 			}

@@ -195,6 +195,9 @@ func printStep(stdio IO, step flows.Step) {
 	fmt.Fprintf(stdio.Err, "== %s\n", step.Caption)
 	for _, ex := range step.Exchanges {
 		fmt.Fprintf(stdio.Err, "> %s %s\n", ex.Request.Method, ex.Request.URL)
+		if ex.Proxy != "" {
+			fmt.Fprintf(stdio.Err, "  (through the proxy %s)\n", ex.Proxy)
+		}
 		if ex.Request.Body != "" {
 			fmt.Fprintf(stdio.Err, "> %s\n", ex.Request.Body)
 		}
