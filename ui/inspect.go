@@ -25,7 +25,7 @@ var panelNames = []string{"Token", "Steps", "Raw response", "Calls"}
 
 type inspectKeys struct {
 	Copy, CopyAs, Refresh, CallAPI, Tab, BackTab, Reveal, New, Up, Down key.Binding
-	Introspect, Revoke, Export, AutoRefresh                             key.Binding
+	Introspect, Revoke, Export, AutoRefresh, Polls                      key.Binding
 }
 
 // inspect is the token inspector. Every action on the token (refresh,
@@ -44,6 +44,7 @@ type inspect struct {
 	busy        string
 	copyAs      bool
 	lastCall    *flows.Step // the latest action's step, for the Calls panel
+	allPolls    bool        // the Steps panel shows each device poll
 }
 
 func newInspect(k *kit, id int, sess store.Session, creds flows.Credentials) *inspect {
@@ -52,7 +53,7 @@ func newInspect(k *kit, id int, sess store.Session, creds flows.Credentials) *in
 		CallAPI: bind("a", "a", "call API"), Tab: bind("tab", "tab", "next panel"), BackTab: bind("shift+tab", "shift+tab", "previous panel"),
 		Reveal: bind("ctrl+r", "ctrl+r", "reveal"), New: bind("n", "n", "new flow"), Up: bind("up,k", "↑/k", "scroll"), Down: bind("down,j", "↓/j", "scroll"),
 		Introspect: bind("i", "i", "introspect"), Revoke: bind("x", "x", "revoke"), Export: bind("e", "e", "export report"),
-		AutoRefresh: bind("A", "A", "auto-refresh"),
+		AutoRefresh: bind("A", "A", "auto-refresh"), Polls: bind("p", "p", "show each poll"),
 	}}
 }
 
@@ -86,7 +87,7 @@ func (in *inspect) FullHelp() [][]key.Binding {
 	if in.copyAs {
 		return [][]key.Binding{short}
 	}
-	return [][]key.Binding{short[:6], append(short[6:], in.keys.BackTab, in.keys.Up, in.keys.Down)}
+	return [][]key.Binding{short[:6], append(short[6:], in.keys.BackTab, in.keys.Up, in.keys.Down, in.keys.Polls)}
 }
 
 // Init fetches what the checks need (the key set), once.
@@ -189,6 +190,8 @@ func (in *inspect) key(k tea.KeyPressMsg) tea.Cmd {
 		in.panel, in.scroll = (in.panel+panel(len(panelNames))-1)%panel(len(panelNames)), 0
 	case key.Matches(k, in.keys.Reveal):
 		in.reveal = !in.reveal
+	case key.Matches(k, in.keys.Polls):
+		in.allPolls = !in.allPolls
 	case key.Matches(k, in.keys.New):
 		return emit(flowChosenMsg{method: in.sess.Method})
 	case key.Matches(k, in.keys.Up):

@@ -214,38 +214,54 @@ func compactJSON(v any) string {
 	return termsafe.Line(string(b))
 }
 
+// stepsPanel shows every step whole: its caption and time, each exchange
+// in full (request and response, headers and body), what happened, and its
+// notes. A run of device polls that all said "not yet" is folded into one
+// line (p unfolds it).
 func (in *inspect) stepsPanel() string {
 	s := in.k.styles
 	w := in.width - 4
 	var b strings.Builder
-	for i, st := range in.sess.Steps {
+	steps := in.sess.Steps
+	for i := 0; i < len(steps); i++ {
+		st := steps[i]
+		if j := pendingPolls(steps, i); j > i+1 && !in.allPolls {
+			b.WriteString("  " + s.Subtle.Render(fmt.Sprintf("… %d polls answered \"not yet\" (authorization_pending or slow_down); p shows each", j-i)) + "\n\n")
+			i = j - 1
+			continue
+		}
 		mark := s.OK.Render("✓")
 		if !st.OK {
 			mark = s.Err.Render("✗")
 		}
-		fmt.Fprintf(&b, "  %s %d. %s  %s\n", mark, i+1, s.Title.Render(st.Caption), s.Subtle.Render(st.At.Local().Format("15:04:05")))
+		b.WriteString(wrapIndent(fmt.Sprintf("%s %d. %s  %s", mark, i+1, s.Title.Render(st.Caption), s.Subtle.Render(st.At.Local().Format("15:04:05"))), w, 2, s.Text) + "\n")
 		for _, ex := range st.Exchanges {
-			line := ex.Request.Method + " " + ex.Request.URL
-			if ex.Response != nil {
-				line += fmt.Sprintf("  → %d (%s)", ex.Response.Status, time.Duration(ex.Duration).Round(time.Millisecond))
-			}
-			b.WriteString("     " + s.Accent.Render(truncate(line, w-5)) + "\n")
-			if ex.Proxy != "" {
-				b.WriteString("       " + s.Subtle.Render("through the proxy "+ex.Proxy) + "\n")
-			}
-			if ex.Request.Body != "" {
-				b.WriteString(indent(s.Subtle.Render(hardWrap(ex.Request.Body, w-8)), 7) + "\n")
-			}
+			b.WriteString(indent(exchangeView(s, ex, w-5), 5) + "\n")
 		}
 		if st.WhatHappened != "" {
 			b.WriteString(wrapIndent(st.WhatHappened, w, 5, s.Text) + "\n")
+		}
+		if d := st.Diagnosis; d != nil {
+			b.WriteString(wrapIndent(s.Title.Render("Fix: ")+d.Fix, w, 5, s.Text) + "\n")
 		}
 		for _, n := range st.Notes {
 			b.WriteString(wrapIndent("⚠ "+n, w, 5, s.Warn) + "\n")
 		}
 		b.WriteString("\n")
 	}
+	if in.reveal {
+		return revealTokens(b.String(), in.sess.State)
+	}
 	return b.String()
+}
+
+// pendingPolls is where a run of "not yet" device polls starting at i ends.
+func pendingPolls(steps []flows.Step, i int) int {
+	j := i
+	for j < len(steps) && steps[j].Name == "poll" && steps[j].OK && strings.HasPrefix(steps[j].Caption, "Poll") && j+1 < len(steps) {
+		j++
+	}
+	return j
 }
 
 func (in *inspect) rawPanel() string {
