@@ -36,7 +36,7 @@ func (m *authorizationCode) pending() (Request, bool, error) {
 func (m *authorizationCode) next(ctx context.Context, env Env, in Input) (Step, error) {
 	switch m.st.Phase {
 	case PhaseReady:
-		step, err := m.start(env, "code", loopback.Expect{State: m.st.StateValue})
+		step, err := m.start(env, in, "code", loopback.Expect{State: m.st.StateValue})
 		if err == nil {
 			m.startText(&step)
 		}
@@ -105,7 +105,11 @@ func (b *base) authorizationRequest(responseType, redirectURI string) (Request, 
 
 // start opens the loopback listener, builds the authorization URL with the
 // listener's real address and sends the browser there.
-func (b *base) start(env Env, responseType string, exp loopback.Expect) (Step, error) {
+//
+// A person may have changed the URL first (step mode): then that URL is
+// the one sent, with the redirect URI's port filled in if it asked for any
+// free port.
+func (b *base) start(env Env, in Input, responseType string, exp loopback.Expect) (Step, error) {
 	step := Step{Name: "authorization_request", Caption: "Build the authorization URL and send the browser to it", At: env.now()}
 	p := b.st.Params
 	if b.st.StateValue == "" { // a session saved by an authplay that made them here
@@ -126,6 +130,9 @@ func (b *base) start(env Env, responseType string, exp loopback.Expect) (Step, e
 	req, err := b.authorizationRequest(responseType, redirect)
 	if err != nil {
 		return b.fail(step, err, p.Provider.AuthURL)
+	}
+	if in.Request != nil {
+		req.URL = withRedirect(in.Request.URL, p.RedirectURI, redirect)
 	}
 	b.st.AuthURL = req.URL
 	b.st.Phase = PhaseAwaitingRedirect
@@ -282,4 +289,19 @@ func refreshWords(t Token, p Params) string {
 		return "No refresh token: Space issues one only with access_type=offline."
 	}
 	return "No refresh token came back (servers issue one only when asked, e.g. with an offline_access scope)."
+}
+
+// withRedirect puts the listener's real redirect URI in an edited
+// authorization URL where it still names the one with port 0.
+func withRedirect(raw, asked, real string) string {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return raw
+	}
+	q := u.Query()
+	if q.Get("redirect_uri") == asked {
+		q.Set("redirect_uri", real)
+		u.RawQuery = q.Encode()
+	}
+	return u.String()
 }

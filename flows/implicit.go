@@ -22,7 +22,7 @@ func (m *implicit) pending() (Request, bool, error) {
 func (m *implicit) next(ctx context.Context, env Env, in Input) (Step, error) {
 	switch m.st.Phase {
 	case PhaseReady:
-		step, err := m.start(env, "token", loopback.Expect{Fragment: true})
+		step, err := m.start(env, in, "token", loopback.Expect{Fragment: true})
 		if err != nil {
 			return step, err
 		}

@@ -43,7 +43,7 @@ type App struct {
 func New(deps Deps) *App {
 	deps.Theme = cmpOr(deps.Theme, themes.Default())
 	d := deps
-	st := &appState{profile: d.Profile, profiles: append([]Profile(nil), d.Profiles...)}
+	st := &appState{profile: d.Profile, profiles: append([]Profile(nil), d.Profiles...), stepMode: d.StepMode}
 	a := &App{k: &kit{deps: &d, styles: themes.New(d.Theme, true), state: st}, keys: newGlobalKeys(), help: help.New(),
 		isDark: true, width: minWidth, height: minHeight}
 	a.help.Styles = a.k.styles.Help
@@ -207,6 +207,12 @@ func (a *App) globalKey(msg tea.KeyPressMsg) (tea.Cmd, bool) {
 	case key.Matches(msg, a.keys.Theme):
 		a.restyle(themes.Next(a.k.styles.Name, a.isDark))
 		return a.setFlash("theme: " + a.k.styles.Name), true
+	case key.Matches(msg, a.keys.StepMode):
+		a.k.state.stepMode = !a.k.state.stepMode
+		if a.k.state.stepMode {
+			return a.setFlash("step mode on: authplay pauses before each request it sends (enter sends, e edits, s skips)"), true
+		}
+		return a.setFlash("step mode off"), true
 	}
 	return nil, false
 }
@@ -324,7 +330,7 @@ func (a *App) helpLine(width int) string {
 
 func (a *App) helpView() string {
 	s := a.k.styles
-	groups := append(a.screen.FullHelp(), []key.Binding{a.keys.Theme, a.keys.Help, a.keys.Quit, a.keys.ForceQuit})
+	groups := append(a.screen.FullHelp(), []key.Binding{a.keys.StepMode, a.keys.Theme, a.keys.Help, a.keys.Quit, a.keys.ForceQuit})
 	full := help.New()
 	full.Styles = a.k.styles.Help
 	full.SetWidth(a.width - 4)

@@ -51,6 +51,8 @@ type Deps struct {
 	ProfilesPath, ProfileNote string
 	// Flow opens this method's form at once (--flow).
 	Flow flows.Method
+	// StepMode starts with step mode on (--step): a pause before each request.
+	StepMode bool
 	// StateDir is where reports and keys are written.
 	StateDir string
 }

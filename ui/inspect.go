@@ -45,10 +45,12 @@ type inspect struct {
 	copyAs      bool
 	lastCall    *flows.Step // the latest action's step, for the Calls panel
 	allPolls    bool        // the Steps panel shows each device poll
+	gate        gate        // step mode's pause before an action's request
+	gated       flows.Action
 }
 
 func newInspect(k *kit, id int, sess store.Session, creds flows.Credentials) *inspect {
-	return &inspect{frame: frame{k: k, id: id}, sess: sess, creds: creds, keys: inspectKeys{
+	return &inspect{frame: frame{k: k, id: id}, sess: sess, creds: creds, gate: newGate(), keys: inspectKeys{
 		Copy: bind("c", "c", "copy access token"), CopyAs: bind("C", "C", "copy as…"), Refresh: bind("r", "r", "refresh"),
 		CallAPI: bind("a", "a", "call API"), Tab: bind("tab", "tab", "next panel"), BackTab: bind("shift+tab", "shift+tab", "previous panel"),
 		Reveal: bind("ctrl+r", "ctrl+r", "reveal"), New: bind("n", "n", "new flow"), Up: bind("up,k", "↑/k", "scroll"), Down: bind("down,j", "↓/j", "scroll"),
@@ -68,6 +70,12 @@ func (in *inspect) Counting() bool {
 }
 
 func (in *inspect) ShortHelp() []key.Binding {
+	if in.gate.paused() {
+		if in.gate.editing {
+			return in.gate.shortHelp()
+		}
+		return append(in.gate.shortHelp(), bind("esc", "esc", "do not take it"))
+	}
 	if in.copyAs {
 		return []key.Binding{bind("1", fmt.Sprintf("1-%d", len(TokenForms)), "choose"), bind("esc", "esc", "close")}
 	}
@@ -121,19 +129,59 @@ func (in *inspect) Update(msg tea.Msg) (Screen, tea.Cmd) {
 			}
 		}
 	case tea.KeyPressMsg:
+		if in.gate.paused() {
+			if key.Matches(msg, in.gate.keys.CancelEdit) && !in.gate.editing {
+				in.gate.req = nil // esc at the gate: the action is not taken
+				return in, nil
+			}
+			return in, in.atGate(msg)
+		}
 		return in, in.key(msg)
+	case tea.PasteMsg:
+		if in.gate.typing() {
+			return in, in.atGate(msg)
+		}
 	}
 	return in, nil
 }
 
-// act takes an action on the token as a step of the session.
+// atGate passes a message to step mode's gate and does what was chosen.
+func (in *inspect) atGate(msg tea.Msg) tea.Cmd {
+	decision, edited, cmd := in.gate.update(msg)
+	switch decision {
+	case gateSend:
+		return in.send(flows.Input{Action: in.gated, Request: edited}, "sending…")
+	case gateSkip:
+		return emit(statusMsg("skipped: nothing was sent"))
+	}
+	return cmd
+}
+
+func (in *inspect) Typing() bool { return in.gate.typing() }
+
+// act takes an action on the token as a step of the session; in step
+// mode it first pauses before the request the action sends.
 func (in *inspect) act(a flows.Action, busy string) tea.Cmd {
+	if in.k.state.stepMode {
+		if m, err := flows.New(in.sess.State, in.creds); err == nil {
+			if req, ok, err := m.Pending(flows.Input{Action: a}); err == nil && ok {
+				in.gate.pause(req)
+				in.gated = a
+				return nil
+			}
+		}
+	}
+	return in.send(flows.Input{Action: a}, busy)
+}
+
+// send takes the action now, with the request the person edited if any.
+func (in *inspect) send(input flows.Input, busy string) tea.Cmd {
 	in.busy = busy
 	sessions, env, id, creds, owner := in.k.deps.Sessions, in.k.deps.Env, in.sess.ID, in.creds, in.id
 	return func() tea.Msg {
 		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 		defer cancel()
-		sess, step, err := sessions.Advance(ctx, id, creds, env, flows.Input{Action: a})
+		sess, step, err := sessions.Advance(ctx, id, creds, env, input)
 		return stepDoneMsg{owner: owner, sess: sess, step: step, err: err}
 	}
 }

@@ -47,6 +47,10 @@ func (in *inspect) View() string {
 	}
 	b.WriteString("  " + strings.Join(tabs, " ") + "\n\n")
 	var body string
+	if in.gate.paused() {
+		b.WriteString(in.gate.view(s, in.width, in.height-lipgloss.Height(b.String())))
+		return b.String()
+	}
 	switch in.panel {
 	case panelToken:
 		body = in.tokenPanel()

@@ -21,6 +21,9 @@ func (r *runScreen) View() string {
 	case r.failed():
 		b.WriteString(r.failureView())
 		return b.String()
+	case r.gate.paused():
+		b.WriteString(r.gate.view(s, r.width, r.height-3) + "\n")
+		return b.String()
 	case r.mode == inputSecret:
 		b.WriteString("  " + s.Title.Render("Client secret for "+cmpOr(st.Params.ClientID, "this client")+": ") + r.input.View() + "\n")
 	case st.Phase == flows.PhaseAwaitingRedirect:

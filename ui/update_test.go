@@ -411,3 +411,34 @@ func TestDeleteWordForwardAtTheLastCharacter(t *testing.T) {
 		t.Fatalf("token URL %q", got)
 	}
 }
+
+// In step mode an action on the token pauses before its request; enter
+// sends it (in a command), e edits it, esc does not take it.
+func TestStepModePausesBeforeAnAction(t *testing.T) {
+	a := goldenApp(t, strictDeps(t))
+	a.Update(tea.KeyPressMsg{Code: 'p', Mod: tea.ModCtrl})
+	if !a.k.state.stepMode {
+		t.Fatal("ctrl+p did not turn step mode on")
+	}
+	sess := authorizedSession()
+	sess.State.Params.Provider.IntrospectURL = "http://127.0.0.1:9090/oauth/introspect"
+	in := newInspect(a.k, a.nextID(), sess, flows.Credentials{ClientSecret: "s"})
+	show(a, in)
+	a.Update(tea.KeyPressMsg{Code: 'i', Text: "i"})
+	if v := view(a); !in.gate.paused() || !strings.Contains(v, "POST http://127.0.0.1:9090/oauth/introspect") || !strings.Contains(v, "token_type_hint=access_token") {
+		t.Fatalf("no pause before the introspection:\n%s", v)
+	}
+	a.Update(tea.KeyPressMsg{Code: 'e', Text: "e"})
+	if !in.Typing() || !strings.Contains(view(a), "Edit the request") {
+		t.Fatal("e did not open the editor")
+	}
+	a.Update(esc)
+	a.Update(esc)
+	if in.gate.paused() {
+		t.Fatal("esc at the gate did not drop the action")
+	}
+	a.Update(tea.KeyPressMsg{Code: 'i', Text: "i"})
+	if _, cmd := a.Update(tea.KeyPressMsg{Code: tea.KeyEnter}); cmd == nil || in.gate.paused() || in.busy == "" {
+		t.Fatal("enter did not send the paused request")
+	}
+}

@@ -91,6 +91,7 @@ func runTUI(args []string, stdio IO) int {
 	theme := fs.String("theme", themes.Default(), "colour theme")
 	noBrowser := fs.Bool("no-browser", false, "never open a browser; show the URL to open yourself")
 	profileName := fs.String("profile", "", "start with this saved profile")
+	step := fs.Bool("step", false, "step mode: pause before each request, to look at it, edit it or skip it (ctrl+p toggles it)")
 	fs.Usage = func() {
 		fmt.Fprint(stdio.Err, `authplay: an OAuth 2.0 playground for the terminal
 
@@ -154,7 +155,7 @@ Flags:
 		Sessions: st, Env: env, OpenBrowser: env.OpenBrowser, Clipboard: systemClipboard(),
 		WriteFile: store.WritePrivate, GenerateKey: func() (ed25519.PublicKey, ed25519.PrivateKey, error) { return ed25519.GenerateKey(rand.Reader) },
 		Demo: demoApprover{srv: srv, client: httpClient}, StateDir: stateDir,
-		Profile: demoProfile(srv), Theme: *theme, Flow: method,
+		Profile: demoProfile(srv), Theme: *theme, Flow: method, StepMode: *step,
 	}
 	// The start screen lists the built-in server first, then saved profiles;
 	// --demo and --flow go straight to the flows with the chosen profile.
