@@ -206,15 +206,31 @@ func (a *App) globalKey(msg tea.KeyPressMsg) (tea.Cmd, bool) {
 		return nil, true
 	case key.Matches(msg, a.keys.Theme):
 		a.restyle(themes.Next(a.k.styles.Name, a.isDark))
-		return a.setFlash("theme: " + a.k.styles.Name), true
+		return tea.Batch(a.setFlash("theme: "+a.k.styles.Name), a.saveSettings()), true
 	case key.Matches(msg, a.keys.StepMode):
 		a.k.state.stepMode = !a.k.state.stepMode
+		text := "step mode off"
 		if a.k.state.stepMode {
-			return a.setFlash("step mode on: authplay pauses before each request it sends (enter sends, e edits, s skips)"), true
+			text = "step mode on: authplay pauses before each request it sends (enter sends, e edits, s skips)"
 		}
-		return a.setFlash("step mode off"), true
+		return tea.Batch(a.setFlash(text), a.saveSettings()), true
 	}
 	return nil, false
+}
+
+// saveSettings remembers the theme and step mode, in a command.
+func (a *App) saveSettings() tea.Cmd {
+	save := a.k.deps.SaveSettings
+	if save == nil {
+		return nil
+	}
+	s := store.Settings{Theme: a.k.styles.Name, StepMode: a.k.state.stepMode}
+	return func() tea.Msg {
+		if err := save(s); err != nil {
+			return statusMsg("your settings could not be saved: " + err.Error())
+		}
+		return nil
+	}
 }
 
 func (a *App) restyle(name string) {

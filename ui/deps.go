@@ -30,6 +30,8 @@ type Deps struct {
 	WriteFile func(path string, data []byte) error
 	// SaveProfile appends a profile to the profiles file.
 	SaveProfile func(store.Profile) error
+	// SaveSettings remembers the theme and step mode for next time.
+	SaveSettings func(store.Settings) error
 	// GenerateKey makes an ed25519 key pair (the registration guide's SSH key).
 	GenerateKey func() (ed25519.PublicKey, ed25519.PrivateKey, error)
 	// Demo is the built-in server's demo shortcut; nil when there is none.

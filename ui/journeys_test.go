@@ -236,3 +236,28 @@ func TestStepModeEditsTheTokenRequestInTmux(t *testing.T) {
 	s.keys("q")
 	s.waitFor(10*time.Second, "[exit 0]")
 }
+
+// The theme and step mode are remembered: chosen once, they are there the
+// next time authplay starts.
+func TestChoicesAreRememberedInTmux(t *testing.T) {
+	config := t.TempDir()
+	env := []string{"XDG_CONFIG_HOME=" + config}
+	s := startTmuxEnv(t, 80, 24, env, "--demo", "--theme", "charm")
+	s.waitFor(10*time.Second, "Pick a flow")
+	s.keys("C-t")
+	s.waitFor(5*time.Second, "theme: ")
+	s.keys("C-p")
+	s.waitFor(5*time.Second, "step mode on")
+	s.keys("q")
+	s.waitFor(10*time.Second, "[exit 0]")
+	b, err := os.ReadFile(filepath.Join(config, "authplay", "settings.json"))
+	if err != nil || !strings.Contains(string(b), `"step_mode": true`) || strings.Contains(string(b), `"theme": "charm"`) {
+		t.Fatalf("settings: %s %v", b, err)
+	}
+	s = startTmuxEnv(t, 80, 24, env, "--demo", "--flow", "client_credentials")
+	s.waitFor(10*time.Second, "will send")
+	s.keys("Enter")
+	s.waitFor(10*time.Second, "paused before this request")
+	s.keys("C-c")
+	s.waitFor(10*time.Second, "[exit 130]")
+}

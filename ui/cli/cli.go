@@ -24,6 +24,7 @@ import (
 	"os"
 	"os/signal"
 	"runtime"
+	"strings"
 	"time"
 
 	tea "charm.land/bubbletea/v2"
@@ -88,7 +89,7 @@ func runTUI(args []string, stdio IO) int {
 	fs.SetOutput(stdio.Err)
 	demo := fs.Bool("demo", false, "use the built-in offline Space-compatible server")
 	flow := fs.String("flow", "", "open this flow's form at once (client_credentials, authorization_code, device_code, refresh_token, permanent_token, password, implicit)")
-	theme := fs.String("theme", themes.Default(), "colour theme")
+	theme := fs.String("theme", "", "colour theme (default: the last one chosen with ctrl+t, else "+themes.Default()+")")
 	noBrowser := fs.Bool("no-browser", false, "never open a browser; show the URL to open yourself")
 	profileName := fs.String("profile", "", "start with this saved profile")
 	step := fs.Bool("step", false, "step mode: pause before each request, to look at it, edit it or skip it (ctrl+p toggles it)")
@@ -116,9 +117,13 @@ Flags:
 	if fs.NArg() > 0 {
 		return usageError(stdio, "unknown command %q (see authplay --help)", fs.Arg(0))
 	}
-	if err := themes.Check(*theme); err != nil {
-		return usageError(stdio, "%v", err)
+	if *theme != "" {
+		if err := themes.Check(*theme); err != nil {
+			return usageError(stdio, "%v", err)
+		}
 	}
+	given := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { given[f.Name] = true })
 	var method flows.Method
 	if *flow != "" {
 		m, err := flows.ParseMethod(*flow)
@@ -157,6 +162,20 @@ Flags:
 		Demo: demoApprover{srv: srv, client: httpClient}, StateDir: stateDir,
 		Profile: demoProfile(srv), Theme: *theme, Flow: method, StepMode: *step,
 	}
+	// Remembered choices, unless the command line says otherwise.
+	if path, err := store.SettingsPath(); err == nil {
+		deps.SaveSettings = func(s store.Settings) error { return store.SaveSettings(path, s) }
+		saved, err := store.LoadSettings(path)
+		if err != nil {
+			deps.ProfileNote = err.Error()
+		}
+		if deps.Theme == "" && themes.Check(saved.Theme) == nil {
+			deps.Theme = saved.Theme
+		}
+		if !given["step"] {
+			deps.StepMode = saved.StepMode
+		}
+	}
 	// The start screen lists the built-in server first, then saved profiles;
 	// --demo and --flow go straight to the flows with the chosen profile.
 	if path, err := store.ProfilesPath(); err == nil {
@@ -164,7 +183,7 @@ Flags:
 		deps.SaveProfile = func(p store.Profile) error { return store.AppendProfile(path, p) }
 		saved, err := store.LoadProfiles(path)
 		if err != nil {
-			deps.ProfileNote = "Your profiles could not be read, so only the built-in server is offered: " + err.Error()
+			deps.ProfileNote = strings.TrimSpace(deps.ProfileNote + " Your profiles could not be read, so only the built-in server is offered: " + err.Error())
 		}
 		deps.Profiles = append(deps.Profiles, deps.Profile)
 		for _, sp := range saved {
