@@ -45,6 +45,32 @@ func DefaultTestCall(p Provider, m Method) APIRequest {
 	return APIRequest{Method: http.MethodGet, Path: p.APIBase}
 }
 
+// OfferedCalls are the calls worth trying with a token of this method, the
+// best first: Space's own "who am I" endpoints, OIDC's userinfo, the API
+// base. A person may change any of them before it is sent.
+func OfferedCalls(p Provider, m Method) []APIRequest {
+	out := []APIRequest{DefaultTestCall(p, m)}
+	add := func(c APIRequest) {
+		for _, have := range out {
+			if have.Method == c.Method && have.Path == c.Path {
+				return
+			}
+		}
+		if c.Path != "" {
+			out = append(out, c)
+		}
+	}
+	if p.SpaceLike() {
+		add(APIRequest{Method: http.MethodGet, Path: "/team-directory/profiles/me?$fields=id,username,name(firstName,lastName)"})
+		add(APIRequest{Method: http.MethodGet, Path: "/applications/me"})
+	}
+	if p.UserinfoURL != "" {
+		add(APIRequest{Method: http.MethodGet, Path: p.UserinfoURL})
+	}
+	add(APIRequest{Method: http.MethodGet, Path: p.APIBase})
+	return out
+}
+
 // ResolveAPIURL joins a relative path to the API base.
 func ResolveAPIURL(p Provider, path string) (string, error) {
 	path = strings.TrimSpace(path)

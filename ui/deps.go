@@ -69,6 +69,8 @@ type Sessions interface {
 	Delete(id string) error
 	WriteReport(id string) (string, error)
 	Notices() []string
+	RecentCalls(profile string) ([]flows.APIRequest, error)
+	RememberCall(profile string, call flows.APIRequest) error
 }
 
 // DemoApprover approves as the demo user on the built-in server: the demo

@@ -59,7 +59,7 @@ func ExchangeLines(ex wire.Exchange) []ExchangeLine {
 		}
 		return out
 	}
-	add(PartStatusLine, fmt.Sprintf("HTTP %d %s · %s", ex.Response.Status, http.StatusText(ex.Response.Status), time.Duration(ex.Duration).Round(time.Millisecond)))
+	add(PartStatusLine, fmt.Sprintf("HTTP %d %s · %.1f ms", ex.Response.Status, http.StatusText(ex.Response.Status), float64(time.Duration(ex.Duration))/float64(time.Millisecond)))
 	for _, k := range sortedKeys(ex.Response.Header) {
 		for _, v := range ex.Response.Header[k] {
 			add(PartResponseHeader, k+": "+v)

@@ -7,7 +7,6 @@ import (
 
 	"sort"
 	"strings"
-	"time"
 
 	"charm.land/lipgloss/v2"
 
@@ -298,30 +297,19 @@ func (in *inspect) rawPanel() string {
 func (in *inspect) callsPanel() string {
 	s := in.k.styles
 	w := in.width - 4
-	st := in.sess.State
 	var b strings.Builder
-	call := flows.DefaultTestCall(st.Params.Provider, st.Method)
-	target, _ := flows.ResolveAPIURL(st.Params.Provider, call.Path)
-	b.WriteString("  " + s.Subtle.Render("a calls ") + s.Value.Render(call.Method+" "+truncate(target, w-12)) + "\n\n")
 	step := in.lastCall
 	if step == nil {
-		b.WriteString(wrapIndent(s.Subtle.Render("Press a to call the API with this token, i to introspect it, x to revoke it. Each is a step of the session, shown here and in the Steps panel."), w, 2, s.Subtle))
+		b.WriteString(wrapIndent(s.Subtle.Render("Press a to call the API with this token (the call is shown first: edit it, or tab for another), i to introspect it, x to revoke it. Each is a step of the session, shown here and in the Steps panel."), w, 2, s.Subtle))
 		return b.String()
 	}
 	mark := s.OK.Render("✓ ")
 	if !step.OK {
 		mark = s.Err.Render("✗ ")
 	}
-	b.WriteString(wrapIndent(mark+s.Title.Render(step.Caption), w, 2, s.Text) + "\n")
+	b.WriteString(wrapIndent(mark+s.Title.Render(step.Caption)+s.Subtle.Render("  (b copies the response body)"), w, 2, s.Text) + "\n")
 	for _, ex := range step.Exchanges {
-		line := ex.Request.Method + " " + ex.Request.URL
-		if ex.Response != nil {
-			line += fmt.Sprintf("  → HTTP %d (%s)", ex.Response.Status, time.Duration(ex.Duration).Round(time.Millisecond))
-		}
-		b.WriteString(indent(s.Accent.Render(hardWrap(line, w-2)), 2) + "\n")
-		if ex.Response != nil && ex.Response.Body != "" {
-			b.WriteString(indent(s.Value.Render(hardWrap(ex.Response.Body, w-4)), 4) + "\n")
-		}
+		b.WriteString(indent(exchangeView(s, ex, w-2), 2) + "\n")
 	}
 	if d := step.Diagnosis; d != nil {
 		b.WriteString("\n" + wrapIndent(s.Title.Render("Fix: ")+d.Fix, w, 2, s.Text) + "\n")
@@ -329,6 +317,9 @@ func (in *inspect) callsPanel() string {
 	}
 	if step.WhatHappened != "" {
 		b.WriteString("\n" + wrapIndent(step.WhatHappened, w, 2, s.Text) + "\n")
+	}
+	if in.reveal {
+		return revealTokens(b.String(), in.sess.State)
 	}
 	return b.String()
 }

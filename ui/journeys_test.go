@@ -179,7 +179,9 @@ func TestInspectorIntrospectRevokeExportInTmux(t *testing.T) {
 	s := startTmux(t, 100, 32, "--demo", "--flow", "password")
 	s.runToToken(false)
 	s.keys("i")
-	s.waitFor(10*time.Second, "(introspection)", `"active": true`, `"username": "demo"`)
+	s.waitFor(10*time.Second, "(introspection)", `"active": true`)
+	s.keys("j", "j", "j", "j", "j", "j", "j", "j") // the rest of the answer
+	s.waitFor(10*time.Second, `"username": "demo"`)
 	s.keys("x")
 	s.waitFor(10*time.Second, "Revoke the refresh token")
 	s.keys("i")

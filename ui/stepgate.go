@@ -23,6 +23,7 @@ type gate struct {
 	editing bool
 	editor  textarea.Model
 	err     string
+	hint    string // a line under the title, for what this pause offers besides
 	keys    gateKeys
 }
 
@@ -48,7 +49,7 @@ func newGate() gate {
 	}}
 }
 
-func (g *gate) pause(req flows.Request) { g.req, g.editing, g.err = &req, false, "" }
+func (g *gate) pause(req flows.Request) { g.req, g.editing, g.err, g.hint = &req, false, "", "" }
 func (g *gate) paused() bool            { return g.req != nil }
 func (g *gate) typing() bool            { return g.req != nil && g.editing }
 
@@ -116,10 +117,16 @@ func (g *gate) view(s *themes.Styles, width, height int) string {
 		return b.String()
 	}
 	what := "Step mode: paused before this request. enter sends it, e edits it, s skips it."
+	if g.req.Purpose == flows.PurposeAPI {
+		what = "The API call to make: enter sends it, e edits it (method, URL, headers, body)."
+	}
 	if g.req.Browser {
 		what = "Step mode: paused before sending the browser here. enter goes on, e edits the URL, s skips."
 	}
 	b.WriteString(wrapIndent(s.Title.Render(what), width-4, 2, s.Text) + "\n")
+	if g.hint != "" {
+		b.WriteString(wrapIndent(s.Subtle.Render(g.hint), width-4, 2, s.Subtle) + "\n")
+	}
 	m := g.req.Shown()
 	b.WriteString(indent(s.Value.Render(hardWrap(wholeRequest(m), width-4)), 2))
 	return b.String()

@@ -48,6 +48,14 @@ func (f failingSessions) List(string, string) ([]store.Summary, error) {
 func (f failingSessions) Delete(string) error                { f.fail("Delete"); return nil }
 func (f failingSessions) WriteReport(string) (string, error) { f.fail("WriteReport"); return "", nil }
 func (f failingSessions) Notices() []string                  { f.fail("Notices"); return nil }
+func (f failingSessions) RecentCalls(string) ([]flows.APIRequest, error) {
+	f.fail("RecentCalls")
+	return nil, nil
+}
+func (f failingSessions) RememberCall(string, flows.APIRequest) error {
+	f.fail("RememberCall")
+	return nil
+}
 
 type failingTransport struct{ t *testing.T }
 
