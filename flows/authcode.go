@@ -268,7 +268,7 @@ func (m *authorizationCode) exchange(ctx context.Context, env Env, in Input) (St
 		step.WhatHappened = "authplay sent the code to the token endpoint, and the server refused it."
 		return m.fail(step, err, p.Provider.TokenURL)
 	}
-	m.authorized(tok)
+	m.authorized(&tok)
 	step.OK = true
 	step.Notes = tok.Notes
 	pkce := p.PKCE != PKCEOff

@@ -54,7 +54,7 @@ func (m *implicit) token(env Env, step Step, r loopback.Redirect) (Step, error) 
 	if err != nil {
 		return m.fail(step, err, m.st.RedirectURI)
 	}
-	m.authorized(tok)
+	m.authorized(&tok)
 	step.OK = true
 	step.Notes = append(tok.Notes, "The token travelled in a URL: it may now sit in the browser's history. This is why the implicit flow is deprecated.")
 	step.WhatHappened = "The browser came back with the access token in the URL fragment and the same state authplay sent. No code, no token request, no client authentication: the server could not know who received the token. [RFC 6749 §4.2.2]"

@@ -48,7 +48,7 @@ func (m *password) next(ctx context.Context, env Env, in Input) (Step, error) {
 		step.WhatHappened = "authplay sent the user's credentials with grant_type=password, and the server refused."
 		return m.fail(step, err, p.Provider.TokenURL)
 	}
-	m.authorized(tok)
+	m.authorized(&tok)
 	step.OK = true
 	step.Notes = append(step.Notes, tok.Notes...)
 	step.WhatHappened = "authplay sent " + p.Username + "'s username and password, with the application's own credentials, and the server issued a token that acts for " + p.Username + ". The application saw the password in plain text: that is the flaw of this flow. [RFC 6749 §4.3]"

@@ -100,7 +100,7 @@ func (m *permanentToken) next(ctx context.Context, env Env, in Input) (Step, err
 		step.WhatHappened = "authplay called " + req.URL + " with the token, and the API refused it."
 		return m.fail(step, err, req.URL)
 	}
-	m.authorized(Token{AccessToken: tok, TokenType: "Bearer", ObtainedAt: env.now()})
+	m.authorized(&Token{AccessToken: tok, TokenType: "Bearer", ObtainedAt: env.now()})
 	m.st.Owner = termsafe.Line(ownerFrom(resp.Body))
 	if j, err := jwtcheck.Decode(tok.Reveal()); err == nil {
 		if exp, ok := j.Time("exp"); ok {

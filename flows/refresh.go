@@ -78,7 +78,7 @@ func (b *base) refresh(ctx context.Context, env Env, in Input) (Step, error) {
 	b.st.Rotated = &rotated
 	b.st.Refreshes++
 	b.st.Revoked = ""
-	b.authorized(tok)
+	b.authorized(&tok)
 	step.OK = true
 	step.Notes = tok.Notes
 	rot := "The server sent no new refresh token, so the old one stays in use (no rotation)."

@@ -26,6 +26,9 @@ type Token struct {
 	Expiry       time.Time       `json:"expiry,omitzero"`
 	ObtainedAt   time.Time       `json:"obtained_at"`
 	Raw          json.RawMessage `json:"raw,omitempty"`
+	// ScopeReturned says the response named a scope; without one, the
+	// token has the scope asked for (RFC 6749 §5.1).
+	ScopeReturned bool `json:"scope_returned,omitempty"`
 	// Notes are lenient readings of the response a learner should know about.
 	Notes []string `json:"notes,omitempty"`
 }
@@ -79,6 +82,7 @@ func ParseTokenResponse(contentType string, body []byte, now time.Time) (Token, 
 	t.RefreshToken = Secret(str("refresh_token"))
 	t.IDToken = Secret(str("id_token"))
 	t.Scope = str("scope")
+	_, t.ScopeReturned = fields["scope"]
 	if !termsafe.Safe(t.Scope) {
 		t.Scope = termsafe.Line(t.Scope)
 		t.Notes = append(t.Notes, "scope holds control characters (shown escaped); RFC 6749 §3.3 allows none")

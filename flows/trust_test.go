@@ -212,3 +212,20 @@ func TestAnExtraCAIsTrustedWhenNamed(t *testing.T) {
 		t.Fatalf("a missing CA file: %v", err)
 	}
 }
+
+// A token that came back with less scope than asked (or none) says so: it
+// looks like success but may do nothing.
+func TestNarrowerScopeIsNoted(t *testing.T) {
+	s := newSpace(t)
+	p := spaceParams(t, s)
+	p.ClientID = "demo-pending-rights"
+	m, _ := flows.New(flows.Start(flows.ClientCredentials, p), demoCreds())
+	step := run(t, m, newEnv(t), flows.Input{})
+	if !strings.Contains(strings.Join(step.Notes, " "), "granted no scope at all") {
+		t.Fatalf("notes %q (scope %q, returned %v)", step.Notes, m.State().Token.Scope, m.State().Token.ScopeReturned)
+	}
+	m, _ = flows.New(flows.Start(flows.ClientCredentials, spaceParams(t, s)), demoCreds())
+	if step := run(t, m, newEnv(t), flows.Input{}); strings.Contains(strings.Join(step.Notes, " "), "granted") {
+		t.Fatalf("a full grant noted: %q", step.Notes)
+	}
+}
