@@ -48,6 +48,11 @@ func TestEveryFailureKindHasItsOwnCause(t *testing.T) {
 				return flows.Params{Provider: flows.Provider{TokenURL: u + "/token"}, ClientID: "c"}
 			},
 			want: []string{"sent nothing"}},
+		{name: "no refresh token", method: flows.RefreshToken,
+			params: func(u string) flows.Params {
+				return flows.Params{Provider: flows.Provider{TokenURL: u + "/token"}, ClientID: "c"}
+			},
+			want: []string{"sent nothing"}},
 		{name: "a pasted token with an escape in it", method: flows.PermanentToken, seed: "tok\x1b[2J",
 			want: []string{"sent nothing"}},
 		{name: "401 without an error code", method: flows.ClientCredentials, serve: answer(401, "", ""),
