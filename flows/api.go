@@ -75,11 +75,13 @@ func OfferedCalls(p Provider, m Method) []APIRequest {
 func ResolveAPIURL(p Provider, path string) (string, error) {
 	path = strings.TrimSpace(path)
 	if strings.HasPrefix(path, "http://") || strings.HasPrefix(path, "https://") {
-		_, err := ValidateURL("API URL", path)
-		return path, err
+		if _, err := ValidateURL("API URL", path); err != nil {
+			return path, &settingError{msg: err.Error()}
+		}
+		return path, nil
 	}
 	if p.APIBase == "" {
-		return "", fmt.Errorf("the provider has no API base URL; give a full https:// URL")
+		return "", settingMissing("the provider has no API base URL; give a full https:// URL")
 	}
 	return strings.TrimRight(p.APIBase, "/") + "/" + strings.TrimLeft(path, "/"), nil
 }

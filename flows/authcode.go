@@ -279,16 +279,26 @@ func (m *authorizationCode) exchange(ctx context.Context, env Env, in Input) (St
 	return step, nil
 }
 
+// refreshWords end a code exchange: whether a refresh token came, and if
+// not, how this family's server is asked for one.
 func refreshWords(t Token, p Params) string {
+	f := p.Provider.FamilyOf()
+	_, habit := askForRefreshToken(f)
 	switch {
 	case t.RefreshToken != "":
 		return "It also issued a refresh token, to get new access tokens without the browser."
-	case p.AccessType == "offline" && (p.Provider.Kind == KindSpace || p.Provider.Builtin):
+	case p.Provider.SpaceLike() && p.AccessType == "offline":
 		return "No refresh token came back although offline access was asked for: Space issues one only the first time a user authorizes the application offline. Revoke the earlier refresh token (or the consent) to get a new one."
-	case p.AccessType != "offline" && (p.Provider.Kind == KindSpace || p.Provider.Builtin):
+	case p.Provider.SpaceLike():
 		return "No refresh token: Space issues one only with access_type=offline."
+	case habit != "":
+		return "No refresh token came back. " + habit
+	case speaksOIDC(f) && slices.Contains(strings.Fields(p.Scope), "offline_access"):
+		return "No refresh token came back although the scope asked for offline_access: the client may not be allowed refresh tokens, or the server wants the user's consent to offline access again."
+	case speaksOIDC(f):
+		return "No refresh token came back: an OpenID Connect server issues one when the scope includes offline_access and the client may use refresh tokens."
 	}
-	return "No refresh token came back (servers issue one only when asked, e.g. with an offline_access scope)."
+	return "No refresh token came back: this server issues one only to a client allowed refresh tokens, and some want a scope for it (its documentation names the scope)."
 }
 
 // withRedirect puts the listener's real redirect URI in an edited

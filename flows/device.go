@@ -66,7 +66,7 @@ func (m *deviceCode) start(ctx context.Context, env Env, in Input) (Step, error)
 	}
 	ds, err := ParseDeviceResponse(body, env.now())
 	if err != nil {
-		return m.fail(step, err, p.Provider.DeviceURL)
+		return m.fail(step, answered(rec, err), p.Provider.DeviceURL)
 	}
 	m.st.Device = ds
 	m.st.Phase = PhaseAwaitingUser

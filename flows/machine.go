@@ -285,12 +285,7 @@ func (b *base) authStyle() AuthStyle { return b.st.Params.AuthStyle.Resolve(b.cr
 func (b *base) Method() Method { return b.st.Method }
 func (b *base) State() State   { return b.st }
 
-func (b *base) explainContext(endpoint string) ExplainContext {
-	return ExplainContext{
-		Space: b.st.Params.Provider.Kind == KindSpace || b.st.Params.Provider.Builtin, Method: b.st.Method,
-		ClientID: b.st.Params.ClientID, RedirectURI: b.st.RedirectURI, Scope: b.st.Params.Scope, Endpoint: endpoint,
-	}
-}
+func (b *base) explainContext(endpoint string) ExplainContext { return b.st.ExplainContext(endpoint) }
 
 // fail records a failed step: the machine is Failed and the step carries
 // the diagnosis, fix first.

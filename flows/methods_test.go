@@ -96,7 +96,7 @@ func TestAuthorizationCodeErrorsAreExplained(t *testing.T) {
 	run(t, m, env, flows.Input{})
 	go approveHeadless(t, s, m.State().AuthURL)
 	step, err := m.Next(context.Background(), env, flows.Input{})
-	if err == nil || step.Diagnosis == nil || step.Diagnosis.Code != "unauthorized_client" || !strings.Contains(step.Diagnosis.Fix, "Enable this flow") {
+	if err == nil || step.Diagnosis == nil || step.Diagnosis.Code != "unauthorized_client" || !strings.Contains(step.Diagnosis.Fix, spacetest.DemoClientID) {
 		t.Fatalf("err %v diagnosis %+v", err, step.Diagnosis)
 	}
 }

@@ -2,7 +2,6 @@ package flows
 
 import (
 	"context"
-	"errors"
 	"net/url"
 )
 
@@ -19,7 +18,7 @@ func (m *password) pending() (Request, bool, error) {
 		return Request{}, false, err
 	}
 	if p.Username == "" || m.creds.Password == "" {
-		return Request{}, false, errors.New("the username and the password are both needed")
+		return Request{}, false, settingMissing("the username and the password are both needed")
 	}
 	form := url.Values{"grant_type": {"password"}, "username": {p.Username}, "password": {m.creds.Password.Reveal()}}
 	if p.Scope != "" {

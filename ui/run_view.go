@@ -104,7 +104,7 @@ func (r *runScreen) failureView() string {
 	var b strings.Builder
 	d := r.sess.State.Failure
 	if d == nil && r.err != nil {
-		d = flows.Explain(r.err, flows.ExplainContext{})
+		d = flows.Explain(r.err, r.sess.State.ExplainContext(""))
 	}
 	if d == nil {
 		d = &flows.Diagnosis{Fix: "Try again.", Cause: "The flow stopped."}

@@ -48,7 +48,7 @@ func runHeadless(ctx context.Context, f *tokenFlags, st flows.State, creds flows
 		case err != nil:
 			d := step.Diagnosis
 			if d == nil {
-				d = flows.Explain(err, flows.ExplainContext{})
+				d = flows.Explain(err, cur.ExplainContext(""))
 			}
 			fmt.Fprintf(stdio.Err, "authplay: %s\nfix: %s\nwhy: %s\n", oneLine(d.Raw), d.Fix, d.Cause)
 			return ExitFailed
