@@ -220,3 +220,30 @@ func TestProbeABuiltinProfileNeedsNobody(t *testing.T) {
 		}
 	}
 }
+
+// ctrl+c while an experiment waits for a sign-in ends the probe with 130
+// and no verdict for the unfinished experiment.
+func TestProbeInterruptExits130(t *testing.T) {
+	t.Parallel()
+	s := spacetest.Start(t)
+	cmd := exec.Command(binary, "probe", "--space-url", s.URL, "--client-id", spacetest.DemoClientID, "--client-secret-env", "CS", "--no-browser", "--only", "code-replay")
+	cmd.Env = append(os.Environ(), "CS="+spacetest.DemoClientSecret, "XDG_STATE_HOME="+t.TempDir(), "XDG_CONFIG_HOME="+t.TempDir(), "DISPLAY=", "BROWSER=")
+	var stdout strings.Builder
+	cmd.Stdout = &stdout
+	errPipe, _ := cmd.StderrPipe()
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	timer := time.AfterFunc(15*time.Second, func() { cmd.Process.Kill() })
+	defer timer.Stop()
+	sc := bufio.NewScanner(errPipe)
+	for sc.Scan() {
+		if strings.HasPrefix(sc.Text(), s.URL+"/oauth/auth?") {
+			cmd.Process.Signal(os.Interrupt)
+		}
+	}
+	err := cmd.Wait()
+	if ee, ok := err.(*exec.ExitError); !ok || ee.ExitCode() != 130 || stdout.String() != "" {
+		t.Fatalf("exit %v, stdout %q", err, stdout.String())
+	}
+}
