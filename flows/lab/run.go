@@ -227,6 +227,9 @@ func redacted(raw string) string {
 // accepts, and names the redirect the browser would follow. No other
 // server has such a door.
 func HeadlessApproval(c *http.Client, serviceURL string) func(ctx context.Context, authURL string) (string, error) {
+	if c == nil {
+		c = wire.NewClient(0)
+	}
 	endpoint := strings.TrimRight(serviceURL, "/") + "/demo/approve"
 	return func(ctx context.Context, authURL string) (string, error) {
 		req, err := http.NewRequestWithContext(ctx, http.MethodPost, endpoint, strings.NewReader(url.Values{"authorization_url": {authURL}}.Encode()))

@@ -101,10 +101,16 @@ func (f *probeFlags) selected() ([]lab.Experiment, error) {
 	var ids []string
 	for _, id := range strings.Split(f.only, ",") {
 		id = strings.TrimSpace(id)
+		if id == "" {
+			continue
+		}
 		if _, ok := lab.Find(id); !ok {
 			return nil, fmt.Errorf("no experiment %q; choose among %s", id, strings.Join(lab.IDs(), ", "))
 		}
 		ids = append(ids, id)
+	}
+	if len(ids) == 0 {
+		return nil, fmt.Errorf("names no experiment; choose among %s", strings.Join(lab.IDs(), ", "))
 	}
 	var out []lab.Experiment
 	for _, e := range lab.Experiments() {

@@ -177,6 +177,7 @@ func TestProbeUsageErrors(t *testing.T) {
 		want  string
 	}{
 		{"unknown experiment", "", []string{"probe", "--demo", "--only", "code-replay,csrf"}, `--only: no experiment "csrf"`},
+		{"an empty --only", "", []string{"probe", "--demo", "--only", " , "}, "--only: names no experiment"},
 		{"demo with endpoint flags", "", []string{"probe", "--demo", "--client-id", "x"}, "--client-id cannot go with it"},
 		{"no server", "", []string{"probe"}, "probe needs a server: --demo, --profile NAME"},
 		{"a flag the code flow has no use for", "", []string{"probe", "--demo", "--username", "u"}, "flag provided but not defined: -username"},
