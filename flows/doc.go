@@ -73,6 +73,9 @@
 //	                 imports nothing of flows, so every package can test on it
 //	flows/hostiletest  servers that attack their client, a table shared by the
 //	                 tests of flows, `authplay token` and the TUI
+//	flows/lab        the experiments, above flows: each tries what a server must
+//	                 refuse through the machines and returns a verdict with its
+//	                 steps (`authplay probe`, the TUI's lab)
 //
 // # Libraries, and what is written by hand
 //

@@ -33,6 +33,7 @@ import (
 
 	"github.com/authplay/authplay/flows"
 	"github.com/authplay/authplay/flows/loopback"
+	"github.com/authplay/authplay/flows/spacetest"
 	"github.com/authplay/authplay/flows/termsafe"
 	"github.com/authplay/authplay/flows/wire"
 	"github.com/authplay/authplay/store"
@@ -69,6 +70,8 @@ func Main(args []string, stdio IO) int {
 			return runSign(args[1:], stdio)
 		case "demo-server":
 			return runDemoServer(args[1:], stdio)
+		case "probe":
+			return runProbe(args[1:], stdio)
 		case "version", "--version":
 			fmt.Fprintln(stdio.Out, "authplay", wire.Version, runtime.Version())
 			return ExitOK
@@ -102,6 +105,7 @@ Usage:
   authplay endpoint --listen 127.0.0.1:PORT ...     verify requests Space sends to an app (authplay endpoint --help)
   authplay sign --signing-key-env VAR ...           sign a body as Space would, send it or print curl
   authplay demo-server [--addr 127.0.0.1:9090]     run the built-in server in the foreground
+  authplay probe [--demo | --profile NAME ...]      try what a server must refuse (authplay probe --help)
   authplay version
 
 Flags:
@@ -243,13 +247,18 @@ func runDemoServer(args []string, stdio IO) int {
 	fs.SetOutput(stdio.Err)
 	addr := fs.String("addr", "127.0.0.1:9090", "loopback address to listen on")
 	dir := fs.String("dir", "", "keep the server's key and grants here (default: in memory)")
+	weakList := fs.String("weak", "", "turn defences off to watch attacks work (unsafe on purpose): a comma-separated list of "+strings.Join(spacetest.Weaknesses(), ", "))
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return ExitOK
 		}
 		return ExitUsage
 	}
-	srv, err := newDemoServer(*addr, *dir, stdio.Err)
+	weak, err := spacetest.ParseWeak(*weakList)
+	if err != nil {
+		return usageError(stdio, "--weak: %v", err)
+	}
+	srv, err := newDemoServer(*addr, *dir, weak, stdio.Err)
 	if err != nil {
 		fmt.Fprintln(stdio.Err, "authplay demo-server:", err)
 		return ExitFailed
