@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/authplay/authplay/flows/wire"
@@ -298,4 +299,23 @@ func (p Provider) NoExpiryNote() string {
 		return pr.NoExpiry
 	}
 	return "no expiry given"
+}
+
+// CheckFamily says whether a family is one authplay knows: the four
+// kinds of server or a preset's ID. A typo in a profile ("githb") must not
+// pass for a family with no habits.
+func CheckFamily(f Family) error {
+	known := []string{string(FamilySpace), string(FamilyBuiltin), string(FamilyOIDC), string(FamilyOAuth2)}
+	for _, p := range presets {
+		if p.ID == f {
+			return nil
+		}
+		if p.ID != FamilySpace {
+			known = append(known, string(p.ID))
+		}
+	}
+	if f == "" || slices.Contains(known, string(f)) {
+		return nil
+	}
+	return fmt.Errorf("family %q is not one authplay knows; choose %s", f, strings.Join(known, ", "))
 }

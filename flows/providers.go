@@ -82,9 +82,9 @@ var presetGoogle = Preset{
 	AuthParams: []PresetParam{{"access_type", "offline"}, {"prompt", "consent"}},
 }
 
-// guid is a directory (tenant) ID. Only a token from one named tenant has
-// an issuer known in advance: from common or organizations, the issuer
-// names the user's own tenant, and a domain name appears as its ID.
+// guid is a directory (tenant) ID. Only then is a token's issuer known in
+// advance: from common or organizations it names the user's own tenant,
+// and a tenant given by domain name names its ID, not the domain.
 var guid = regexp.MustCompile(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`)
 
 var presetEntra = Preset{
