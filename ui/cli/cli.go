@@ -68,6 +68,8 @@ func Main(args []string, stdio IO) int {
 			return runSign(args[1:], stdio)
 		case "demo-server":
 			return runDemoServer(args[1:], stdio)
+		case "providers":
+			return runProviders(args[1:], stdio)
 		case "version", "--version":
 			fmt.Fprintln(stdio.Out, "authplay", wire.Version, runtime.Version())
 			return ExitOK
@@ -100,6 +102,7 @@ Usage:
   authplay endpoint --listen 127.0.0.1:PORT ...     verify requests Space sends to an app (authplay endpoint --help)
   authplay sign --signing-key-env VAR ...           sign a body as Space would, send it or print curl
   authplay demo-server [--addr 127.0.0.1:9090]     run the built-in server in the foreground
+  authplay providers [NAME]                        the providers with presets: what each needs, what to register
   authplay version
 
 Flags:
