@@ -64,8 +64,9 @@ type Preset struct {
 
 // Placeholder is one value a preset needs from the person.
 type Placeholder struct {
-	Name string `json:"name"`
-	Hint string `json:"hint"`
+	Name  string `json:"name"`  // as in the templates: {tenant}
+	Label string `json:"label"` // as the new-profile form shows it
+	Hint  string `json:"hint"`
 	// Default is used when the value is left empty.
 	Default string `json:"default,omitempty"`
 	// Optional values may stay empty (Auth0's audience).

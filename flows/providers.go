@@ -45,7 +45,7 @@ var presetGithub = Preset{
 
 var presetGitlab = Preset{
 	ID: "gitlab", Name: "GitLab",
-	Needs:  []Placeholder{{Name: "url", Hint: "GitLab's address: https://gitlab.com, or your self-managed instance", Default: "https://gitlab.com", URL: true}},
+	Needs:  []Placeholder{{Name: "url", Label: "URL", Hint: "GitLab's address: https://gitlab.com, or your self-managed instance", Default: "https://gitlab.com", URL: true}},
 	Issuer: "{url}", APIBase: "{url}/api/v4",
 	Console:  "GitLab › User settings › Applications (or a group's Settings › Applications)",
 	Redirect: "http://127.0.0.1:0/callback", Register: "http://127.0.0.1/callback",
@@ -89,7 +89,7 @@ var guid = regexp.MustCompile(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-
 
 var presetEntra = Preset{
 	ID: "entra", Name: "Microsoft Entra ID",
-	Needs: []Placeholder{{Name: "tenant", Hint: "the directory (tenant) ID for a single-tenant app; organizations or common for a multi-tenant one"}},
+	Needs: []Placeholder{{Name: "tenant", Label: "Tenant", Hint: "the directory (tenant) ID for a single-tenant app; organizations or common for a multi-tenant one"}},
 	// Typed in rather than discovered: for common and organizations the
 	// discovery document's issuer is a template ({tenantid}), which RFC
 	// 8414 §3.3 says must not be used as is.
@@ -124,8 +124,8 @@ var presetEntra = Preset{
 var presetAuth0 = Preset{
 	ID: "auth0", Name: "Auth0",
 	Needs: []Placeholder{
-		{Name: "domain", Hint: "your tenant's domain, like dev-abc123.us.auth0.com, or its custom domain"},
-		{Name: "audience", Hint: "an API's identifier (Applications › APIs); without one the access token is opaque", Optional: true, Text: true},
+		{Name: "domain", Label: "Domain", Hint: "your tenant's domain, like dev-abc123.us.auth0.com, or its custom domain"},
+		{Name: "audience", Label: "Audience", Hint: "an API's identifier (Applications › APIs); without one the access token is opaque", Optional: true, Text: true},
 	},
 	Issuer:   "https://{domain}/",
 	Console:  "Auth0 Dashboard › Applications › Applications",
@@ -150,8 +150,8 @@ var presetAuth0 = Preset{
 var presetOkta = Preset{
 	ID: "okta", Name: "Okta",
 	Needs: []Placeholder{
-		{Name: "domain", Hint: "your Okta domain, like dev-123456.okta.com"},
-		{Name: "server", Hint: "the authorization server's ID (Security › API); default exists in every org", Default: "default"},
+		{Name: "domain", Label: "Domain", Hint: "your Okta domain, like dev-123456.okta.com"},
+		{Name: "server", Label: "Auth server", Hint: "the authorization server's ID (Security › API); default exists in every org", Default: "default"},
 	},
 	Issuer:   "https://{domain}/oauth2/{server}",
 	Console:  "Okta Admin Console › Applications › Applications",
@@ -173,8 +173,8 @@ var presetOkta = Preset{
 var presetKeycloak = Preset{
 	ID: "keycloak", Name: "Keycloak",
 	Needs: []Placeholder{
-		{Name: "url", Hint: "Keycloak's address, like https://sso.example.com or http://localhost:8080 (add /auth for Keycloak 16 and older)", URL: true},
-		{Name: "realm", Hint: "the realm's name, as in /realms/NAME"},
+		{Name: "url", Label: "URL", Hint: "Keycloak's address, like https://sso.example.com or http://localhost:8080 (add /auth for Keycloak 16 and older)", URL: true},
+		{Name: "realm", Label: "Realm", Hint: "the realm's name, as in /realms/NAME"},
 	},
 	Issuer:   "{url}/realms/{realm}",
 	Console:  "Keycloak admin console › your realm › Clients",
@@ -196,8 +196,8 @@ var presetKeycloak = Preset{
 var presetCognito = Preset{
 	ID: "cognito", Name: "AWS Cognito",
 	Needs: []Placeholder{
-		{Name: "region", Hint: "the AWS region of the user pool, like eu-west-1"},
-		{Name: "pool", Hint: "the user pool ID, like eu-west-1_AbC123xyz"},
+		{Name: "region", Label: "Region", Hint: "the AWS region of the user pool, like eu-west-1"},
+		{Name: "pool", Label: "User pool ID", Hint: "the user pool ID, like eu-west-1_AbC123xyz"},
 	},
 	Issuer:   "https://cognito-idp.{region}.amazonaws.com/{pool}",
 	Console:  "Amazon Cognito console › User pools › your pool › App clients",
@@ -225,7 +225,7 @@ var presetCognito = Preset{
 
 var presetSpace = Preset{
 	ID: FamilySpace, Name: "JetBrains Space",
-	Needs:    []Placeholder{{Name: "url", Hint: "your Space's address: https://ORG.jetbrains.space or your On-Premises URL", URL: true}},
+	Needs:    []Placeholder{{Name: "url", Label: "URL", Hint: "your Space's address: https://ORG.jetbrains.space or your On-Premises URL", URL: true}},
 	Console:  "Space › Extensions › Installed › New application",
 	Redirect: "http://127.0.0.1:0/callback", Register: "http://127.0.0.1/callback",
 	PortRule: "Space takes any port on a loopback redirect URI",
