@@ -27,7 +27,7 @@ type nonceScope string
 // (§8 and §9), so a nonce from one is not good at the other.
 const (
 	nonceAtServer nonceScope = "token and PAR endpoints"
-	nonceAtAPI   nonceScope = "API"
+	nonceAtAPI    nonceScope = "API"
 )
 
 // proofRequest says what a proof must satisfy beyond its own validity.
