@@ -241,3 +241,12 @@ func mustContain(t *testing.T, r reply, status int, code, descPart string) {
 		t.Fatalf("got %d %v; want %d %s with %q in the description", r.status, r.body, status, code, descPart)
 	}
 }
+
+func mustRequest(t *testing.T, method, target string) *http.Request {
+	t.Helper()
+	req, err := http.NewRequest(method, target, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return req
+}
