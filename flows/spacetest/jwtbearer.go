@@ -40,8 +40,9 @@ func (s *Server) grantJWTBearer(app *App, form url.Values, bind binding) (map[st
 	if !trusted {
 		return invalid("the assertion's iss %q is not an issuer %s trusts (it trusts %s, with the key `authplay demo-server --print-client-key` prints)", claimed.Iss, app.ClientID, strings.Join(issuerNames(app), ", "))
 	}
-	// A shared secret would let the client sign for any user itself: only
-	// the issuer's private key may.
+	if strings.HasPrefix(h.Alg, "HS") {
+		return invalid("the assertion is signed with %s, a shared secret; it must be signed with the issuer's private key, since a secret the client holds would let it sign for any user", h.Alg)
+	}
 	payload, err := verifySignature(assertion, h, keyOwner{name: "issuer " + claimed.Iss, jwks: keys})
 	if err != nil {
 		return invalid("the assertion %s", err)
