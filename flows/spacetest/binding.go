@@ -115,6 +115,8 @@ func (s *Server) apiBindingProblem(r *http.Request, info *tokenInfo, viaDPoP boo
 		return dpopChallenge(invalidToken("this access token is not bound to a DPoP key; send it as Authorization: Bearer <token>"), "invalid_token")
 	case info.X5T != "" && r.TLS == nil:
 		return invalidToken("this access token is bound to a TLS client certificate (cnf.x5t#S256); send it to the mTLS port " + s.MTLSURL() + " with that certificate (RFC 8705 §3)")
+	case info.X5T != "" && clientCertThumbprint(r) == "":
+		return invalidToken("this access token is bound to a TLS client certificate (cnf.x5t#S256), and none was presented; present the certificate the token was issued for (RFC 8705 §3)")
 	case info.X5T != "" && clientCertThumbprint(r) != info.X5T:
 		return invalidToken("this access token is bound to another TLS client certificate than the one presented (cnf.x5t#S256 does not match; RFC 8705 §3)")
 	}

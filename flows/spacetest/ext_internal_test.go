@@ -1,10 +1,14 @@
 package spacetest
 
 import (
+	"crypto/tls"
+	"crypto/x509"
 	"encoding/json"
 	"net/http"
 	"net/url"
+	"os"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -54,5 +58,55 @@ func TestClientAssertionReplayStoreIsBounded(t *testing.T) {
 	s.ext.mu.Unlock()
 	if held != replayCapFactor {
 		t.Fatalf("the store holds %d, want %d", held, replayCapFactor)
+	}
+}
+
+// tls_client_auth wants the registered subject, and any certificate must be
+// valid now; only the package can change a registration to show the first.
+func TestTLSClientAuthChecksSubjectAndValidity(t *testing.T) {
+	clock := struct {
+		sync.Mutex
+		t time.Time
+	}{t: time.Now()}
+	now := func() time.Time { clock.Lock(); defer clock.Unlock(); return clock.t }
+	s := Start(t, WithTLS(""), WithClock(now))
+	cert, err := tls.X509KeyPair([]byte(DemoClientCertPEM), []byte(DemoClientCertKeyPEM))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ca, _ := os.ReadFile(s.CACertFile())
+	pool := x509.NewCertPool()
+	pool.AppendCertsFromPEM(ca)
+	tr := &http.Transport{TLSClientConfig: &tls.Config{RootCAs: pool, Certificates: []tls.Certificate{cert}}}
+	defer tr.CloseIdleConnections()
+	client := &http.Client{Transport: tr}
+	send := func() (int, string) {
+		resp, err := client.PostForm(s.MTLSURL()+pathToken, url.Values{"grant_type": {"client_credentials"}, "client_id": {DemoMTLSClientID}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		var body map[string]any
+		json.NewDecoder(resp.Body).Decode(&body)
+		d, _ := body["error_description"].(string)
+		return resp.StatusCode, d
+	}
+	s.mu.Lock()
+	s.apps[DemoMTLSClientID].TLSSubjectDN = "CN=someone-else"
+	s.mu.Unlock()
+	if st, d := send(); st != 401 || !strings.Contains(d, `subject is "CN=demo-mtls-app,O=authplay demo", but demo-mtls-app registered "CN=someone-else"`) {
+		t.Fatalf("another subject: %d %s", st, d)
+	}
+	s.mu.Lock()
+	s.apps[DemoMTLSClientID].TLSSubjectDN = DemoMTLSSubjectDN
+	s.mu.Unlock()
+	if st, d := send(); st != 200 {
+		t.Fatalf("the registered subject: %d %s", st, d)
+	}
+	clock.Lock()
+	clock.t = time.Date(2127, 1, 1, 0, 0, 0, 0, time.UTC)
+	clock.Unlock()
+	if st, d := send(); st != 401 || !strings.Contains(d, "valid from 2026-01-01 to 2126-01-01, not now") {
+		t.Fatalf("an expired certificate: %d %s", st, d)
 	}
 }
