@@ -81,7 +81,10 @@ func TestPushedRequestRefusals(t *testing.T) {
 	t.Run("request and request_uri", func(t *testing.T) {
 		page(t, url.Values{"client_id": {spacetest.DemoClientID}, "request_uri": {pushOK(t)}, "request": {"x"}}, "invalid_request", "both request and request_uri")
 	})
-	at := func(t *testing.T, r reply, status int, code, why string) { t.Helper(); mustContain(t, r, status, code, why) }
+	at := func(t *testing.T, r reply, status int, code, why string) {
+		t.Helper()
+		mustContain(t, r, status, code, why)
+	}
 	t.Run("PAR authenticates the client", func(t *testing.T) {
 		at(t, push(t, s, codeRequest(spacetest.DemoClientID, ""), spacetest.DemoClientID, "wrong"), 401, "invalid_client", "client secret is wrong")
 	})
