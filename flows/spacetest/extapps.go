@@ -81,21 +81,21 @@ func withExtensions(apps []App) []App {
 	apps = append(apps,
 		App{
 			ClientID: DemoJWTClientID, ClientSecret: DemoJWTClientSecret, Name: "Demo: key-authenticated app",
-			About:             "signs a client assertion instead of sending a secret: private_key_jwt with the key demo-server --print-client-key prints, or client_secret_jwt",
+			About:             "authenticates by a signed client assertion and never sends its secret (private_key_jwt, client_secret_jwt)",
 			ClientCredentials: true, CodeFlow: true, DeviceFlow: true, RedirectURIs: loopbackRedirects,
 			RequestedRights: []string{allRights}, AuthorizedRights: []string{allRights}, Projects: []string{"*"},
 			Extensions: Extensions{AuthMethods: []string{AuthPrivateKeyJWT, AuthClientSecretJWT}},
 		},
 		App{
 			ClientID: DemoDPoPClientID, Name: "Demo: DPoP public client",
-			About:    "public client whose tokens must be DPoP-bound (a proof with a server nonce on every request); PKCE required",
+			About:    "public client whose tokens must be DPoP-bound, with server nonces; PKCE required",
 			CodeFlow: true, RequirePKCE: true, PublicClients: true, DeviceFlow: true, RedirectURIs: loopbackRedirects,
 			RequestedRights: []string{allRights}, AuthorizedRights: []string{allRights}, Projects: []string{"*"},
 			Extensions: Extensions{RequireDPoP: true, DPoPNonce: true},
 		},
 		App{
 			ClientID: DemoMTLSClientID, Name: "Demo: mutual-TLS app",
-			About:             "authenticates with a TLS client certificate on the mTLS port (tls_client_auth or self_signed_tls_client_auth); its tokens are certificate-bound",
+			About:             "authenticates with a TLS client certificate on the mTLS port; its tokens are bound to it",
 			ClientCredentials: true, CodeFlow: true, RedirectURIs: loopbackRedirects,
 			RequestedRights: []string{allRights}, AuthorizedRights: []string{allRights}, Projects: []string{"*"},
 			Extensions: Extensions{
