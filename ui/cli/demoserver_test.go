@@ -2,10 +2,12 @@ package cli_test
 
 import (
 	"bufio"
+	"context"
 	"os"
 	"os/exec"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/authplay/authplay/flows/spacetest"
 )
@@ -13,7 +15,9 @@ import (
 // The demo-server banner lists every registration, the extensions'
 // included, each with what it is there to show.
 func TestDemoServerBannerListsEveryRegistration(t *testing.T) {
-	cmd := exec.Command(binary, "demo-server", "--addr", "127.0.0.1:0")
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, binary, "demo-server", "--addr", "127.0.0.1:0")
 	cmd.Env = append(os.Environ(), "XDG_STATE_HOME="+t.TempDir(), "DISPLAY=", "BROWSER=")
 	errPipe, _ := cmd.StderrPipe()
 	if err := cmd.Start(); err != nil {
