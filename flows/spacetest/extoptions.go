@@ -65,13 +65,12 @@ const (
 type extState struct {
 	cfg extConfig
 
-	mu          sync.Mutex
-	assertions  *replayStore // jti of client assertions and grant assertions
-	proofs      *replayStore // jti of DPoP proofs
-	nonces      *boundedMap[string]
-	pushed      *boundedMap[*pushedRequest] // by request_uri
-	tls         *tlsSide                    // nil unless WithTLS
-	tlsStartErr error
+	mu         sync.Mutex
+	assertions *replayStore // jti of client assertions and grant assertions
+	proofs     *replayStore // jti of DPoP proofs
+	nonces     *boundedMap[string]
+	pushed     *boundedMap[*pushedRequest] // by request_uri
+	tls        *tlsSide                    // nil unless WithTLS; set before any request is served
 }
 
 func newExtState(cfg config) *extState {

@@ -13,7 +13,8 @@ func (s *Server) addExtensionMetadata(doc map[string]any) {
 		doc[endpoint+"_auth_methods_supported"] = authMethods
 		doc[endpoint+"_auth_signing_alg_values_supported"] = signing
 	}
-	doc["grant_types_supported"] = append(doc["grant_types_supported"].([]string), GrantTypeTokenExchange, GrantTypeJWTBearer)
+	grants, _ := doc["grant_types_supported"].([]string)
+	doc["grant_types_supported"] = append(grants, GrantTypeTokenExchange, GrantTypeJWTBearer)
 	doc["dpop_signing_alg_values_supported"] = algNames(dpopAlgs)
 	doc["pushed_authorization_request_endpoint"] = s.URL + pathPAR
 	doc["require_pushed_authorization_requests"] = s.ext.cfg.parRequired

@@ -184,11 +184,12 @@ func NewServer(opts ...Option) (*Server, error) {
 		Handler: s.Handler(), ReadTimeout: cfg.readTimeout, ReadHeaderTimeout: min(headerTimeout, cfg.readTimeout),
 		IdleTimeout: idleTimeout,
 	}
-	go s.http.Serve(ln) //nolint:errcheck // Serve returns ErrServerClosed on Close
+	// The mTLS port starts first, so that no request sees it half made.
 	if err := s.startTLS(); err != nil {
-		s.http.Close() //nolint:errcheck
+		ln.Close()
 		return nil, err
 	}
+	go s.http.Serve(ln) //nolint:errcheck // Serve returns ErrServerClosed on Close
 	if cfg.dir != "" && s.listener.Addr().String() != addr {
 		s.saving.Go(s.persist) // remember the new port, off the path to the TUI's first frame
 	}
