@@ -81,25 +81,21 @@ func TestPushedRequestRefusals(t *testing.T) {
 	t.Run("request and request_uri", func(t *testing.T) {
 		page(t, url.Values{"client_id": {spacetest.DemoClientID}, "request_uri": {pushOK(t)}, "request": {"x"}}, "invalid_request", "both request and request_uri")
 	})
-	at := func(t *testing.T, r reply, status int, code, why string) {
-		t.Helper()
-		mustContain(t, r, status, code, why)
-	}
 	t.Run("PAR authenticates the client", func(t *testing.T) {
-		at(t, push(t, s, codeRequest(spacetest.DemoClientID, ""), spacetest.DemoClientID, "wrong"), 401, "invalid_client", "client secret is wrong")
+		mustContain(t, push(t, s, codeRequest(spacetest.DemoClientID, ""), spacetest.DemoClientID, "wrong"), 401, "invalid_client", "client secret is wrong")
 	})
 	t.Run("PAR validates like the authorization endpoint, in JSON", func(t *testing.T) {
 		q := codeRequest(spacetest.DemoClientID, "")
 		q.Set("redirect_uri", "https://evil.example/cb")
-		at(t, push(t, s, q, spacetest.DemoClientID, spacetest.DemoClientSecret), 400, "unauthorized_client", "is not registered")
+		mustContain(t, push(t, s, q, spacetest.DemoClientID, spacetest.DemoClientSecret), 400, "unauthorized_client", "is not registered")
 	})
 	t.Run("a request_uri cannot be pushed", func(t *testing.T) {
 		q := codeRequest(spacetest.DemoClientID, "")
 		q.Set("request_uri", spacetest.RequestURIPrefix+"x")
-		at(t, push(t, s, q, spacetest.DemoClientID, spacetest.DemoClientSecret), 400, "invalid_request", "request_uri cannot be pushed")
+		mustContain(t, push(t, s, q, spacetest.DemoClientID, spacetest.DemoClientSecret), 400, "invalid_request", "request_uri cannot be pushed")
 	})
 	t.Run("client_id must be the authenticated client", func(t *testing.T) {
-		at(t, push(t, s, codeRequest(spacetest.DemoPublicClientID, ""), spacetest.DemoClientID, spacetest.DemoClientSecret), 400, "invalid_request", "they name different credentials")
+		mustContain(t, push(t, s, codeRequest(spacetest.DemoPublicClientID, ""), spacetest.DemoClientID, spacetest.DemoClientSecret), 400, "invalid_request", "they name different credentials")
 	})
 	t.Run("a public client pushes with its client_id", func(t *testing.T) {
 		_, challenge := pkcePair()
