@@ -2,13 +2,16 @@ package ui
 
 import (
 	"fmt"
+	"strings"
 
 	"charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/textinput"
 	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
 
 	"github.com/authplay/authplay/flows"
 	"github.com/authplay/authplay/themes"
+	"github.com/charmbracelet/x/ansi"
 )
 
 // fieldRows is what both forms are made of: one row a field, a text input
@@ -165,6 +168,8 @@ func (l *fieldRows) view(s *themes.Styles, i, width int) string {
 	if r.kind == flows.KindChoice {
 		val = s.Accent.Render("‹ " + r.choices[r.choice].Label + " ›")
 	}
+	// A problem is said beside the row; the input's padding gives way to
+	// it. The focused row's hint is the screen's to show in full below.
 	note := ""
 	switch {
 	case r.note != "" && (r.note != "required" || i != l.focus):
@@ -173,10 +178,24 @@ func (l *fieldRows) view(s *themes.Styles, i, width int) string {
 			st = s.Warn
 		}
 		note = st.Render("  " + r.note)
-	case i == l.focus && r.hint != "":
-		note = s.Subtle.Render("  " + r.hint)
 	case i == l.focus && r.kind == flows.KindSecret:
 		note = s.Subtle.Render("  ctrl+r reveals")
 	}
+	if room := width - lipgloss.Width(label) - lipgloss.Width(note); note != "" && lipgloss.Width(val) > room {
+		tail := ""
+		if len(strings.TrimRight(ansi.Strip(val), " ")) > room {
+			tail = "…" // what was typed goes on past the room
+		}
+		val = ansi.Truncate(val, max(0, room), tail)
+	}
 	return truncate(label+val+note, width)
+}
+
+// hintView is the focused row's hint in full, wrapped, for the screen to
+// show under its rows; "" when it has none.
+func (l *fieldRows) hintView(s *themes.Styles, width int) string {
+	if len(l.rows) == 0 || l.rows[l.focus].hint == "" {
+		return ""
+	}
+	return wrapIndent(s.Subtle.Render(l.rows[l.focus].hint), width-4, 2, s.Subtle)
 }

@@ -163,6 +163,8 @@ func (f *form) View() string {
 	}
 	if f.err != "" {
 		b.WriteString("\n" + wrapIndent(s.Err.Render(f.err), w-4, 2, s.Err) + "\n")
+	} else if hint := f.rows.hintView(s, w); hint != "" {
+		b.WriteString(hint + "\n")
 	}
 	if prev := f.preview(); prev != "" {
 		// The box takes the room left; a request longer than that is cut
