@@ -195,10 +195,19 @@ func fuzzDeps(srv *spacetest.Server, st *store.Store, lb *loopback.Listener, sto
 	return deps
 }
 
+// scriptBudget bounds one script's play. The fuzz engine kills a worker
+// whose input runs 10 s ("deadlocked!", its output discarded), and under
+// the race detector 400 typed wide characters take about that long.
+const scriptBudget = 4 * time.Second
+
 // run plays the script: each byte is one event; some take the next bytes as
 // their argument (a size, a paste).
 func (h *harness) run(script []byte) {
+	start := time.Now()
 	for i := 1; i < len(script); i++ {
+		if time.Since(start) > scriptBudget {
+			break // what was played is checked; ctrl+c below still must end it
+		}
 		b := script[i]
 		if k, ok := fuzzEvent(b); ok {
 			h.deliver(k)
