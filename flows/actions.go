@@ -13,10 +13,10 @@ import (
 )
 
 // AuthenticatesClient says whether the session's requests prove the
-// client's identity with a secret: its method has one, and the person did
-// not choose a public client.
+// client's identity with a secret: its method has one, and the person
+// chose neither a public client nor a private key.
 func (st State) AuthenticatesClient() bool {
-	return SpecOf(st.Method).Accepts(FieldClientSecret) && st.Params.AuthStyle != AuthNone
+	return SpecOf(st.Method).Accepts(FieldClientSecret) && st.Params.AuthStyle != AuthNone && st.Params.AuthStyle != AuthPrivateKeyJWT
 }
 
 // Can says whether an action makes sense for the state now, so a front

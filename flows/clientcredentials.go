@@ -37,24 +37,29 @@ func (m *clientCredentials) next(ctx context.Context, env Env, in Input) (Step, 
 	tok, exchanges, err := m.sendForToken(ctx, env, in, req)
 	step.Exchanges = exchanges
 	if err != nil {
-		step.WhatHappened = "authplay sent the client ID and secret to the token endpoint with grant_type=client_credentials, and the server refused."
+		step.WhatHappened = "authplay asked the token endpoint for a token with grant_type=client_credentials, proving the application's identity " + authStyleWords(m.authStyle()) + ", and the server refused."
 		return m.fail(step, err, p.Provider.TokenURL)
 	}
 	m.authorized(&tok)
 	step.OK = true
 	step.Notes = tok.Notes
-	step.WhatHappened = "authplay proved the application's identity with its client ID and secret (" + authStyleWords(m.authStyle()) +
-		") and asked for scope " + scopeOr(p.Scope) + ". The server answered with an access token that acts for the application itself: no user took part, so it can do only what the application's own rights allow. [RFC 6749 §4.4]"
+	step.WhatHappened = "authplay proved the application's identity " + authStyleWords(m.authStyle()) +
+		" and asked for scope " + scopeOr(p.Scope) + ". The server answered with an access token that acts for the application itself: no user took part, so it can do only what the application's own rights allow. [RFC 6749 §4.4]"
 	step.WhatNext = "Inspect the token, call an API with it, or copy it. There is no refresh token in this flow: when it expires, ask again the same way."
 	return step, nil
 }
 
+// authStyleWords say how the client proved who it is.
 func authStyleWords(a AuthStyle) string {
 	switch a {
 	case AuthBody:
-		return "in the request body"
+		return "with its client ID and secret (in the request body)"
 	case AuthNone:
-		return "client ID only, as a public client"
+		return "with its client ID only, as a public client"
+	case AuthPrivateKeyJWT:
+		return "with a client assertion: a JWT for this server alone, signed with the application's private key, so no secret went over the wire (RFC 7523 §2.2)"
+	case AuthClientSecretJWT:
+		return "with a client assertion: a JWT for this server alone, keyed with the client secret, which itself did not travel (RFC 7523 §2.2)"
 	}
-	return "in an HTTP Basic Authorization header"
+	return "with its client ID and secret (in an HTTP Basic Authorization header)"
 }

@@ -91,7 +91,10 @@ func grantName(m Method) string {
 
 func isDemoClient(id string) bool { return slices.Contains(demoClients, id) }
 
-func invalidClient(ec ExplainContext, _ string) advice {
+func invalidClient(ec ExplainContext, desc string) advice {
+	if a, ok := assertionRefusal(ec, desc); ok {
+		return a
+	}
 	a := advice{cause: "The server did not recognise the client, or its secret is wrong, or the secret came in a way the server does not take.", refs: "RFC 6749 §2.3.1 · §5.2"}
 	switch voiceOf(ec.Family) {
 	case voiceSpace:

@@ -25,7 +25,7 @@ const (
 	demoRedirects    = "http://127.0.0.1/callback, http://localhost/callback and http://[::1]/callback, on any port"
 )
 
-var demoClients = []string{demoApp, demoPublic, demoNoCodeFlow, demoPending, demoNoRights, demoNotInProject}
+var demoClients = []string{demoApp, demoPublic, demoNoCodeFlow, demoPending, demoNoRights, demoNotInProject, demoJWTApp, demoMTLSApp}
 
 // voice is whose words advice speaks.
 type voice int

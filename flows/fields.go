@@ -31,6 +31,9 @@ const (
 	FieldPKCE         FieldID = "pkce"
 	FieldAccessType   FieldID = "access_type"
 	FieldCAFile       FieldID = "ca_file"
+
+	FieldPrivateKeyFile FieldID = "private_key_file"
+	FieldKeyID          FieldID = "key_id"
 )
 
 // FieldKind says how a field is edited and shown.
@@ -59,6 +62,9 @@ type FieldDef struct {
 	// command line's help for its flag.
 	Hint, Usage string
 	Choices     []Choice
+	// ChoiceHints say what each choice means, by value, for the hint
+	// shown while that choice is selected (the field's Hint otherwise).
+	ChoiceHints map[string]string
 	// Required is checked as the person types and before a run.
 	Required bool
 	get      func(*Draft) string
@@ -103,15 +109,30 @@ var fieldDefs = []FieldDef{
 	{ID: FieldToken, Label: "Token", Kind: KindSecret, Required: true, Hint: "a Space personal or application token, or any bearer token", Usage: "the token to bring",
 		get: func(d *Draft) string { return d.Seed.Reveal() }, set: func(d *Draft, v string) { d.Seed = Secret(v) }},
 	{ID: FieldAuthStyle, Label: "Client auth", Kind: KindChoice, Hint: "auto: Basic with a secret, public client without",
-		Usage:   "client authentication: auto (basic with a client secret, none without), basic, body or none",
-		Choices: []Choice{{"", "auto"}, {"basic", "basic"}, {"body", "body"}, {"none", "none"}},
-		get:     func(d *Draft) string { return string(d.Params.AuthStyle) }, set: func(d *Draft, v string) { d.Params.AuthStyle = AuthStyle(v) }},
+		Usage: "client authentication: auto (basic with a client secret, none without), basic, body, none, " +
+			"private_key_jwt (a JWT signed with --private-key-file) or client_secret_jwt (a JWT signed with the client secret)",
+		Choices:     []Choice{{"", "auto"}, {"basic", "basic"}, {"body", "body"}, {"none", "none"}, {"private_key_jwt", "private_key_jwt"}, {"client_secret_jwt", "client_secret_jwt"}},
+		ChoiceHints: authStyleHints,
+		get:         func(d *Draft) string { return string(d.Params.AuthStyle) }, set: func(d *Draft, v string) { d.Params.AuthStyle = AuthStyle(v) }},
+	{ID: FieldPrivateKeyFile, Label: "Private key file", Kind: KindText, Hint: privateKeyFileHint, Usage: privateKeyFileUsage,
+		get: func(d *Draft) string { return d.Params.PrivateKeyFile }, set: func(d *Draft, v string) { d.Params.PrivateKeyFile = v }},
+	{ID: FieldKeyID, Label: "Key ID", Kind: KindText, Hint: "the kid the server registered the key under; empty names none and the server tries each of the client's keys",
+		Usage: "kid to name in what --private-key-file signs (empty: none, and the server tries each key registered for the client)",
+		get:   func(d *Draft) string { return d.Params.KeyID }, set: func(d *Draft, v string) { d.Params.KeyID = v }},
 	{ID: FieldPKCE, Label: "PKCE", Kind: KindChoice, Hint: "S256 unless the server cannot do it", Usage: "PKCE: S256 (default), plain or off",
 		Choices: []Choice{{"S256", "S256"}, {"plain", "plain"}, {"off", "off"}},
 		get:     func(d *Draft) string { return string(d.Params.PKCE) }, set: func(d *Draft, v string) { d.Params.PKCE = PKCEMethod(v) }},
 	{ID: FieldAccessType, Label: "Access type", Kind: KindChoice, Hint: "Space: offline asks for a refresh token", Usage: "Space: online or offline (offline asks for a refresh token)",
 		Choices: []Choice{{"offline", "offline"}, {"online", "online"}, {"", "(not sent)"}},
 		get:     func(d *Draft) string { return d.Params.AccessType }, set: func(d *Draft, v string) { d.Params.AccessType = v }},
+}
+
+// ChoiceHint is what a choice means: its own hint, or the field's.
+func (f FieldDef) ChoiceHint(value string) string {
+	if h, ok := f.ChoiceHints[value]; ok {
+		return h
+	}
+	return f.Hint
 }
 
 // Field describes a field by its ID.
@@ -201,6 +222,7 @@ func (d *Draft) Check() []FieldError {
 	if d.Params.AuthStyle == AuthNone && d.Creds.ClientSecret != "" && slices.Contains(SpecOf(d.Method).Fields, FieldClientSecret) {
 		out = append(out, FieldError{FieldClientSecret, "ignored: client auth is none (public client)"})
 	}
+	out = append(out, d.checkSigning()...)
 	return out
 }
 

@@ -57,6 +57,10 @@ type State struct {
 	// "access_token"), until a refresh brings new ones.
 	Revoked string     `json:"revoked,omitempty"`
 	Failure *Diagnosis `json:"failure,omitempty"`
+
+	// ClientAssertions counts the client assertions sent, so each gets its
+	// own jti (clientauth.go).
+	ClientAssertions int `json:"client_assertions,omitempty"`
 }
 
 // DeviceState is the device flow's pending authorization (RFC 8628 §3.2).
@@ -154,6 +158,10 @@ type Step struct {
 	Notes        []string        `json:"notes,omitempty"`
 	At           time.Time       `json:"at"`
 	OK           bool            `json:"ok"`
+
+	// Details are what the step's requests carried that no one can read
+	// in them: a client assertion or request object, decoded.
+	Details []string `json:"details,omitempty"`
 }
 
 // Machine is one method's state machine. Next performs exactly one protocol
@@ -224,10 +232,14 @@ func (m *machine) Pending(in Input) (Request, bool, error) {
 func (m *machine) Next(ctx context.Context, env Env, in Input) (Step, error) {
 	var step Step
 	var err error
+	m.sent = nil
 	if in.Action != ActionNext {
 		step, err = m.act(ctx, env, in)
 	} else {
 		step, err = m.method.next(ctx, env, in)
+	}
+	for _, r := range m.sent {
+		step.Details = append(step.Details, RequestDetails(r, m.st.Params)...)
 	}
 	for _, ex := range step.Exchanges {
 		for _, warn := range ex.Warnings {
@@ -276,6 +288,7 @@ func (d Draft) Restart(prev State) (State, Credentials) {
 type base struct {
 	st    State
 	creds Credentials
+	sent  []Request // this step's requests, as sent
 }
 
 // authStyle is how this run authenticates the client: the chosen style, or

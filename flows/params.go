@@ -17,6 +17,11 @@ const (
 	AuthBasic AuthStyle = "basic" // HTTP Basic header: Space, most servers
 	AuthBody  AuthStyle = "body"  // client_id and client_secret in the form
 	AuthNone  AuthStyle = "none"  // public client: client_id only, PKCE instead of a secret
+
+	// A signed client assertion instead of the secret (RFC 7523 §2.2):
+	// with the client's private key, or an HMAC keyed with the secret.
+	AuthPrivateKeyJWT   AuthStyle = "private_key_jwt"
+	AuthClientSecretJWT AuthStyle = "client_secret_jwt"
 )
 
 // Resolve turns AuthAuto into the style to use with this secret; a style
@@ -38,19 +43,22 @@ func (a AuthStyle) Method() string {
 		return "client_secret_post"
 	case AuthNone:
 		return "none"
+	case AuthPrivateKeyJWT, AuthClientSecretJWT:
+		return string(a)
 	}
 	return "client_secret_basic"
 }
 
-// ParseAuthStyle reads auto (or nothing), basic, body or none.
+// ParseAuthStyle reads auto (or nothing), basic, body, none,
+// private_key_jwt or client_secret_jwt.
 func ParseAuthStyle(s string) (AuthStyle, error) {
 	switch AuthStyle(s) {
-	case AuthBasic, AuthBody, AuthNone:
+	case AuthBasic, AuthBody, AuthNone, AuthPrivateKeyJWT, AuthClientSecretJWT:
 		return AuthStyle(s), nil
 	case "", "auto":
 		return AuthAuto, nil
 	}
-	return "", fmt.Errorf("client authentication %q: choose auto, basic, body or none", s)
+	return "", fmt.Errorf("client authentication %q: choose auto, basic, body, none, private_key_jwt or client_secret_jwt", s)
 }
 
 // PKCEMethod is the code challenge method, or off.
@@ -87,6 +95,11 @@ type Params struct {
 	RequestCredentials string        `json:"request_credentials,omitempty"` // Space: default, required, skip, silent
 	Username           string        `json:"username,omitempty"`
 	Timeout            wire.Duration `json:"timeout,omitempty"` // how long to wait for a person
+
+	// PrivateKeyFile names the PEM file of the client's private key
+	// (private_key_jwt, request objects); KeyID is the kid it signs under.
+	PrivateKeyFile string `json:"private_key_file,omitempty"`
+	KeyID          string `json:"key_id,omitempty"`
 }
 
 // Credentials are the secrets a flow needs. They are never part of State, so
@@ -94,4 +107,8 @@ type Params struct {
 type Credentials struct {
 	ClientSecret Secret
 	Password     Secret
+
+	// ClientKey is the private key read from Params.PrivateKeyFile, held
+	// in memory only; nil until read (a step reads it when it signs).
+	ClientKey *ClientKey
 }

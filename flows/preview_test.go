@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/authplay/authplay/flows"
+	"github.com/authplay/authplay/flows/jwtcheck"
 	"github.com/authplay/authplay/flows/spacetest"
 	"github.com/authplay/authplay/flows/wire"
 )
@@ -16,22 +17,36 @@ import (
 // What a front door shows before a step (Pending) is exactly what the step
 // sends: method, URL, headers with secrets masked, body. For every method,
 // every client authentication style, every request of the flow and every
-// action on the token.
+// action on the token. A client assertion is signed again as it is sent,
+// so its iat, exp and signature differ from the one shown; its header and
+// its other claims, jti included, are the same (sameAssertion).
 func TestPendingIsWhatIsSent(t *testing.T) {
 	s := newSpace(t)
+	keyFile := writeKey(t, spacetest.DemoClientKeyPEM)
+	key, err := flows.LoadClientKey(keyFile)
+	if err != nil {
+		t.Fatal(err)
+	}
 	for _, spec := range flows.Specs() {
-		for _, style := range []flows.AuthStyle{flows.AuthAuto, flows.AuthBasic, flows.AuthBody, flows.AuthNone} {
+		for _, style := range []flows.AuthStyle{flows.AuthAuto, flows.AuthBasic, flows.AuthBody, flows.AuthNone, flows.AuthPrivateKeyJWT, flows.AuthClientSecretJWT} {
 			m := spec.Info.Method
 			t.Run(string(m)+"/"+string(style)+"auto"[:4*boolInt(style == "")], func(t *testing.T) {
 				p := spaceParams(t, s)
 				p.AuthStyle, p.Scope, p.Username = style, "** openid", spacetest.DemoUsername
-				d := flows.Draft{Method: m, Params: p, Creds: demoCreds(), Seed: seedFor(t, s, m)}
+				creds := demoCreds()
+				switch style {
+				case flows.AuthPrivateKeyJWT:
+					p.ClientID, p.PrivateKeyFile, creds.ClientSecret, creds.ClientKey = spacetest.DemoJWTClientID, keyFile, "", key
+				case flows.AuthClientSecretJWT:
+					p.ClientID, creds.ClientSecret = spacetest.DemoJWTClientID, spacetest.DemoJWTClientSecret
+				}
+				d := flows.Draft{Method: m, Params: p, Creds: creds, Seed: seedFor(t, s, m, p, creds)}
 				st, creds := d.Start()
 				mach, err := flows.New(st, creds)
 				if err != nil {
 					t.Fatal(err)
 				}
-				env := newEnv(t)
+				env, raw := recordingEnv(t)
 				env.Sleep = func(context.Context, time.Duration) error { return nil }
 				compared := 0
 				for i := 0; i < 6 && mach.State().Phase != flows.PhaseAuthorized && mach.State().Phase != flows.PhaseFailed; i++ {
@@ -51,6 +66,7 @@ func TestPendingIsWhatIsSent(t *testing.T) {
 							t.Fatalf("%s: nothing was sent; pending was %+v", step.Caption, want.Shown())
 						}
 						sameMessage(t, step.Caption, want.Shown(), step.Exchanges[0].Request)
+						sameAssertion(t, step.Caption, want, raw)
 						compared++
 					case authURL == "":
 						t.Fatalf("%s sent %d request(s) but Pending said none", step.Caption, len(step.Exchanges))
@@ -78,6 +94,7 @@ func TestPendingIsWhatIsSent(t *testing.T) {
 					}
 					step, _ := mach.Next(context.Background(), env, flows.Input{Action: a})
 					sameMessage(t, string(a), want.Shown(), step.Exchanges[0].Request)
+					sameAssertion(t, string(a), want, raw)
 					actions++
 				}
 				if actions == 0 {
@@ -95,19 +112,47 @@ func boolInt(b bool) int {
 	return 0
 }
 
-// seedFor is what a method needs brought: a refresh token, or a token.
-func seedFor(t *testing.T, s *spacetest.Server, m flows.Method) flows.Secret {
+// seedFor is what a method needs brought: a refresh token (issued to the
+// client of p), or a token.
+func seedFor(t *testing.T, s *spacetest.Server, m flows.Method, p flows.Params, creds flows.Credentials) flows.Secret {
 	switch m {
 	case flows.PermanentToken:
 		return spacetest.DemoPersonalToken
 	case flows.RefreshToken:
-		p := spaceParams(t, s)
-		p.AccessType, p.Username = "offline", spacetest.DemoUsername
-		mach, _ := flows.New(flows.Start(flows.Password, p), demoCreds())
+		p.AccessType, p.Username, p.Scope = "offline", spacetest.DemoUsername, "**"
+		creds.Password = spacetest.DemoPassword
+		if p.AuthStyle == flows.AuthNone {
+			p.AuthStyle = flows.AuthBasic // demo-app has a secret; the refresh itself then goes without
+		}
+		mach, _ := flows.New(flows.Start(flows.Password, p), creds)
 		run(t, mach, newEnv(t), flows.Input{})
 		return mach.State().Token.RefreshToken
 	}
 	return ""
+}
+
+// sameAssertion: the client assertion sent has the header and claims of
+// the one shown, but for the times it was signed at.
+func sameAssertion(t *testing.T, what string, shown flows.Request, raw *rawForms) {
+	t.Helper()
+	if shown.Form.Get("client_assertion") == "" {
+		return
+	}
+	want, err := jwtcheck.Decode(shown.Form.Get("client_assertion"))
+	if err != nil {
+		t.Fatalf("%s: the assertion shown: %v", what, err)
+	}
+	got, err := jwtcheck.Decode(raw.last(t).Get("client_assertion"))
+	if err != nil {
+		t.Fatalf("%s: the assertion sent: %v", what, err)
+	}
+	for _, c := range []string{"iat", "exp"} {
+		delete(want.Claims, c)
+		delete(got.Claims, c)
+	}
+	if !reflect.DeepEqual(want.Header, got.Header) || !reflect.DeepEqual(want.Claims, got.Claims) {
+		t.Errorf("%s: assertion shown %v %v, sent %v %v", what, want.Header, want.Claims, got.Header, got.Claims)
+	}
 }
 
 func sameMessage(t *testing.T, what string, want, got wire.Message) {

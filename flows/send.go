@@ -33,15 +33,23 @@ func (b *base) authenticate(r *Request) {
 		r.Form.Set("client_secret", b.creds.ClientSecret.Reveal())
 	case AuthNone:
 		r.Form.Set("client_id", p.ClientID)
+	case AuthPrivateKeyJWT, AuthClientSecretJWT:
+		b.addClientAssertion(r)
 	}
 }
 
 // send sends a step's request, or the person's edit of it, and records the
 // exchange. The outcome is read from the recorder.
 func (b *base) send(ctx context.Context, env Env, in Input, req Request) (*wire.Recorder, error) {
-	if in.Request != nil {
+	edited := in.Request != nil
+	if edited {
 		req = *in.Request
 	}
+	if err := b.finish(env, &req, edited); err != nil {
+		_, empty := wire.Record(nil, false)
+		return empty, err
+	}
+	b.sent = append(b.sent, req)
 	c, rec, err := env.record(b.st.Params.Provider)
 	if err != nil {
 		_, empty := wire.Record(nil, false)
@@ -56,6 +64,19 @@ func (b *base) send(ctx context.Context, env Env, in Input, req Request) (*wire.
 		resp.Body.Close()
 	}
 	return rec, err
+}
+
+// finish completes a request at send time, after a person's edit: each
+// finisher makes what must be fresh for every request sent (a client
+// assertion's jti and times), so an edited request still goes out valid.
+// It is the one place to add such a thing.
+func (b *base) finish(env Env, req *Request, edited bool) error {
+	for _, f := range []func(Env, *Request, bool) error{b.freshClientAssertion} {
+		if err := f(env, req, edited); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // sendForToken sends a request whose answer is a token response.

@@ -50,10 +50,14 @@ func (s Spec) Stage(st State) int {
 
 var clientFields = []FieldID{FieldClientID, FieldClientSecret}
 
+// signingFields follow Client auth: the key that signs a client assertion
+// (private_key_jwt) or a request object.
+var signingFields = []FieldID{FieldPrivateKeyFile, FieldKeyID}
+
 var specs = []Spec{
 	{
 		Info:   AuthorizationCode.Info(),
-		Fields: []FieldID{FieldAuthURL, FieldTokenURL, FieldClientID, FieldClientSecret, FieldRedirectURI, FieldScope, FieldPKCE, FieldAccessType, FieldAuthStyle},
+		Fields: []FieldID{FieldAuthURL, FieldTokenURL, FieldClientID, FieldClientSecret, FieldRedirectURI, FieldScope, FieldPKCE, FieldAccessType, FieldAuthStyle, FieldPrivateKeyFile, FieldKeyID},
 		Stages: []string{"Configure", "Sign in", "Exchange code", "Inspect"},
 		stage: func(st State) int {
 			if st.Phase == PhaseExchanging || (st.Phase == PhaseFailed && st.StateMatched) {
@@ -64,12 +68,12 @@ var specs = []Spec{
 	},
 	{
 		Info:   ClientCredentials.Info(),
-		Fields: slices.Concat([]FieldID{FieldTokenURL}, clientFields, []FieldID{FieldScope, FieldAuthStyle}),
+		Fields: slices.Concat([]FieldID{FieldTokenURL}, clientFields, []FieldID{FieldScope, FieldAuthStyle}, signingFields),
 		Stages: []string{"Configure", "Request token", "Inspect"},
 	},
 	{
 		Info:   DeviceCode.Info(),
-		Fields: slices.Concat([]FieldID{FieldDeviceURL, FieldTokenURL}, clientFields, []FieldID{FieldScope, FieldAuthStyle}),
+		Fields: slices.Concat([]FieldID{FieldDeviceURL, FieldTokenURL}, clientFields, []FieldID{FieldScope, FieldAuthStyle}, signingFields),
 		Stages: []string{"Configure", "Get code", "Approve on a device", "Inspect"},
 		stage: func(st State) int {
 			if st.Device != nil {
@@ -80,7 +84,7 @@ var specs = []Spec{
 	},
 	{
 		Info:   RefreshToken.Info(),
-		Fields: slices.Concat([]FieldID{FieldTokenURL}, clientFields, []FieldID{FieldRefreshToken, FieldScope, FieldAuthStyle}),
+		Fields: slices.Concat([]FieldID{FieldTokenURL}, clientFields, []FieldID{FieldRefreshToken, FieldScope, FieldAuthStyle}, signingFields),
 		Stages: []string{"Configure", "Refresh", "Inspect"},
 	},
 	{
@@ -90,7 +94,7 @@ var specs = []Spec{
 	},
 	{
 		Info:   Password.Info(),
-		Fields: slices.Concat([]FieldID{FieldTokenURL}, clientFields, []FieldID{FieldUsername, FieldPassword, FieldScope, FieldAccessType, FieldAuthStyle}),
+		Fields: slices.Concat([]FieldID{FieldTokenURL}, clientFields, []FieldID{FieldUsername, FieldPassword, FieldScope, FieldAccessType, FieldAuthStyle}, signingFields),
 		Stages: []string{"Configure", "Request token", "Inspect"},
 	},
 	{
