@@ -263,3 +263,20 @@ func RequestDetails(r Request, p Params) []string {
 	}
 	return out
 }
+
+// Shows says whether a form shows the field now. A field that matters
+// only with a choice made in another (the signing key, with
+// private_key_jwt; the secret, without) stays out of the way until then,
+// unless it holds a value: nothing hidden is ever sent unseen.
+func (d *Draft) Shows(id FieldID) bool {
+	if d.Get(id) != "" {
+		return true
+	}
+	switch id {
+	case FieldPrivateKeyFile, FieldKeyID:
+		return d.Params.AuthStyle == AuthPrivateKeyJWT
+	case FieldClientSecret:
+		return d.Params.AuthStyle != AuthPrivateKeyJWT
+	}
+	return true
+}

@@ -16,7 +16,7 @@ const (
 )
 
 // demoKeyWords say where the built-in server's trusted key comes from.
-const demoKeyWords = "authplay demo-server --print-client-key > demo-key.pem, then --private-key-file demo-key.pem"
+const demoKeyWords = "save what authplay demo-server --print-client-key prints (to demo-key.pem, say) and give that file as the private key file"
 
 // assertionRefusal is the advice for an invalid_client that is about a
 // client assertion or the authentication method, if desc says it is.

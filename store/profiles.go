@@ -29,6 +29,11 @@ type Profile struct {
 	AccessType   string         `json:"access_type,omitempty"`
 	Username     string         `json:"username,omitempty"`
 	Password     string         `json:"password,omitempty"` // env:NAME or file:PATH
+
+	// PrivateKeyFile is a path to the client's PEM private key (never the
+	// key itself), with the kid it signs under.
+	PrivateKeyFile string `json:"private_key_file,omitempty"`
+	KeyID          string `json:"key_id,omitempty"`
 }
 
 type profilesFile struct {
@@ -203,6 +208,7 @@ func (p Profile) settings(m flows.Method) (flows.Draft, error) {
 	for id, v := range map[flows.FieldID]string{
 		flows.FieldClientID: p.ClientID, flows.FieldAuthStyle: p.AuthStyle, flows.FieldRedirectURI: p.RedirectURI, flows.FieldScope: p.Scope,
 		flows.FieldPKCE: p.PKCE, flows.FieldAccessType: p.AccessType, flows.FieldUsername: p.Username,
+		flows.FieldPrivateKeyFile: p.PrivateKeyFile, flows.FieldKeyID: p.KeyID,
 	} {
 		if v == "" {
 			continue

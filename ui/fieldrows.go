@@ -38,6 +38,10 @@ type fieldRow struct {
 	choices []flows.Choice  // choice rows
 	choice  int
 	note    string // a problem with the value, shown beside it
+	// choiceHints, by choice value, replace hint while that choice is on.
+	choiceHints map[string]string
+	// hidden rows are skipped: their field does not matter now.
+	hidden bool
 }
 
 type rowKeys struct{ Next, Prev, Cycle key.Binding }
@@ -97,6 +101,18 @@ func (l *fieldRows) setFocus(i int) tea.Cmd {
 	return nil
 }
 
+// move takes the focus to the next row shown in a direction.
+func (l *fieldRows) move(delta int) tea.Cmd {
+	i := l.focus
+	for range l.rows {
+		i = (i + delta + len(l.rows)) % len(l.rows)
+		if !l.rows[i].hidden {
+			break
+		}
+	}
+	return l.setFocus(i)
+}
+
 // Typing is true unless the focus is on a choice, which takes no text.
 func (l *fieldRows) Typing() bool { return len(l.rows) > 0 && l.focused().kind != flows.KindChoice }
 
@@ -118,9 +134,9 @@ func (l *fieldRows) update(msg tea.Msg, keys rowKeys) (cmd tea.Cmd, changed bool
 	if k, ok := msg.(tea.KeyPressMsg); ok {
 		switch {
 		case key.Matches(k, keys.Next):
-			return l.setFocus(l.focus + 1), false
+			return l.move(1), false
 		case key.Matches(k, keys.Prev):
-			return l.setFocus(l.focus - 1), false
+			return l.move(-1), false
 		case cur.kind == flows.KindChoice && key.Matches(k, keys.Cycle):
 			step := 1
 			if k.String() == "left" {
@@ -194,8 +210,16 @@ func (l *fieldRows) view(s *themes.Styles, i, width int) string {
 // hintView is the focused row's hint in full, wrapped, for the screen to
 // show under its rows; "" when it has none.
 func (l *fieldRows) hintView(s *themes.Styles, width int) string {
-	if len(l.rows) == 0 || l.rows[l.focus].hint == "" {
+	if len(l.rows) == 0 {
 		return ""
 	}
-	return wrapIndent(s.Subtle.Render(l.rows[l.focus].hint), width-4, 2, s.Subtle)
+	r := l.rows[l.focus]
+	hint := r.hint
+	if h, ok := r.choiceHints[r.value()]; ok && r.kind == flows.KindChoice {
+		hint = h
+	}
+	if hint == "" {
+		return ""
+	}
+	return wrapIndent(s.Subtle.Render(hint), width-4, 2, s.Subtle)
 }

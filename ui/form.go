@@ -27,6 +27,9 @@ type form struct {
 	prev   flows.State // the random values the preview shows and the run sends
 	reveal bool
 	err    string
+	// key is the private key file being read, or read, and what is wrong
+	// with it (formkey.go).
+	key formKey
 }
 
 func newForm(k *kit, id int, d flows.Draft) *form {
@@ -37,7 +40,9 @@ func newForm(k *kit, id int, d flows.Draft) *form {
 	for _, fd := range flows.SpecOf(d.Method).FieldDefs() {
 		v := d.Get(fd.ID)
 		if fd.Kind == flows.KindChoice {
-			f.rows.rows = append(f.rows.rows, newChoiceRow(string(fd.ID), fd.Label, fd.Hint, fd.Choices, v))
+			r := newChoiceRow(string(fd.ID), fd.Label, fd.Hint, fd.Choices, v)
+			r.choiceHints = fd.ChoiceHints
+			f.rows.rows = append(f.rows.rows, r)
 			continue
 		}
 		f.rows.rows = append(f.rows.rows, newTextRow(string(fd.ID), fd.Label, fd.Hint, fd.Kind, v))
@@ -59,7 +64,7 @@ func (f *form) FullHelp() [][]key.Binding { return [][]key.Binding{f.ShortHelp()
 // Init focuses the first field and, for a refresh, looks for the refresh
 // token of the profile's latest session.
 func (f *form) Init() tea.Cmd {
-	cmds := []tea.Cmd{f.rows.setFocus(0)}
+	cmds := []tea.Cmd{f.rows.setFocus(0), f.readKey()}
 	if slices.Contains(flows.SpecOf(f.draft.Method).Fields, flows.FieldRefreshToken) && f.draft.Seed == "" && f.k.deps.Sessions != nil {
 		cmds = append(cmds, latestRefreshToken(f.k.deps.Sessions, f.k.state.profile.Name, f.id))
 	}
@@ -92,6 +97,9 @@ func (f *form) Update(msg tea.Msg) (Screen, tea.Cmd) {
 			f.changed()
 		}
 		return f, nil
+	case clientKeyMsg:
+		f.keyRead(msg)
+		return f, nil
 	case tea.KeyPressMsg:
 		switch {
 		case key.Matches(msg, f.keys.Back):
@@ -107,6 +115,7 @@ func (f *form) Update(msg tea.Msg) (Screen, tea.Cmd) {
 	cmd, changed := f.rows.update(msg, f.rk)
 	if changed {
 		f.changed()
+		cmd = tea.Batch(cmd, f.readKey())
 	}
 	return f, cmd
 }
@@ -129,6 +138,10 @@ func (f *form) check() {
 			r.note = fe.Err
 		}
 	}
+	for _, r := range f.rows.rows {
+		r.hidden = !f.draft.Shows(flows.FieldID(r.id))
+	}
+	f.noteKey()
 }
 
 func (f *form) submit() tea.Cmd {
@@ -139,6 +152,10 @@ func (f *form) submit() tea.Cmd {
 				f.err = r.label + ": " + fe.Err
 				return f.rows.setFocus(i)
 			}
+		}
+		if r.id == string(flows.FieldPrivateKeyFile) && !r.hidden && f.key.err != "" {
+			f.err = r.label + ": " + f.key.err
+			return f.rows.setFocus(i)
 		}
 	}
 	f.err = ""
@@ -158,8 +175,10 @@ func (f *form) View() string {
 		b.WriteString(wrapIndent("⚠ "+info.Warning, w-4, 2, s.Warn) + "\n")
 	}
 	b.WriteString("\n")
-	for i := range f.rows.rows {
-		b.WriteString(f.rows.view(s, i, w) + "\n")
+	for i, r := range f.rows.rows {
+		if !r.hidden {
+			b.WriteString(f.rows.view(s, i, w) + "\n")
+		}
 	}
 	if f.err != "" {
 		b.WriteString("\n" + wrapIndent(s.Err.Render(f.err), w-4, 2, s.Err) + "\n")
@@ -195,7 +214,11 @@ func (f *form) preview() string {
 	if err != nil || !ok {
 		return ""
 	}
-	return requestLines(req.Shown(), f.width-6)
+	lines := requestLines(req.Shown(), f.width-6)
+	if details := flows.RequestDetails(req, st.Params); len(details) > 0 {
+		lines += "\n" + detailsView(details, f.width-6, f.k.styles.Subtle)
+	}
+	return lines
 }
 
 // requestLines writes a request as a person reads it: the request line,

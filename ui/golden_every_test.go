@@ -53,6 +53,12 @@ func goldenScreens(t *testing.T) map[string]func(a *App) Screen {
 			Form:   map[string][]string{"grant_type": {"refresh_token"}, "refresh_token": {"sprt-0123456789abcdef"}}})
 		return in
 	}
+	out["form/private_key_jwt"] = func(a *App) Screen { return keyForm(t, a) }
+	out["inspector/steps-private-key-jwt"] = func(a *App) Screen {
+		in := newInspect(a.k, a.nextID(), keySession(t), flows.Credentials{})
+		in.panel = panelSteps
+		return in
+	}
 	out["lab/detail"] = func(a *App) Screen {
 		l := newLab(a.k, a.nextID(), a.k.state.profile.Params, a.k.state.profile.Creds, showPickerMsg{})
 		l.results, l.detail = labResults(), true
@@ -71,7 +77,7 @@ func goldenScreens(t *testing.T) map[string]func(a *App) Screen {
 // TestGoldenEveryScreen pins what a person sees on every screen and panel
 // at 80×24, and the busiest at 120×40; its help line offers whole keys only.
 func TestGoldenEveryScreen(t *testing.T) {
-	big := map[string]bool{"inspector": true, "inspector/steps": true, "lab/results": true, "form/authorization_code": true, "lab/detail": true}
+	big := map[string]bool{"inspector": true, "inspector/steps": true, "lab/results": true, "form/authorization_code": true, "lab/detail": true, "form/private_key_jwt": true}
 	for name, build := range goldenScreens(t) {
 		sizes := [][2]int{{80, 24}}
 		if big[name] {

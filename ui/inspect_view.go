@@ -246,6 +246,9 @@ func stepsView(s *themes.Styles, steps []flows.Step, w int, allPolls bool) strin
 		for _, ex := range st.Exchanges {
 			b.WriteString(indent(exchangeView(s, ex, w-5), 5) + "\n")
 		}
+		if len(st.Details) > 0 {
+			b.WriteString(indent(detailsView(st.Details, w-5, s.Subtle), 5) + "\n")
+		}
 		if st.WhatHappened != "" {
 			b.WriteString(wrapIndent(st.WhatHappened, w, 5, s.Text) + "\n")
 		}

@@ -119,6 +119,13 @@ type (
 		pub, fp, saved string
 		err            error
 	}
+	// clientKeyMsg is a private key file read for a form.
+	clientKeyMsg struct {
+		owner int
+		path  string
+		key   *flows.ClientKey
+		err   error
+	}
 	refreshTokenFoundMsg struct {
 		owner int
 		token flows.Secret

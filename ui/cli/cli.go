@@ -74,6 +74,8 @@ func Main(args []string, stdio IO) int {
 			return runProbe(args[1:], stdio)
 		case "providers":
 			return runProviders(args[1:], stdio)
+		case "keygen":
+			return runKeygen(args[1:], stdio)
 		case "version", "--version":
 			fmt.Fprintln(stdio.Out, "authplay", wire.Version, runtime.Version())
 			return ExitOK
@@ -109,6 +111,7 @@ Usage:
   authplay demo-server [--addr 127.0.0.1:9090]     run the built-in server in the foreground
   authplay probe [--demo | --profile NAME ...]      try what a server must refuse (authplay probe --help)
   authplay providers [NAME]                        the providers with presets: what each needs, what to register
+  authplay keygen [--out PATH] [--ec]              make a client key pair for private_key_jwt; prints the public JWK
   authplay version
 
 Flags:
@@ -251,11 +254,15 @@ func runDemoServer(args []string, stdio IO) int {
 	addr := fs.String("addr", "127.0.0.1:9090", "loopback address to listen on")
 	dir := fs.String("dir", "", "keep the server's key and grants here (default: in memory)")
 	weakList := fs.String("weak", "", "turn defences off to watch attacks work (unsafe on purpose): a comma-separated list of "+strings.Join(spacetest.Weaknesses(), ", "))
+	printKey := fs.Bool("print-client-key", false, "print the published private key "+spacetest.DemoJWTClientID+" signs with (private_key_jwt) as PEM, and exit")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return ExitOK
 		}
 		return ExitUsage
+	}
+	if *printKey {
+		return printDemoClientKey(stdio)
 	}
 	weak, err := spacetest.ParseWeak(*weakList)
 	if err != nil {

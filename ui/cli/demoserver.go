@@ -90,3 +90,15 @@ func credentialsOf(a spacetest.App) string {
 	}
 	return "(public: no secret)"
 }
+
+// printDemoClientKey prints the demo key alone on stdout, so it can be
+// saved straight to a file, and on stderr what it is.
+func printDemoClientKey(stdio IO) int {
+	if err := spacetest.WriteDemoClientKey(stdio.Out); err != nil {
+		fmt.Fprintln(stdio.Err, "authplay demo-server:", err)
+		return ExitFailed
+	}
+	fmt.Fprintf(stdio.Err, "authplay: this key is published demo material, trusted by the built-in server alone (for %s's private_key_jwt and %s's JWT-bearer grant); never register it anywhere else.\n", spacetest.DemoJWTClientID, spacetest.DemoClientID)
+	fmt.Fprintf(stdio.Err, "Save it (umask 077; authplay demo-server --print-client-key > demo-key.pem) and use it: authplay token --flow client_credentials --issuer URL --client-id %s --auth-style private_key_jwt --private-key-file demo-key.pem\n", spacetest.DemoJWTClientID)
+	return ExitOK
+}

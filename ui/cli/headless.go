@@ -206,6 +206,9 @@ func printStep(stdio IO, step flows.Step) {
 			fmt.Fprintln(stdio.Err, mark+l.Text)
 		}
 	}
+	for _, d := range step.Details {
+		fmt.Fprintln(stdio.Err, "  "+d)
+	}
 	if step.WhatHappened != "" {
 		fmt.Fprintln(stdio.Err, step.WhatHappened)
 	}

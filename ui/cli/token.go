@@ -205,6 +205,9 @@ func (f *tokenFlags) draft(ctx context.Context, m flows.Method, env flows.Env, s
 	if p := &d.Params.Provider; p.Name == "" {
 		p.Name = cmp.Or(p.ServiceURL, p.TokenURL, p.AuthURL, p.APIBase)
 	}
+	if err := loadClientKey(&d); err != nil {
+		return fail("--private-key-file: %v", err)
+	}
 	d.Params.RedirectURI = cmp.Or(d.Params.RedirectURI, "http://127.0.0.1:0/callback")
 	d.Params.Timeout = wire.Duration(f.timeout)
 	if missing := f.missing(d); missing != "" {

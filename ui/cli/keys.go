@@ -1,0 +1,125 @@
+package cli
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+
+	"github.com/authplay/authplay/flows"
+	"github.com/authplay/authplay/store"
+)
+
+// keysDir is where `authplay keygen` keeps the keys it makes: beside the
+// profiles that name them, in a directory only its owner can enter.
+func keysDir() (string, error) {
+	p, err := store.ProfilesPath()
+	if err != nil {
+		return "", err
+	}
+	return filepath.Join(filepath.Dir(p), "keys"), nil
+}
+
+// runKeygen makes a client key pair for private_key_jwt and request
+// objects: the private half in a 0600 PEM file, the public half printed as
+// a JWK for the server's registration of the client.
+func runKeygen(args []string, stdio IO) int {
+	fs := flag.NewFlagSet("authplay keygen", flag.ContinueOnError)
+	fs.SetOutput(stdio.Err)
+	out := fs.String("out", "", "write the private key here (default: a new file under "+displayKeysDir()+")")
+	ec := fs.Bool("ec", false, "make a P-256 key (ES256) instead of RSA 2048 (RS256)")
+	fs.Usage = func() {
+		fmt.Fprint(stdio.Err, "Usage: authplay keygen [--out PATH] [--ec]\n\nMakes a key pair for private_key_jwt client authentication and request objects:\nthe private key in a PEM file only you can read (0600), the public key on stdout\nas a JWK to register with the server. authplay never overwrites a key file.\n\n")
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return ExitOK
+		}
+		return ExitUsage
+	}
+	if fs.NArg() > 0 {
+		return usageError(stdio, "keygen: unexpected argument %q", fs.Arg(0))
+	}
+	key, err := flows.GenerateClientKey(*ec)
+	if err != nil {
+		fmt.Fprintln(stdio.Err, "authplay keygen:", err)
+		return ExitFailed
+	}
+	path := *out
+	if path == "" {
+		dir, err := keysDir()
+		if err != nil {
+			fmt.Fprintln(stdio.Err, "authplay keygen:", err)
+			return ExitFailed
+		}
+		path = filepath.Join(dir, "client-"+key.Thumbprint()[:12]+".pem")
+	}
+	if abs, err := filepath.Abs(path); err == nil {
+		path = abs // a profile names it from anywhere
+	}
+	pemBytes, err := key.PEM()
+	if err == nil {
+		err = writeNewPrivate(path, pemBytes)
+	}
+	if err != nil {
+		fmt.Fprintln(stdio.Err, "authplay keygen:", err)
+		return ExitFailed
+	}
+	jwk, err := key.PublicJWK()
+	if err != nil {
+		fmt.Fprintln(stdio.Err, "authplay keygen:", err)
+		return ExitFailed
+	}
+	fmt.Fprintf(stdio.Out, "%s\n", jwk)
+	fmt.Fprintf(stdio.Err, "authplay: wrote a new %s private key to %s (0600); it never leaves this machine.\n", key.Alg(), path)
+	fmt.Fprintln(stdio.Err, "Register the public key above with the server, in the client's registration (its jwks, or a console's key upload), under kid "+key.Thumbprint()+". Then:")
+	fmt.Fprintf(stdio.Err, "  authplay token --auth-style private_key_jwt --private-key-file %s --key-id %s ...\n", path, key.Thumbprint())
+	fmt.Fprintf(stdio.Err, "or in a profile in profiles.json: \"auth_style\": \"private_key_jwt\", \"private_key_file\": %q, \"key_id\": %q\n", path, key.Thumbprint())
+	return ExitOK
+}
+
+func displayKeysDir() string {
+	if d, err := keysDir(); err == nil {
+		return d
+	}
+	return "the config directory"
+}
+
+// writeNewPrivate writes a file only its owner can read (0600), in a
+// directory only its owner can enter (0700), and never over an existing
+// file: a key someone registered is not lost to a second keygen.
+func writeNewPrivate(path string, data []byte) error {
+	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+		return err
+	}
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	if errors.Is(err, os.ErrExist) {
+		return fmt.Errorf("%s exists; authplay never overwrites a key: name another file with --out", path)
+	}
+	if err != nil {
+		return err
+	}
+	if _, err := f.Write(data); err != nil {
+		f.Close()
+		os.Remove(path)
+		return err
+	}
+	return f.Close()
+}
+
+// loadClientKey reads the key file the draft names, so the run signs with
+// it and a file that cannot be used is a usage error before anything is
+// sent.
+func loadClientKey(d *flows.Draft) error {
+	if d.Params.PrivateKeyFile == "" || !flows.SpecOf(d.Method).Accepts(flows.FieldPrivateKeyFile) {
+		return nil
+	}
+	k, err := flows.LoadClientKey(d.Params.PrivateKeyFile)
+	if err != nil {
+		return err
+	}
+	d.Creds.ClientKey = k
+	return nil
+}
