@@ -53,22 +53,26 @@ type Provider struct {
 
 // Metadata is the part of an OIDC or RFC 8414 discovery document authplay uses.
 type Metadata struct {
-	Issuer                 string   `json:"issuer"`
-	AuthorizationEndpoint  string   `json:"authorization_endpoint"`
-	TokenEndpoint          string   `json:"token_endpoint"`
-	DeviceEndpoint         string   `json:"device_authorization_endpoint"`
-	JWKSURI                string   `json:"jwks_uri"`
-	IntrospectionEndpoint  string   `json:"introspection_endpoint"`
-	RevocationEndpoint     string   `json:"revocation_endpoint"`
-	UserinfoEndpoint       string   `json:"userinfo_endpoint"`
-	GrantTypes             []string `json:"grant_types_supported"`
-	ResponseTypes          []string `json:"response_types_supported"`
-	AuthMethods            []string `json:"token_endpoint_auth_methods_supported"`
-	Scopes                 []string `json:"scopes_supported"`
-	CodeChallengeMethods   []string `json:"code_challenge_methods_supported"`
-	ServiceDocumentation   string   `json:"service_documentation"`
-	IDTokenSigningAlgs     []string `json:"id_token_signing_alg_values_supported"`
-	SubjectTypesSupported  []string `json:"subject_types_supported"`
+	Issuer                string   `json:"issuer"`
+	AuthorizationEndpoint string   `json:"authorization_endpoint"`
+	TokenEndpoint         string   `json:"token_endpoint"`
+	DeviceEndpoint        string   `json:"device_authorization_endpoint"`
+	JWKSURI               string   `json:"jwks_uri"`
+	IntrospectionEndpoint string   `json:"introspection_endpoint"`
+	RevocationEndpoint    string   `json:"revocation_endpoint"`
+	UserinfoEndpoint      string   `json:"userinfo_endpoint"`
+	GrantTypes            []string `json:"grant_types_supported"`
+	ResponseTypes         []string `json:"response_types_supported"`
+	AuthMethods           []string `json:"token_endpoint_auth_methods_supported"`
+	Scopes                []string `json:"scopes_supported"`
+	CodeChallengeMethods  []string `json:"code_challenge_methods_supported"`
+	ServiceDocumentation  string   `json:"service_documentation"`
+	IDTokenSigningAlgs    []string `json:"id_token_signing_alg_values_supported"`
+	SubjectTypesSupported []string `json:"subject_types_supported"`
+	// DemoApproval is the built-in server's door for approving without a
+	// browser (its own, labelled extension): a server that names one is
+	// authplay's built-in server, run as `authplay demo-server`.
+	DemoApproval           string   `json:"authplay_demo_approval_endpoint"`
 	DiscoveryDocumentURL   string   `json:"-"`
 	DiscoveryDocumentNotes []string `json:"-"`
 }
@@ -163,8 +167,12 @@ func Discover(ctx context.Context, client *http.Client, issuer string) (Provider
 			lastErr = fmt.Errorf("%s has neither token_endpoint nor authorization_endpoint", c)
 			continue
 		}
+		family := Family("")
+		if md.DemoApproval != "" {
+			family = FamilyBuiltin // its words, its demo registrations, its headless approval
+		}
 		return Provider{
-			Name: u.Host, Kind: KindDiscovery, ServiceURL: issuer, Issuer: issuer,
+			Name: u.Host, Kind: KindDiscovery, Family: family, ServiceURL: issuer, Issuer: issuer,
 			AuthURL: md.AuthorizationEndpoint, TokenURL: md.TokenEndpoint, DeviceURL: md.DeviceEndpoint,
 			JWKSURL: md.JWKSURI, IntrospectURL: md.IntrospectionEndpoint, RevokeURL: md.RevocationEndpoint,
 			UserinfoURL: md.UserinfoEndpoint, Advertised: md,
