@@ -42,6 +42,13 @@ type State struct {
 	Verifier     Secret `json:"verifier,omitempty"`
 	StateMatched bool   `json:"state_matched,omitempty"`
 	Code         Secret `json:"code,omitempty"` // between redirect and exchange only
+	// RedirectIss is the issuer the authorization response named (RFC 9207).
+	RedirectIss string `json:"redirect_iss,omitempty"`
+	// Front is what a hybrid flow's redirect brought beside the code.
+	Front *FrontChannel `json:"front,omitempty"`
+	// CodeHashes are the code's half hashes by hash size, kept after the
+	// code is spent so an ID token's c_hash can still be judged.
+	CodeHashes map[string]string `json:"code_hashes,omitempty"`
 
 	Device *DeviceState `json:"device,omitempty"`
 
@@ -52,6 +59,9 @@ type State struct {
 	// Rotated says whether the last refresh returned a new refresh token.
 	Rotated   *bool `json:"rotated,omitempty"`
 	Refreshes int   `json:"refreshes,omitempty"`
+	// IDTokenRefreshed: the ID token held came from a refresh, whose
+	// nonce OIDC Core §12.2 lets be absent.
+	IDTokenRefreshed bool `json:"id_token_refreshed,omitempty"`
 	// Revoked names the token revoked last ("refresh_token" or
 	// "access_token"), until a refresh brings new ones.
 	Revoked string     `json:"revoked,omitempty"`
@@ -215,10 +225,17 @@ func (m *machine) Pending(in Input) (Request, bool, error) {
 func (m *machine) Next(ctx context.Context, env Env, in Input) (Step, error) {
 	var step Step
 	var err error
+	var overrides []string
+	if req, ok, perr := m.Pending(in); perr == nil && ok && in.Request == nil {
+		overrides = req.Overrides
+	}
 	if in.Action != ActionNext {
 		step, err = m.act(ctx, env, in)
 	} else {
 		step, err = m.method.next(ctx, env, in)
+	}
+	for _, k := range overrides {
+		step.Notes = append(step.Notes, OverrideNote(k))
 	}
 	for _, ex := range step.Exchanges {
 		for _, warn := range ex.Warnings {
@@ -290,6 +307,10 @@ func (b *base) fail(step Step, err error, endpoint string) (Step, error) {
 		b.st.RedirectURI = b.st.Params.RedirectURI
 	}
 	d := Explain(err, b.explainContext(endpoint))
+	var rf *Refusal
+	if errors.As(err, &rf) {
+		d = rf.diagnosis()
+	}
 	b.st.Phase = PhaseFailed
 	b.st.Failure = d
 	step.Diagnosis = d
