@@ -71,11 +71,14 @@ func parsePair(s string, escaped bool) (CustomParam, error) {
 // %XX, so String and ParseCustomParams are each other's inverse.
 var escapeInList = strings.NewReplacer("%", "%25", " ", "%20", "&", "%26", "\t", "%09", "\n", "%0A", "\r", "%0D")
 
+// escapeKey is escapeInList for a name, which cannot hold = either.
+var escapeKey = strings.NewReplacer("%", "%25", " ", "%20", "&", "%26", "\t", "%09", "\n", "%0A", "\r", "%0D", "=", "%3D")
+
 // String is the one-line list the form shows.
 func (ps CustomParams) String() string {
 	words := make([]string, len(ps))
 	for i, p := range ps {
-		words[i] = escapeInList.Replace(p.Key) + "=" + escapeInList.Replace(p.Value)
+		words[i] = escapeKey.Replace(p.Key) + "=" + escapeInList.Replace(p.Value)
 	}
 	return strings.Join(words, " ")
 }
@@ -187,8 +190,11 @@ func (ps *CustomParams) UnmarshalJSON(b []byte) error {
 			return fmt.Errorf("custom parameters: the value of %q must be a string", kt)
 		}
 		k := kt.(string) // an object's key is always a string
-		if strings.TrimSpace(k) == "" {
+		switch {
+		case strings.TrimSpace(k) == "":
 			return errors.New("custom parameters: a parameter has no name")
+		case strings.ContainsAny(k, "= \t\r\n&"):
+			return fmt.Errorf("custom parameters: the name %q holds =, & or a space", k)
 		}
 		*ps = append(*ps, CustomParam{Key: k, Value: v})
 	}

@@ -245,7 +245,7 @@ func (d *Draft) Set(id FieldID, v string) error {
 	}
 	if f.Kind == KindParams {
 		if _, err := ParseCustomParams(v); err != nil {
-			return fmt.Errorf("%s: %w", strings.ToLower(f.Label), err)
+			return err // it names the pair; the form shows it beside the row
 		}
 	}
 	f.set(d, v)

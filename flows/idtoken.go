@@ -60,7 +60,9 @@ func checkIDToken(idToken string, b idBinding, in CheckInput) []Verdict {
 	if h, ok := lookupHalfHash(in.CodeHashes, j.Alg()); ok {
 		cwant = h
 	}
-	out = append(out, hashVerdict("c_hash", j, "", cwant, b.needCHash, "the code"))
+	if j.Str("c_hash") != "" || b.needCHash {
+		out = append(out, hashVerdict("c_hash", j, "", cwant, b.needCHash, "the code"))
+	}
 	if j.Str("s_hash") != "" {
 		out = append(out, hashVerdict("s_hash", j, in.SentState, "", false, "the state"))
 	}

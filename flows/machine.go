@@ -336,6 +336,14 @@ func (b *base) authorized(t Token) {
 // ActsFor says on whose behalf the current token acts, as well as the token
 // itself can tell: a JWT's principal, or the method's nature.
 func (st State) ActsFor() string {
+	if st.Token != nil && st.Token.AccessToken == "" && st.Token.IDToken != "" {
+		// response_type=id_token: no token acts for anyone; the ID token
+		// says who signed in.
+		if j, err := jwtcheck.Decode(st.Token.IDToken.Reveal()); err == nil && j.Str("preferred_username") != "" {
+			return "nobody: user " + termsafe.Line(j.Str("preferred_username")) + " signed in"
+		}
+		return "nobody: an ID token alone"
+	}
 	if st.Token != nil && jwtcheck.LooksLikeJWT(st.Token.AccessToken.Reveal()) {
 		if j, err := jwtcheck.Decode(st.Token.AccessToken.Reveal()); err == nil {
 			switch j.Str("principal_type") {

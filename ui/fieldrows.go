@@ -2,10 +2,13 @@ package ui
 
 import (
 	"fmt"
+	"strconv"
+	"strings"
 
 	"charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/textinput"
 	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
 
 	"github.com/authplay/authplay/flows"
 	"github.com/authplay/authplay/themes"
@@ -35,6 +38,10 @@ type fieldRow struct {
 	choices []flows.Choice  // choice rows
 	choice  int
 	note    string // a problem with the value, shown beside it
+	// room is how wide the input may grow: a list row (key=value pairs)
+	// is as wide as its text, so what is said about the pair under the
+	// cursor follows it and shows at 80 columns.
+	room int
 }
 
 type rowKeys struct{ Next, Prev, Cycle key.Binding }
@@ -57,7 +64,24 @@ func newTextRow(id, label, hint string, kind flows.FieldKind, v string) *fieldRo
 		ti.EchoMode = textinput.EchoPassword
 		ti.EchoCharacter = '•'
 	}
-	return &fieldRow{id: id, label: label, hint: hint, kind: kind, input: ti}
+	r := &fieldRow{id: id, label: label, hint: hint, kind: kind, input: ti, room: 50}
+	r.fit()
+	return r
+}
+
+// fit sizes a list row's input to its text, within its room; with a
+// problem to say beside it, the input gives the problem room first (the
+// text scrolls under the cursor), so a malformed pair is named even in a
+// long list at 80 columns.
+func (r *fieldRow) fit() {
+	if r.kind != flows.KindParams {
+		return
+	}
+	room := r.room
+	if r.note != "" {
+		room = max(10, room-ansi.StringWidth(r.note)-2)
+	}
+	r.input.SetWidth(max(1, min(room, len([]rune(r.input.Value()))+1)))
 }
 
 // newChoiceRow is a row choosing among choices, at v.
@@ -132,6 +156,7 @@ func (l *fieldRows) update(msg tea.Msg, keys rowKeys) (cmd tea.Cmd, changed bool
 	}
 	before := cur.input.Value()
 	cur.input, cmd = updateInput(cur.input, msg)
+	cur.fit()
 	return cmd, cur.input.Value() != before
 }
 
@@ -148,7 +173,9 @@ func (l *fieldRows) reveal(on bool) {
 func (l *fieldRows) setWidth(w int) {
 	for _, r := range l.rows {
 		if r.kind != flows.KindChoice {
-			r.input.SetWidth(max(10, w-24))
+			r.room = max(10, w-24)
+			r.input.SetWidth(r.room)
+			r.fit()
 		}
 	}
 }
@@ -165,18 +192,55 @@ func (l *fieldRows) view(s *themes.Styles, i, width int) string {
 	if r.kind == flows.KindChoice {
 		val = s.Accent.Render("‹ " + r.choices[r.choice].Label + " ›")
 	}
-	note := ""
+	note, hint := r.note, r.hint
+	if r.kind == flows.KindParams && i == l.focus {
+		var typing string
+		hint, typing = paramsHint(r)
+		if typing != "" && strings.Contains(note, strconv.Quote(typing)) {
+			note = "" // the pair under the cursor has no = yet: still being typed, no mistake so far
+		}
+	}
+	out := ""
 	switch {
-	case r.note != "" && (r.note != "required" || i != l.focus):
+	case note != "" && (note != "required" || i != l.focus):
 		st := s.Err
-		if r.note == "required" {
+		if note == "required" {
 			st = s.Warn
 		}
-		note = st.Render("  " + r.note)
-	case i == l.focus && r.hint != "":
-		note = s.Subtle.Render("  " + r.hint)
+		out = st.Render("  " + note)
+	case i == l.focus && hint != "":
+		out = s.Subtle.Render("  " + hint)
 	case i == l.focus && r.kind == flows.KindSecret:
-		note = s.Subtle.Render("  ctrl+r reveals")
+		out = s.Subtle.Render("  ctrl+r reveals")
 	}
-	return truncate(label+val+note, width)
+	return truncate(label+val+out, width)
+}
+
+// paramsHint is what a list row says while the cursor is in it: the
+// meaning of the well-known parameter under the cursor, or the row's own
+// hint. typing is the pair under the cursor when it has no = yet.
+func paramsHint(r *fieldRow) (hint, typing string) {
+	word := wordAt([]rune(r.input.Value()), r.input.Position())
+	key, _, hasEq := strings.Cut(word, "=")
+	if !hasEq {
+		typing = word
+	}
+	if h, ok := flows.ParamHint(key); ok {
+		return h, typing
+	}
+	return r.hint, typing
+}
+
+// wordAt is the pair (separated by spaces or &) the cursor is in or just after.
+func wordAt(v []rune, pos int) string {
+	pos = min(max(pos, 0), len(v))
+	sep := func(c rune) bool { return c == ' ' || c == '&' || c == '\t' }
+	start, end := pos, pos
+	for start > 0 && !sep(v[start-1]) {
+		start--
+	}
+	for end < len(v) && !sep(v[end]) {
+		end++
+	}
+	return string(v[start:end])
 }
