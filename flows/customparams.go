@@ -216,8 +216,20 @@ var paramHints = map[string]string{
 	"claims":              "claims: a JSON object asking for particular claims in the ID token or userinfo (OIDC Core §5.5)",
 }
 
-// ParamHint is the one-line explanation of a well-known parameter.
+// protocolParams are the parameters authplay itself sets on some request.
+var protocolParams = []string{
+	"response_type", "client_id", "redirect_uri", "scope", "state", "nonce", "code_challenge", "code_challenge_method",
+	"response_mode", "grant_type", "code", "code_verifier", "client_secret", "refresh_token", "username", "password", "device_code",
+}
+
+// ParamHint is the one-line explanation of a well-known parameter; for
+// one authplay sets, what giving it here does.
 func ParamHint(key string) (string, bool) {
-	h, ok := paramHints[key]
-	return h, ok
+	if h, ok := paramHints[key]; ok {
+		return h, true
+	}
+	if slices.Contains(protocolParams, key) {
+		return key + ": authplay sets it; yours replaces it (the preview warns), to see what the server does then", true
+	}
+	return "", false
 }

@@ -81,3 +81,19 @@ func FuzzCustomParamsRoundTrip(f *testing.F) {
 		}
 	})
 }
+
+// The parameters a person most often adds each have a line that says what
+// they do, which the form shows beside the pair under the cursor.
+func TestWellKnownParametersAreExplained(t *testing.T) {
+	for _, k := range []string{"prompt", "login_hint", "audience", "resource", "acr_values", "max_age", "access_type"} {
+		if h, ok := flows.ParamHint(k); !ok || !strings.HasPrefix(h, k+": ") {
+			t.Errorf("%s: %q", k, h)
+		}
+	}
+	if h, ok := flows.ParamHint("state"); !ok || !strings.Contains(h, "authplay sets it") {
+		t.Errorf("state: %q", h)
+	}
+	if h, ok := flows.ParamHint("x-custom"); ok {
+		t.Errorf("an unknown parameter has a hint: %q", h)
+	}
+}

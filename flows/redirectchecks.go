@@ -52,9 +52,14 @@ func (b *base) expect() loopback.Expect {
 	if mode == "" {
 		mode = defaultMode(rt)
 	}
+	state := b.st.sentParam("state")
+	if state == "" {
+		// A custom state= sent none: authplay still wants its own back,
+		// or it could not tell its redirect from a forged one.
+		state = b.st.StateValue
+	}
 	p := b.st.Params.Provider
-	return loopback.Expect{State: b.st.sentParam("state"), Fragment: mode == ModeFragment, FormPost: mode == ModeFormPost,
-		Verify: p.checkRedirectIssuer}
+	return loopback.Expect{State: state, Fragment: mode == ModeFragment, FormPost: mode == ModeFormPost, Verify: p.checkRedirectIssuer}
 }
 
 // expectedIssuer is the issuer a response must name: the discovery

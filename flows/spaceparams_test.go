@@ -1,11 +1,15 @@
 package flows_test
 
 import (
+	"context"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/authplay/authplay/flows"
 	"github.com/authplay/authplay/flows/oidctest"
+	"github.com/authplay/authplay/flows/spacetest"
+	"github.com/authplay/authplay/flows/wire"
 )
 
 // Done when: against a generic OIDC server the authorization URL and the
@@ -112,5 +116,78 @@ func TestCustomParameterOverridesAreNamed(t *testing.T) {
 	last := steps[len(steps)-1]
 	if !strings.Contains(strings.Join(last.Notes, " "), "overrides authplay's own redirect_uri") {
 		t.Errorf("the token step does not name the override: %v", last.Notes)
+	}
+}
+
+// Custom parameters go where they belong in every method: the token
+// parameters on each request to the token endpoint (client credentials,
+// password, a device poll, a refresh, the code exchange), the
+// authorization parameters on the device authorization request; neither
+// on introspection or revocation, which are about a token, not for one.
+func TestCustomParametersGoWhereTheyBelong(t *testing.T) {
+	s := newSpace(t)
+	p := spaceParams(t, s)
+	p.Username, p.AccessType = spacetest.DemoUsername, "offline"
+	p.AuthParams = flows.CustomParams{{Key: "login_hint", Value: "demo"}}
+	p.TokenParams = flows.CustomParams{{Key: "resource", Value: "https://api.example/v1"}}
+	env := newEnv(t)
+	env.Sleep = func(context.Context, time.Duration) error { return nil }
+	for _, method := range []flows.Method{flows.ClientCredentials, flows.Password, flows.DeviceCode, flows.AuthorizationCode} {
+		t.Run(string(method), func(t *testing.T) {
+			m, _ := flows.New(flows.Start(method, p), demoCreds())
+			var sent []wire.Message
+			for i := 0; i < 6 && m.State().Phase != flows.PhaseAuthorized; i++ {
+				step := run(t, m, env, flows.Input{})
+				for _, ex := range step.Exchanges {
+					sent = append(sent, ex.Request)
+				}
+				switch {
+				case m.State().Phase == flows.PhaseAwaitingRedirect:
+					go approveHeadless(t, s, m.State().AuthURL)
+				case m.State().Device != nil && m.State().Device.Polls == 0:
+					if err := s.ApproveDevice(m.State().Device.UserCode, spacetest.DemoUsername, true); err != nil {
+						t.Fatal(err)
+					}
+				}
+			}
+			for _, a := range []flows.Action{flows.ActionRefresh, flows.ActionIntrospect, flows.ActionRevoke} {
+				if m.State().Can(a) {
+					sent = append(sent, run(t, m, env, flows.Input{Action: a}).Exchanges[0].Request)
+				}
+			}
+			for _, r := range sent {
+				token := strings.HasSuffix(r.URL, "/oauth/token")
+				device := strings.HasSuffix(r.URL, "/oauth/device")
+				authz := strings.Contains(r.URL, "/oauth/auth?")
+				if got := strings.Contains(r.Body, "resource=https"); got != token {
+					t.Errorf("%s %s: token parameter sent %v\n%s", r.Method, r.URL, got, r.Body)
+				}
+				if got := strings.Contains(r.Body, "login_hint=demo") || strings.Contains(r.URL, "login_hint=demo"); got != (device || authz) {
+					t.Errorf("%s %s: authorization parameter sent %v\n%s", r.Method, r.URL, got, r.Body)
+				}
+			}
+		})
+	}
+}
+
+// A custom state= that sends no state does not switch the state check
+// off: authplay still wants its own back, so the answer is refused.
+func TestBlankCustomStateStillChecked(t *testing.T) {
+	s := oidctest.Start(t, oidctest.Config{})
+	env := newEnv(t)
+	p := oidcParams(t, s, env)
+	p.AuthParams = flows.CustomParams{{Key: "state", Value: ""}}
+	p.Timeout = wire.Duration(time.Second)
+	m, _ := flows.New(flows.Start(flows.AuthorizationCode, p), oidcCreds())
+	run(t, m, env, flows.Input{})
+	if q := query(t, m.State().AuthURL); q.Get("state") != "" {
+		t.Fatalf("sent state %q", q.Get("state"))
+	}
+	status, body, err := oidctest.Browse(m.State().AuthURL)
+	if err != nil || status != 400 || !strings.Contains(body, "no state") {
+		t.Fatalf("the answer without state got %d %q %v", status, body, err)
+	}
+	if _, err := m.Next(context.Background(), env, flows.Input{}); err == nil || m.State().Token != nil {
+		t.Fatalf("the flow went on: %v", err)
 	}
 }
