@@ -50,7 +50,7 @@ func (st State) revocable() (Secret, string) {
 
 func (m *machine) pendingAction(in Input) (Request, bool, error) {
 	if !m.st.Can(in.Action) {
-		return Request{}, false, fmt.Errorf("%s is not possible now", in.Action)
+		return Request{}, false, settingMissing("%s is not possible now", in.Action)
 	}
 	p := m.st.Params.Provider
 	switch in.Action {
@@ -66,7 +66,7 @@ func (m *machine) pendingAction(in Input) (Request, bool, error) {
 		req, err := apiRequest(p, m.st.Token.AccessToken, m.apiCall(in))
 		return req, err == nil, err
 	}
-	return Request{}, false, fmt.Errorf("unknown action %q", in.Action)
+	return Request{}, false, settingMissing("unknown action %q", in.Action)
 }
 
 // apiCall is the call to make: the person's, or the provider's test call.
@@ -173,7 +173,7 @@ func (m *machine) called(step Step, rec *wire.Recorder, callErr error, req Reque
 	if status >= 400 {
 		_, body, _ := outcome(rec, nil)
 		var e OAuthError
-		err := fmt.Errorf("the API answered HTTP %d", status)
+		var err error = apiRefused(status)
 		if json.Unmarshal(body, &e) == nil && e.Code != "" {
 			err = serverError(e.Code, e.Description, e.URI, status)
 		}

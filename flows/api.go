@@ -45,15 +45,43 @@ func DefaultTestCall(p Provider, m Method) APIRequest {
 	return APIRequest{Method: http.MethodGet, Path: p.APIBase}
 }
 
+// OfferedCalls are the calls worth trying with a token of this method, the
+// best first: Space's own "who am I" endpoints, OIDC's userinfo, the API
+// base. A person may change any of them before it is sent.
+func OfferedCalls(p Provider, m Method) []APIRequest {
+	out := []APIRequest{DefaultTestCall(p, m)}
+	add := func(c APIRequest) {
+		for _, have := range out {
+			if have.Method == c.Method && have.Path == c.Path {
+				return
+			}
+		}
+		if c.Path != "" {
+			out = append(out, c)
+		}
+	}
+	if p.SpaceLike() {
+		add(APIRequest{Method: http.MethodGet, Path: "/team-directory/profiles/me?$fields=id,username,name(firstName,lastName)"})
+		add(APIRequest{Method: http.MethodGet, Path: "/applications/me"})
+	}
+	if p.UserinfoURL != "" {
+		add(APIRequest{Method: http.MethodGet, Path: p.UserinfoURL})
+	}
+	add(APIRequest{Method: http.MethodGet, Path: p.APIBase})
+	return out
+}
+
 // ResolveAPIURL joins a relative path to the API base.
 func ResolveAPIURL(p Provider, path string) (string, error) {
 	path = strings.TrimSpace(path)
 	if strings.HasPrefix(path, "http://") || strings.HasPrefix(path, "https://") {
-		_, err := ValidateURL("API URL", path)
-		return path, err
+		if _, err := ValidateURL("API URL", path); err != nil {
+			return path, &settingError{msg: err.Error()}
+		}
+		return path, nil
 	}
 	if p.APIBase == "" {
-		return "", fmt.Errorf("the provider has no API base URL; give a full https:// URL")
+		return "", settingMissing("the provider has no API base URL; give a full https:// URL")
 	}
 	return strings.TrimRight(p.APIBase, "/") + "/" + strings.TrimLeft(path, "/"), nil
 }
@@ -126,11 +154,15 @@ func prettyBody(raw []byte) string {
 }
 
 // FetchJWKS gets the provider's key set for signature checks.
-func FetchJWKS(ctx context.Context, env Env, jwksURL string) (keys []byte, ex []wire.Exchange, err error) {
+func FetchJWKS(ctx context.Context, env Env, p Provider) (keys []byte, ex []wire.Exchange, err error) {
+	jwksURL := p.JWKSURL
 	if jwksURL == "" {
 		return nil, nil, fmt.Errorf("no key set URL is known")
 	}
-	c, rec := env.record()
+	c, rec, err := env.record(p)
+	if err != nil {
+		return nil, nil, err
+	}
 	ctx, cancel := context.WithTimeout(ctx, 15*time.Second)
 	defer cancel()
 	req, err := http.NewRequestWithContext(wire.MayFollow(ctx), http.MethodGet, jwksURL, nil)

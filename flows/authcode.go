@@ -36,7 +36,7 @@ func (m *authorizationCode) pending() (Request, bool, error) {
 func (m *authorizationCode) next(ctx context.Context, env Env, in Input) (Step, error) {
 	switch m.st.Phase {
 	case PhaseReady:
-		step, err := m.start(env)
+		step, err := m.start(env, in)
 		if err == nil {
 			m.startText(&step)
 		}
@@ -111,7 +111,11 @@ func (b *base) authorizationRequest(redirectURI string) (Request, error) {
 
 // start opens the loopback listener, builds the authorization URL with the
 // listener's real address and sends the browser there.
-func (b *base) start(env Env) (Step, error) {
+//
+// A person may have changed the URL first (step mode): then that URL is
+// the one sent, with the redirect URI's port filled in if it asked for any
+// free port.
+func (b *base) start(env Env, in Input) (Step, error) {
 	step := Step{Name: "authorization_request", Caption: "Build the authorization URL and send the browser to it", At: env.now()}
 	p := b.st.Params
 	if b.st.StateValue == "" { // a session saved by an authplay that made them here
@@ -136,7 +140,17 @@ func (b *base) start(env Env) (Step, error) {
 	if err != nil {
 		return b.fail(step, err, p.Provider.AuthURL)
 	}
+	if in.Request != nil {
+		req.URL = withRedirect(in.Request.URL, p.RedirectURI, redirect)
+	}
 	b.st.AuthURL = req.URL
+	if in.Request != nil {
+		// The edited URL may ask for the answer another way (response_mode):
+		// the listener, open at this address already, is told.
+		if _, err := env.Loopback.Prepare(redirect, b.expect()); err != nil {
+			return b.fail(step, err, redirect)
+		}
+	}
 	b.st.Phase = PhaseAwaitingRedirect
 	step.OK = true
 	// The authorization request is part of the record like any exchange:
@@ -291,7 +305,7 @@ func (m *authorizationCode) exchange(ctx context.Context, env Env, in Input) (St
 		step.WhatHappened = "authplay sent the code to the token endpoint, and the server refused it."
 		return m.fail(step, err, p.Provider.TokenURL)
 	}
-	m.authorized(tok)
+	m.authorized(&tok)
 	step.OK = true
 	step.Notes = tok.Notes
 	pkce := p.PKCE != PKCEOff
@@ -302,14 +316,39 @@ func (m *authorizationCode) exchange(ctx context.Context, env Env, in Input) (St
 	return step, nil
 }
 
+// refreshWords end a code exchange: whether a refresh token came, and if
+// not, how this family's server is asked for one.
 func refreshWords(t Token, p Params) string {
+	f := p.Provider.FamilyOf()
+	_, habit := askForRefreshToken(f)
 	switch {
 	case t.RefreshToken != "":
 		return "It also issued a refresh token, to get new access tokens without the browser."
-	case p.AccessType == "offline" && (p.Provider.Kind == KindSpace || p.Provider.Builtin):
+	case p.Provider.SpaceLike() && p.AccessType == "offline":
 		return "No refresh token came back although offline access was asked for: Space issues one only the first time a user authorizes the application offline. Revoke the earlier refresh token (or the consent) to get a new one."
-	case p.AccessType != "offline" && (p.Provider.Kind == KindSpace || p.Provider.Builtin):
+	case p.Provider.SpaceLike():
 		return "No refresh token: Space issues one only with access_type=offline."
+	case habit != "":
+		return "No refresh token came back. " + habit
+	case speaksOIDC(f) && slices.Contains(strings.Fields(p.Scope), "offline_access"):
+		return "No refresh token came back although the scope asked for offline_access: the client may not be allowed refresh tokens, or the server wants the user's consent to offline access again."
+	case speaksOIDC(f):
+		return "No refresh token came back: an OpenID Connect server issues one when the scope includes offline_access and the client may use refresh tokens."
 	}
-	return "No refresh token came back (servers issue one only when asked, e.g. with an offline_access scope)."
+	return "No refresh token came back: this server issues one only to a client allowed refresh tokens, and some want a scope for it (its documentation names the scope)."
+}
+
+// withRedirect puts the listener's real redirect URI in an edited
+// authorization URL where it still names the one with port 0.
+func withRedirect(raw, asked, real string) string {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return raw
+	}
+	q := u.Query()
+	if q.Get("redirect_uri") == asked {
+		q.Set("redirect_uri", real)
+		u.RawQuery = q.Encode()
+	}
+	return u.String()
 }

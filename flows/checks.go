@@ -190,9 +190,18 @@ func CheckState(ctx context.Context, env Env, st State) []Verdict {
 // network: everything but the key set, so signatures stay unverified.
 func OfflineChecks(now time.Time, st State) CheckInput {
 	p := st.Params.Provider
-	return CheckInput{Now: now, Issuer: p.Issuer, ClientID: st.Params.ClientID, Nonce: st.sentParam("nonce"),
-		StateChecked: st.StateMatched, UsedState: st.AuthURL != "", JWKSError: "the key set was not fetched",
-		SentState: st.sentParam("state"), CodeHashes: st.CodeHashes}
+	in := CheckInput{Now: now, Issuer: p.Issuer, ClientID: st.Params.ClientID,
+		StateChecked: st.StateMatched, UsedState: st.AuthURL != "", JWKSError: "the key set was not fetched", CodeHashes: st.CodeHashes}
+	if st.AuthURL != "" {
+		in.SentState = st.StateValue
+	}
+	if st.sentParam("nonce") != "" {
+		// Only a flow whose request carried a nonce holds its ID token to
+		// one (a password grant's ID token has none to carry), and to
+		// authplay's own.
+		in.Nonce = st.Nonce
+	}
+	return in
 }
 
 // PrepareChecks gathers what the checks compare against, fetching the key
@@ -208,7 +217,7 @@ func PrepareChecks(ctx context.Context, env Env, st State) CheckInput {
 	if st.Token == nil || (!jwtcheck.LooksLikeJWT(st.Token.AccessToken.Reveal()) && st.Token.IDToken == "" && st.Front == nil) {
 		return in
 	}
-	if raw, _, err := FetchJWKS(ctx, env, p.JWKSURL); err != nil {
+	if raw, _, err := FetchJWKS(ctx, env, p); err != nil {
 		in.JWKSError = termsafe.Line(err.Error())
 	} else if set, err := jwtcheck.ParseJWKS(raw); err != nil {
 		in.JWKSError = termsafe.Line(err.Error())

@@ -40,7 +40,7 @@ func (m *clientCredentials) next(ctx context.Context, env Env, in Input) (Step, 
 		step.WhatHappened = "authplay sent the client ID and secret to the token endpoint with grant_type=client_credentials, and the server refused."
 		return m.fail(step, err, p.Provider.TokenURL)
 	}
-	m.authorized(tok)
+	m.authorized(&tok)
 	step.OK = true
 	step.Notes = tok.Notes
 	step.WhatHappened = "authplay proved the application's identity with its client ID and secret (" + authStyleWords(m.authStyle()) +

@@ -66,7 +66,7 @@ func (m *deviceCode) start(ctx context.Context, env Env, in Input) (Step, error)
 	}
 	ds, err := ParseDeviceResponse(body, env.now())
 	if err != nil {
-		return m.fail(step, err, p.Provider.DeviceURL)
+		return m.fail(step, answered(rec, err), p.Provider.DeviceURL)
 	}
 	m.st.Device = ds
 	m.st.Phase = PhaseAwaitingUser
@@ -174,7 +174,7 @@ func (m *deviceCode) poll(ctx context.Context, env Env, in Input) (Step, error) 
 		step.WhatHappened = "The server ended the wait."
 		return m.fail(step, err, p.Provider.TokenURL)
 	}
-	m.authorized(tok)
+	m.authorized(&tok)
 	step.OK = true
 	step.Notes = tok.Notes
 	step.WhatHappened = fmt.Sprintf("The user approved, so this poll came back with tokens after %d poll(s). The token acts for the user who typed the code. [RFC 8628 §3.5]", ds.Polls)

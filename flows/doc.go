@@ -88,6 +88,9 @@
 //	                 that plays the browser (relay page, form_post)
 //	flows/hostiletest  servers that attack their client, a table shared by the
 //	                 tests of flows, `authplay token` and the TUI
+//	flows/lab        the experiments, above flows: each tries what a server must
+//	                 refuse through the machines and returns a verdict with its
+//	                 steps (`authplay probe`, the TUI's lab)
 //
 // # Libraries, and what is written by hand
 //

@@ -30,6 +30,7 @@ const (
 	FieldAuthStyle    FieldID = "auth_style"
 	FieldPKCE         FieldID = "pkce"
 	FieldAccessType   FieldID = "access_type"
+	FieldCAFile       FieldID = "ca_file"
 	FieldResponseType FieldID = "response_type"
 	FieldResponseMode FieldID = "response_mode"
 	FieldAuthParams   FieldID = "auth_params"
@@ -122,6 +123,8 @@ var fieldDefs = []FieldDef{
 		get: func(d *Draft) string { return d.Params.Provider.APIBase }, set: func(d *Draft, v string) { d.Params.Provider.APIBase = v }},
 	{ID: FieldJWKSURL, Label: "Key set URL", Kind: KindURL, Hint: "JWKS: the keys that check JWT signatures", Usage: "key set URL (JWKS) to check JWT signatures against (discovery fills it)",
 		get: func(d *Draft) string { return d.Params.Provider.JWKSURL }, set: func(d *Draft, v string) { d.Params.Provider.JWKSURL = v }},
+	{ID: FieldCAFile, Label: "CA file", Kind: KindText, Hint: "PEM certificates to trust besides the system's", Usage: "a PEM file of CA certificates to trust besides the system's (a server in a private network)",
+		get: func(d *Draft) string { return d.Params.Provider.CAFile }, set: func(d *Draft, v string) { d.Params.Provider.CAFile = v }},
 	{ID: FieldClientID, Label: "Client ID", Kind: KindText, Required: true, Usage: "client ID",
 		get: func(d *Draft) string { return d.Params.ClientID }, set: func(d *Draft, v string) { d.Params.ClientID = v }},
 	{ID: FieldClientSecret, Label: "Client secret", Kind: KindSecret, Hint: "empty for a public client", Usage: "client secret",

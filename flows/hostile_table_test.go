@@ -48,6 +48,7 @@ func TestHostileTable(t *testing.T) {
 			for i := 0; i < 10 && m.State().Phase != flows.PhaseFailed && m.State().Phase != flows.PhaseAuthorized; i++ {
 				step, err := m.Next(ctx, env, flows.Input{})
 				said = append(said, printable(t, step)...)
+				hasCause(t, step.Diagnosis)
 				if err != nil {
 					lastErr = err
 					said = append(said, err.Error())

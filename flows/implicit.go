@@ -25,7 +25,7 @@ func (m *implicit) pending() (Request, bool, error) {
 func (m *implicit) next(ctx context.Context, env Env, in Input) (Step, error) {
 	switch m.st.Phase {
 	case PhaseReady:
-		step, err := m.start(env)
+		step, err := m.start(env, in)
 		if err != nil {
 			return step, err
 		}
@@ -93,7 +93,7 @@ func (m *implicit) token(env Env, step Step, r loopback.Redirect) (Step, error) 
 	if err != nil {
 		return m.fail(step, err, m.st.RedirectURI)
 	}
-	m.authorized(tok)
+	m.authorized(&tok)
 	step.OK = true
 	step.Notes = append(tok.Notes, "The token travelled in a URL or a page: it may now sit in the browser's history. This is why the implicit flow is deprecated.")
 	step.WhatHappened = "The browser came back with " + implicitWhat(rt) + " and the same state authplay sent. No code, no token request, no client authentication: the server could not know who received it. [RFC 6749 §4.2.2 · OIDC Core §3.2.2.5]"

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"slices"
+	"strings"
 	"time"
 
 	"golang.org/x/oauth2"
@@ -117,7 +118,15 @@ type Env struct {
 }
 
 // record gives a step a client that records every exchange.
-func (e Env) record() (*http.Client, *wire.Recorder) { return wire.Record(e.HTTP, e.Strict) }
+// It trusts the provider's extra CA, when it names one.
+func (e Env) record(p Provider) (*http.Client, *wire.Recorder, error) {
+	c, err := wire.Trusting(e.HTTP, p.CAFile)
+	if err != nil {
+		return nil, nil, err
+	}
+	rc, rec := wire.Record(c, e.Strict)
+	return rc, rec, nil
+}
 
 // Time is the time by e.Now, or the system clock when Now is nil, for
 // packages above flows (spacesig) that date the steps they record.
@@ -293,12 +302,7 @@ func (b *base) authStyle() AuthStyle { return b.st.Params.AuthStyle.Resolve(b.cr
 func (b *base) Method() Method { return b.st.Method }
 func (b *base) State() State   { return b.st }
 
-func (b *base) explainContext(endpoint string) ExplainContext {
-	return ExplainContext{
-		Space: b.st.Params.Provider.Kind == KindSpace || b.st.Params.Provider.Builtin, Method: b.st.Method,
-		ClientID: b.st.Params.ClientID, RedirectURI: b.st.RedirectURI, Scope: b.st.Params.Scope, Endpoint: endpoint,
-	}
-}
+func (b *base) explainContext(endpoint string) ExplainContext { return b.st.ExplainContext(endpoint) }
 
 // fail records a failed step: the machine is Failed and the step carries
 // the diagnosis, fix first.
@@ -327,8 +331,13 @@ func (b *base) timeout() time.Duration {
 }
 
 // authorized stores the token and moves to Authorized.
-func (b *base) authorized(t Token) {
-	b.st.Token = &t
+// The token's notes gain what a person should know about what was granted.
+func (b *base) authorized(t *Token) {
+	if n := narrowerScope(b.st.Params.Scope, *t); n != "" {
+		t.Notes = append(t.Notes, n)
+	}
+	saved := *t
+	b.st.Token = &saved
 	b.st.Phase = PhaseAuthorized
 	b.st.Failure = nil
 }
@@ -366,4 +375,27 @@ func (st State) ActsFor() string {
 		return "the token's owner"
 	}
 	return "the user who signed in"
+}
+
+// narrowerScope says when the server granted less than was asked: a token
+// that looks like success but may do nothing (RFC 6749 §3.3: the server
+// may narrow the scope, and must then say so).
+func narrowerScope(asked string, t Token) string {
+	if !t.ScopeReturned || asked == "" {
+		return ""
+	}
+	granted := strings.Fields(t.Scope)
+	if len(granted) == 0 {
+		return "The server granted no scope at all, although " + asked + " was asked for: the token is valid but may do nothing. Check the rights or scopes the client is allowed."
+	}
+	var missing []string
+	for _, s := range strings.Fields(asked) {
+		if !slices.Contains(granted, s) {
+			missing = append(missing, s)
+		}
+	}
+	if len(missing) == 0 || asked == "**" {
+		return ""
+	}
+	return "The server granted less than asked: " + strings.Join(missing, " ") + " is missing (granted: " + t.Scope + "). The client may not be allowed it, or the user did not consent to it."
 }

@@ -45,7 +45,7 @@ func TestAuthorizationCodeWithPKCEAndRefresh(t *testing.T) {
 	if u.Query().Get("code_challenge_method") != "S256" || u.Query().Get("access_type") != "offline" || u.Query().Get("nonce") == "" {
 		t.Errorf("authorization URL lacks PKCE, access_type or nonce: %s", st.AuthURL)
 	}
-	raw, _, err := flows.FetchJWKS(context.Background(), env, p.Provider.JWKSURL)
+	raw, _, err := flows.FetchJWKS(context.Background(), env, p.Provider)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -96,7 +96,7 @@ func TestAuthorizationCodeErrorsAreExplained(t *testing.T) {
 	run(t, m, env, flows.Input{})
 	go approveHeadless(t, s, m.State().AuthURL)
 	step, err := m.Next(context.Background(), env, flows.Input{})
-	if err == nil || step.Diagnosis == nil || step.Diagnosis.Code != "unauthorized_client" || !strings.Contains(step.Diagnosis.Fix, "Enable this flow") {
+	if err == nil || step.Diagnosis == nil || step.Diagnosis.Code != "unauthorized_client" || !strings.Contains(step.Diagnosis.Fix, spacetest.DemoClientID) {
 		t.Fatalf("err %v diagnosis %+v", err, step.Diagnosis)
 	}
 }

@@ -2,7 +2,6 @@ package flows
 
 import (
 	"context"
-	"errors"
 	"net/url"
 )
 
@@ -19,7 +18,7 @@ func (m *password) pending() (Request, bool, error) {
 		return Request{}, false, err
 	}
 	if p.Username == "" || m.creds.Password == "" {
-		return Request{}, false, errors.New("the username and the password are both needed")
+		return Request{}, false, settingMissing("the username and the password are both needed")
 	}
 	form := url.Values{"grant_type": {"password"}, "username": {p.Username}, "password": {m.creds.Password.Reveal()}}
 	if p.Scope != "" {
@@ -48,7 +47,7 @@ func (m *password) next(ctx context.Context, env Env, in Input) (Step, error) {
 		step.WhatHappened = "authplay sent the user's credentials with grant_type=password, and the server refused."
 		return m.fail(step, err, p.Provider.TokenURL)
 	}
-	m.authorized(tok)
+	m.authorized(&tok)
 	step.OK = true
 	step.Notes = append(step.Notes, tok.Notes...)
 	step.WhatHappened = "authplay sent " + p.Username + "'s username and password, with the application's own credentials, and the server issued a token that acts for " + p.Username + ". The application saw the password in plain text: that is the flaw of this flow. [RFC 6749 §4.3]"

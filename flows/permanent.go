@@ -3,7 +3,6 @@ package flows
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"strconv"
 	"strings"
 
@@ -64,10 +63,10 @@ func (m *permanentToken) next(ctx context.Context, env Env, in Input) (Step, err
 	step := Step{Name: "test_call", Caption: "Try the token against the API", At: env.now()}
 	tok := m.brought()
 	if tok == "" {
-		return m.fail(step, errors.New("paste the token first"), "")
+		return m.fail(step, settingMissing("paste the token first"), "")
 	}
 	if err := checkTokenChars("token", tok.Reveal()); err != nil {
-		return m.fail(step, err, "")
+		return m.fail(step, &settingError{msg: err.Error()}, "") // the pasted token is the person's input
 	}
 	p := m.st.Params.Provider
 	req, _, err := m.pending()
@@ -95,12 +94,12 @@ func (m *permanentToken) next(ctx context.Context, env Env, in Input) (Step, err
 	if resp.Status >= 400 {
 		err := error(resp.Error)
 		if resp.Error == nil {
-			err = errors.New("the API answered HTTP " + strconv.Itoa(resp.Status))
+			err = apiRefused(resp.Status)
 		}
 		step.WhatHappened = "authplay called " + req.URL + " with the token, and the API refused it."
 		return m.fail(step, err, req.URL)
 	}
-	m.authorized(Token{AccessToken: tok, TokenType: "Bearer", ObtainedAt: env.now()})
+	m.authorized(&Token{AccessToken: tok, TokenType: "Bearer", ObtainedAt: env.now()})
 	m.st.Owner = termsafe.Line(ownerFrom(resp.Body))
 	if j, err := jwtcheck.Decode(tok.Reveal()); err == nil {
 		if exp, ok := j.Time("exp"); ok {

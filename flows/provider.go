@@ -39,6 +39,9 @@ type Provider struct {
 	IntrospectURL string `json:"introspect_url,omitempty"`
 	RevokeURL     string `json:"revoke_url,omitempty"`
 	UserinfoURL   string `json:"userinfo_url,omitempty"`
+	// CAFile names a PEM file of CA certificates to trust besides the
+	// system's, for a server inside a private network.
+	CAFile string `json:"ca_file,omitempty"`
 	// Builtin marks authplay's own offline server: demo shortcuts apply.
 	Builtin bool `json:"builtin,omitempty"`
 	// Advertised is what discovery said the server supports.

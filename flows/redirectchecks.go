@@ -25,8 +25,10 @@ func (r *Refusal) diagnosis() *Diagnosis {
 }
 
 // sentParam is a parameter of the authorization request as it was sent,
-// custom parameters included: what comes back is compared with what went
-// out, not with what authplay would have sent.
+// custom parameters and a person's edits included: how the answer comes
+// (response_type, response_mode) and whether a nonce went at all follow
+// it. The values an answer is judged by (state, nonce) stay authplay's
+// own: a request changed by hand shows what the defences then do.
 func (st State) sentParam(k string) string {
 	if st.AuthURL == "" {
 		return ""
@@ -43,23 +45,18 @@ func (st State) sentResponseType() string {
 	return canonicalResponseType(st.sentParam("response_type"))
 }
 
-// expect is what the listener waits for: the state sent, and the answer
-// where the request asked for it (a person's custom response_mode
-// included).
+// expect is what the listener waits for: authplay's own state, whatever
+// a custom parameter or an edit sent instead (or none: it could not tell
+// its redirect from a forged one), and the answer where the request asked
+// for it (a custom response_mode included).
 func (b *base) expect() loopback.Expect {
 	rt := b.st.sentResponseType()
 	mode := b.st.sentParam("response_mode")
 	if mode == "" {
 		mode = defaultMode(rt)
 	}
-	state := b.st.sentParam("state")
-	if state == "" {
-		// A custom state= sent none: authplay still wants its own back,
-		// or it could not tell its redirect from a forged one.
-		state = b.st.StateValue
-	}
 	p := b.st.Params.Provider
-	return loopback.Expect{State: state, Fragment: mode == ModeFragment, FormPost: mode == ModeFormPost, Verify: p.checkRedirectIssuer}
+	return loopback.Expect{State: b.st.StateValue, Fragment: mode == ModeFragment, FormPost: mode == ModeFormPost, Verify: p.checkRedirectIssuer}
 }
 
 // expectedIssuer is the issuer a response must name: the discovery

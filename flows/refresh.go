@@ -2,8 +2,8 @@ package flows
 
 import (
 	"context"
-	"errors"
 	"net/url"
+	"strings"
 )
 
 // refreshFlow: Ready -> Authorized (-> refresh again) | Failed, from a
@@ -42,7 +42,7 @@ func (b *base) refreshRequest() (Request, error) {
 	}
 	rt := b.refreshToken()
 	if rt == "" {
-		return Request{}, errors.New("there is no refresh token: get one with Authorization Code (Space: access_type=offline) or paste one")
+		return Request{}, noRefreshToken(p.Provider.FamilyOf())
 	}
 	form := url.Values{"grant_type": {"refresh_token"}, "refresh_token": {rt.Reveal()}}
 	if p.Scope != "" {
@@ -81,7 +81,7 @@ func (b *base) refresh(ctx context.Context, env Env, in Input) (Step, error) {
 	b.st.Rotated = &rotated
 	b.st.Refreshes++
 	b.st.Revoked = ""
-	b.authorized(tok)
+	b.authorized(&tok)
 	step.OK = true
 	step.Notes = tok.Notes
 	rot := "The server sent no new refresh token, so the old one stays in use (no rotation)."
@@ -91,4 +91,13 @@ func (b *base) refresh(ctx context.Context, env Env, in Input) (Step, error) {
 	step.WhatHappened = "authplay sent grant_type=refresh_token with the refresh token and the application's credentials. The server issued a new access token for the same user without asking them again. " + rot + " [RFC 6749 §6]"
 	step.WhatNext = "Use the new access token; refresh again before it expires."
 	return step, nil
+}
+
+// noRefreshToken is the error of a refresh with no refresh token to send.
+func noRefreshToken(f Family) error {
+	clause, habit := askForRefreshToken(f)
+	if habit != "" {
+		return settingMissing("there is no refresh token: get one with Authorization Code, or paste one (%s)", strings.TrimSuffix(habit, "."))
+	}
+	return settingMissing("there is no refresh token: get one with Authorization Code%s, or paste one", clause)
 }

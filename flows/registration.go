@@ -16,24 +16,75 @@ func RedirectToRegister(m Method, p Params) string {
 }
 
 // Registration says, step by step, what must be set on the server for the
-// method to work with these params: Space's screens for Space and the
-// built-in server, the standard concepts elsewhere.
+// method to work with these params, in the provider's own terms: Space's
+// screens for Space, the demo registrations of the built-in server (which
+// needs none, and then shows how Space would do it), a preset's own steps,
+// or the standard concepts any server has.
 func Registration(m Method, p Params) []string {
-	space := p.Provider.Kind == KindSpace || p.Provider.Builtin
-	client := cmp.Or(p.ClientID, "your application")
-	uri := func(where string) string {
-		if u := RedirectToRegister(m, p); u != "" {
-			return " Add exactly " + u + " to " + where + " (any port works on a loopback address; press c to copy it)."
-		}
-		return ""
+	f := p.Provider.FamilyOf()
+	switch voiceOf(f) {
+	case voiceSpace:
+		return spaceRegistration(m, p)
+	case voiceBuiltin:
+		return append(builtinRegistration(m), spaceRegistration(m, p)...)
 	}
-	if !space {
-		return []string{
-			"Register a client for this program in the server's admin console and note its client ID (" + client + ") and, for a confidential client, its secret.",
-			"Allow the grant type " + string(m) + " for the client." + uri("the client's redirect URIs"),
-			"Allow the scopes you will ask for (" + cmp.Or(p.Scope, "none yet") + "), and any consent the server needs.",
-			"Keep the secret out of files: in a profile, write env:NAME or file:PATH instead of the value.",
+	client := cmp.Or(p.ClientID, "your application")
+	secrets := "Keep the secret out of files: in a profile, write env:NAME or file:PATH instead of the value."
+	if pr, ok := PresetOf(f); ok && len(pr.Steps) > 0 {
+		steps := append([]string(nil), pr.Steps...)
+		if pr.Redirect != "" && RedirectToRegister(m, p) != "" {
+			steps = append(steps, "The redirect URI to register: "+pr.Redirect+".")
 		}
+		return append(steps, "Note the client ID ("+client+") and, for a confidential client, its secret. "+secrets)
+	}
+	console := "the server's admin console"
+	if pr, ok := PresetOf(f); ok && pr.Console != "" {
+		console = pr.Console
+	}
+	uri := ""
+	if u := RedirectToRegister(m, p); u != "" {
+		uri = " Add exactly " + u + " to the client's registered redirect URIs (a server that follows RFC 8252 §7.3 takes any port on a loopback address; press c to copy it)."
+	}
+	grant := "Add " + grantName(m) + " to the client's allowed grant types."
+	if m == PermanentToken {
+		grant = "Create the token where the server issues long-lived tokens, if it does; authplay only uses it."
+	}
+	return []string{
+		"Register a client for this program in " + console + " and note its client ID (" + client + ") and, for a confidential client, its secret.",
+		grant + uri,
+		"Allow the scopes you will ask for (" + cmp.Or(p.Scope, "none yet") + "), and any consent the server needs.",
+		secrets,
+	}
+}
+
+// builtinRegistration is the built-in server's steps: nothing to
+// register, which demo registration and user to use, and its deliberate
+// mistakes; Space's steps follow, for an app of one's own.
+func builtinRegistration(m Method) []string {
+	use := map[Method]string{
+		ClientCredentials: "use " + demoApp + " (secret " + demoSecret + ").",
+		AuthorizationCode: "use " + demoApp + " (secret " + demoSecret + ") or " + demoPublic + " (no secret, PKCE required), and sign in as " + demoUsers + ".",
+		Implicit:          "use " + demoApp + ", the one registration that keeps the implicit flow, and sign in as " + demoUsers + ".",
+		Password:          "use " + demoApp + " (secret " + demoSecret + ") and sign in as " + demoUsers + ".",
+		RefreshToken:      "get a refresh token with " + demoApp + " and access_type=offline, by Authorization Code or Password.",
+		DeviceCode:        "use " + demoApp + " or " + demoPublic + ", and approve as " + demoUsers + ".",
+		PermanentToken:    "paste its demo personal token (user demo) or application token (" + demoApp + "), both listed in the README.",
+	}[m]
+	if m.Info().Browser && m != DeviceCode {
+		use += " Any port works with http://127.0.0.1/callback (or localhost, or [::1])."
+	}
+	return []string{
+		"The built-in server needs no registration: for this flow, " + use,
+		demoNoCodeFlow + ", " + demoPending + ", " + demoNoRights + " and " + demoNotInProject + " each carry one registration mistake, to show what a server answers. On a real Space, these steps register an app of your own:",
+	}
+}
+
+// spaceRegistration is the path through Space's screens.
+func spaceRegistration(m Method, p Params) []string {
+	client := cmp.Or(p.ClientID, "your application")
+	uri := ""
+	if u := RedirectToRegister(m, p); u != "" {
+		uri = " Add exactly " + u + " to Redirect URIs (any port works on a loopback address; press c to copy it)."
 	}
 	flowBox := map[Method]string{
 		ClientCredentials: "tick Client Credentials Flow (it is on for new applications)",
@@ -46,7 +97,7 @@ func Registration(m Method, p Params) []string {
 	}[m]
 	return []string{
 		"Create the application: Extensions › Installed › New application (older Space: Administration › Applications), give it a unique name, Create.",
-		"On the Authentication tab, " + flowBox + "." + uri("Redirect URIs"),
+		"On the Authentication tab, " + flowBox + "." + uri,
 		"Copy the Client ID (" + client + ") and Client secret from the Authentication tab. Keep the secret in an environment variable and write env:NAME in the profile.",
 		"On the Authorization tab, request the rights your scope needs (" + cmp.Or(p.Scope, "**") + " asks for every right the app holds), then have an administrator approve them: global rights need a System Admin.",
 		"For project rights (project:key:KEY:…), add the project under Authorization and have a project administrator approve the app there.",

@@ -45,7 +45,7 @@ type Request struct {
 
 // OverrideNote says that a custom parameter replaced one authplay sets.
 func OverrideNote(key string) string {
-	return "Custom parameter " + key + " overrides authplay's own " + key + ": the server gets your value instead, and authplay checks the answer against what was sent."
+	return "Custom parameter " + key + " overrides authplay's own " + key + ": the server gets your value instead, while authplay still judges the answer by its own."
 }
 
 // userAgent names authplay to every server it talks to.

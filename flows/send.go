@@ -2,6 +2,7 @@ package flows
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/url"
 	"time"
@@ -53,7 +54,11 @@ func (b *base) send(ctx context.Context, env Env, in Input, req Request) (*wire.
 	if in.Request != nil {
 		req = *in.Request
 	}
-	c, rec := env.record()
+	c, rec, err := env.record(b.st.Params.Provider)
+	if err != nil {
+		_, empty := wire.Record(nil, false)
+		return empty, err
+	}
 	hr, err := req.httpRequest(ctx)
 	if err != nil {
 		return rec, err
@@ -80,7 +85,8 @@ func tokenResult(rec *wire.Recorder, callErr error, now time.Time) (Token, error
 	if err != nil {
 		return Token{}, err
 	}
-	return ParseTokenResponse(ct, body, now)
+	tok, err := ParseTokenResponse(ct, body, now)
+	return tok, answered(rec, err)
 }
 
 // outcome reads a request's recorded answer: its content type and raw
@@ -92,7 +98,7 @@ func outcome(rec *wire.Recorder, callErr error) (contentType string, body []byte
 		return "", nil, err
 	}
 	if status >= 300 {
-		return contentType, body, errorFromResponse(status, contentType, body)
+		return contentType, body, answered(rec, errorFromResponse(status, contentType, body))
 	}
 	return contentType, body, nil
 }
@@ -101,11 +107,16 @@ func outcome(rec *wire.Recorder, callErr error) (contentType string, body []byte
 func errorFromResponse(status int, contentType string, body []byte) error {
 	fields, err := decodeFields(contentType, body)
 	if err != nil {
+		var ae *AnswerError
+		if errors.As(err, &ae) {
+			return ae.atStatus(status)
+		}
 		return fmt.Errorf("HTTP %d, and %w", status, err)
 	}
 	code, _ := fields["error"].(string)
 	if code == "" {
-		return fmt.Errorf("HTTP %d without an OAuth error code; body: %s", status, termsafe.Line(wire.Head(string(body), 200)))
+		return &AnswerError{Status: status, Body: BodyNoCode,
+			msg: fmt.Sprintf("HTTP %d without an OAuth error code; body: %s", status, termsafe.Line(wire.Head(string(body), 200)))}
 	}
 	desc, _ := fields["error_description"].(string)
 	uri, _ := fields["error_uri"].(string)
@@ -114,10 +125,12 @@ func errorFromResponse(status int, contentType string, body []byte) error {
 
 func requireURL(name, v string) error {
 	if v == "" {
-		return fmt.Errorf("the provider has no %s; set it in the profile (or use discovery)", name)
+		return settingMissing("the provider has no %s; set it in the profile (or use discovery)", name)
 	}
-	_, err := ValidateURL(name, v)
-	return err
+	if _, err := ValidateURL(name, v); err != nil {
+		return &settingError{msg: err.Error()}
+	}
+	return nil
 }
 
 func scopeOr(s string) string {

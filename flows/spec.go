@@ -18,7 +18,7 @@ type Spec struct {
 
 // providerFields may be given for any method: where the keys are that check
 // its tokens, and the API a token is tried on.
-var providerFields = []FieldID{FieldJWKSURL, FieldAPIBase}
+var providerFields = []FieldID{FieldJWKSURL, FieldAPIBase, FieldCAFile}
 
 // Accepts says whether a field means something for the method.
 func (s Spec) Accepts(id FieldID) bool {

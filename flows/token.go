@@ -26,6 +26,9 @@ type Token struct {
 	Expiry       time.Time       `json:"expiry,omitzero"`
 	ObtainedAt   time.Time       `json:"obtained_at"`
 	Raw          json.RawMessage `json:"raw,omitempty"`
+	// ScopeReturned says the response named a scope; without one, the
+	// token has the scope asked for (RFC 6749 §5.1).
+	ScopeReturned bool `json:"scope_returned,omitempty"`
 	// Notes are lenient readings of the response a learner should know about.
 	Notes []string `json:"notes,omitempty"`
 }
@@ -79,6 +82,7 @@ func ParseTokenResponse(contentType string, body []byte, now time.Time) (Token, 
 	t.RefreshToken = Secret(str("refresh_token"))
 	t.IDToken = Secret(str("id_token"))
 	t.Scope = str("scope")
+	_, t.ScopeReturned = fields["scope"]
 	if !termsafe.Safe(t.Scope) {
 		t.Scope = termsafe.Line(t.Scope)
 		t.Notes = append(t.Notes, "scope holds control characters (shown escaped); RFC 6749 §3.3 allows none")
@@ -140,13 +144,13 @@ func decodeFields(contentType string, body []byte) (map[string]any, error) {
 	trimmed := strings.TrimSpace(string(body))
 	switch {
 	case len(trimmed) == 0:
-		return nil, fmt.Errorf("the response body is empty; a token endpoint answers with JSON")
+		return nil, bodyError(BodyEmpty, "the response body is empty; an OAuth endpoint answers with JSON")
 	case mt == "text/html" || strings.HasPrefix(strings.ToLower(trimmed), "<!doctype") || strings.HasPrefix(strings.ToLower(trimmed), "<html"):
-		return nil, fmt.Errorf("the server answered with an HTML page where JSON was expected; the URL is probably not a token endpoint (or a proxy or login page answered)")
+		return nil, bodyError(BodyHTML, "the server answered with an HTML page where JSON was expected; the URL is probably not the endpoint it should be (or a proxy or login page answered)")
 	case mt == "application/x-www-form-urlencoded" || mt == "text/plain" && !strings.HasPrefix(trimmed, "{"):
 		q, err := url.ParseQuery(trimmed)
 		if err != nil {
-			return nil, fmt.Errorf("the response is neither JSON nor a form: %v", err)
+			return nil, bodyError(BodyNotJSON, "the response is neither JSON nor a form: %v", err)
 		}
 		out := map[string]any{}
 		for k := range q {
@@ -156,7 +160,7 @@ func decodeFields(contentType string, body []byte) (map[string]any, error) {
 	}
 	var out map[string]any
 	if err := json.Unmarshal(body, &out); err != nil {
-		return nil, fmt.Errorf("the response is not valid JSON (%v); it starts with %q", err, wire.Head(trimmed, 60))
+		return nil, bodyError(BodyNotJSON, "the response is not valid JSON (%v); it starts with %q", err, wire.Head(trimmed, 60))
 	}
 	return out, nil
 }

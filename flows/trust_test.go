@@ -2,10 +2,13 @@ package flows_test
 
 import (
 	"context"
+	"encoding/pem"
 	"errors"
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"path/filepath"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -178,5 +181,51 @@ func TestTokensOutsidePrintableASCIIAreRefused(t *testing.T) {
 	}
 	if _, err := flows.ParseTokenResponse("application/json", []byte(`{"access_token":"a b~!$'`+"`"+`","token_type":"Bearer"}`), time.Now()); err != nil {
 		t.Errorf("a printable token was refused: %v", err)
+	}
+}
+
+// A server inside a private network, with a CA of its own: trusted when
+// the provider names that CA's certificate, refused with a fix otherwise.
+func TestAnExtraCAIsTrustedWhenNamed(t *testing.T) {
+	srv := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		io.WriteString(w, `{"access_token":"internal","token_type":"Bearer"}`)
+	}))
+	defer srv.Close()
+	ca := filepath.Join(t.TempDir(), "ca.pem")
+	if err := os.WriteFile(ca, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: srv.Certificate().Raw}), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	run := func(caFile string) (flows.Step, error) {
+		prov := flows.Provider{Kind: flows.KindEndpoints, TokenURL: srv.URL + "/token", CAFile: caFile}
+		m, _ := flows.New(flows.Start(flows.ClientCredentials, flows.Params{Provider: prov, ClientID: "c"}), flows.Credentials{ClientSecret: "s"})
+		return m.Next(context.Background(), flows.Env{HTTP: wire.NewClient(5 * time.Second)}, flows.Input{})
+	}
+	step, err := run("")
+	if err == nil || step.Diagnosis == nil || !strings.Contains(step.Diagnosis.Fix, "--ca-file") {
+		t.Fatalf("an unknown CA: %v %+v", err, step.Diagnosis)
+	}
+	if _, err := run(ca); err != nil {
+		t.Fatalf("with the CA named: %v", err)
+	}
+	if _, err := run(filepath.Join(t.TempDir(), "missing.pem")); err == nil || !strings.Contains(err.Error(), "cannot be read") {
+		t.Fatalf("a missing CA file: %v", err)
+	}
+}
+
+// A token that came back with less scope than asked (or none) says so: it
+// looks like success but may do nothing.
+func TestNarrowerScopeIsNoted(t *testing.T) {
+	s := newSpace(t)
+	p := spaceParams(t, s)
+	p.ClientID = "demo-pending-rights"
+	m, _ := flows.New(flows.Start(flows.ClientCredentials, p), demoCreds())
+	step := run(t, m, newEnv(t), flows.Input{})
+	if !strings.Contains(strings.Join(step.Notes, " "), "granted no scope at all") {
+		t.Fatalf("notes %q (scope %q, returned %v)", step.Notes, m.State().Token.Scope, m.State().Token.ScopeReturned)
+	}
+	m, _ = flows.New(flows.Start(flows.ClientCredentials, spaceParams(t, s)), demoCreds())
+	if step := run(t, m, newEnv(t), flows.Input{}); strings.Contains(strings.Join(step.Notes, " "), "granted") {
+		t.Fatalf("a full grant noted: %q", step.Notes)
 	}
 }

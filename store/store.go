@@ -72,6 +72,7 @@ type Store struct {
 	Notice string
 
 	recoverMu sync.Mutex // one recovery from damage at a time
+	callsMu   sync.Mutex // one writer of calls.json at a time in this process
 	noticeMu  sync.Mutex // guards the three below
 	notices   []string
 	known     os.FileInfo   // the database file used last

@@ -43,7 +43,7 @@ type App struct {
 func New(deps Deps) *App {
 	deps.Theme = cmpOr(deps.Theme, themes.Default())
 	d := deps
-	st := &appState{profile: d.Profile, profiles: append([]Profile(nil), d.Profiles...)}
+	st := &appState{profile: d.Profile, profiles: append([]Profile(nil), d.Profiles...), stepMode: d.StepMode}
 	a := &App{k: &kit{deps: &d, styles: themes.New(d.Theme, true), state: st}, keys: newGlobalKeys(), help: help.New(),
 		isDark: true, width: minWidth, height: minHeight}
 	a.help.Styles = a.k.styles.Help
@@ -206,9 +206,31 @@ func (a *App) globalKey(msg tea.KeyPressMsg) (tea.Cmd, bool) {
 		return nil, true
 	case key.Matches(msg, a.keys.Theme):
 		a.restyle(themes.Next(a.k.styles.Name, a.isDark))
-		return a.setFlash("theme: " + a.k.styles.Name), true
+		return tea.Batch(a.setFlash("theme: "+a.k.styles.Name), a.saveSettings()), true
+	case key.Matches(msg, a.keys.StepMode):
+		a.k.state.stepMode = !a.k.state.stepMode
+		text := "step mode off"
+		if a.k.state.stepMode {
+			text = "step mode on: authplay pauses before each request it sends (enter sends, e edits, s skips)"
+		}
+		return tea.Batch(a.setFlash(text), a.saveSettings()), true
 	}
 	return nil, false
+}
+
+// saveSettings remembers the theme and step mode, in a command.
+func (a *App) saveSettings() tea.Cmd {
+	save := a.k.deps.SaveSettings
+	if save == nil {
+		return nil
+	}
+	s := store.Settings{Theme: a.k.styles.Name, StepMode: a.k.state.stepMode}
+	return func() tea.Msg {
+		if err := save(s); err != nil {
+			return statusMsg("your settings could not be saved: " + err.Error())
+		}
+		return nil
+	}
 }
 
 func (a *App) restyle(name string) {
@@ -324,7 +346,7 @@ func (a *App) helpLine(width int) string {
 
 func (a *App) helpView() string {
 	s := a.k.styles
-	groups := append(a.screen.FullHelp(), []key.Binding{a.keys.Theme, a.keys.Help, a.keys.Quit, a.keys.ForceQuit})
+	groups := append(a.screen.FullHelp(), []key.Binding{a.keys.StepMode, a.keys.Theme, a.keys.Help, a.keys.Quit, a.keys.ForceQuit})
 	full := help.New()
 	full.Styles = a.k.styles.Help
 	full.SetWidth(a.width - 4)

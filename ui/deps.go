@@ -30,6 +30,8 @@ type Deps struct {
 	WriteFile func(path string, data []byte) error
 	// SaveProfile appends a profile to the profiles file.
 	SaveProfile func(store.Profile) error
+	// SaveSettings remembers the theme and step mode for next time.
+	SaveSettings func(store.Settings) error
 	// GenerateKey makes an ed25519 key pair (the registration guide's SSH key).
 	GenerateKey func() (ed25519.PublicKey, ed25519.PrivateKey, error)
 	// Demo is the built-in server's demo shortcut; nil when there is none.
@@ -51,6 +53,8 @@ type Deps struct {
 	ProfilesPath, ProfileNote string
 	// Flow opens this method's form at once (--flow).
 	Flow flows.Method
+	// StepMode starts with step mode on (--step): a pause before each request.
+	StepMode bool
 	// StateDir is where reports and keys are written.
 	StateDir string
 }
@@ -65,6 +69,8 @@ type Sessions interface {
 	Delete(id string) error
 	WriteReport(id string) (string, error)
 	Notices() []string
+	RecentCalls(profile string) ([]flows.APIRequest, error)
+	RememberCall(profile string, call flows.APIRequest) error
 }
 
 // DemoApprover approves as the demo user on the built-in server: the demo

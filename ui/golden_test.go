@@ -107,7 +107,7 @@ func TestGoldenFailureFixFirst(t *testing.T) {
 	r := newRun(a.k, a.nextID(), flows.Draft{Method: flows.AuthorizationCode}, flows.State{Method: flows.AuthorizationCode})
 	r.created = true
 	d := flows.Explain(&flows.OAuthError{Code: "unauthorized_client", Description: "redirect_uri is not registered"},
-		flows.ExplainContext{Space: true, ClientID: "demo-app", RedirectURI: "http://127.0.0.1:53682/callback"})
+		flows.ExplainContext{Family: flows.FamilySpace, ClientID: "demo-app", RedirectURI: "http://127.0.0.1:53682/callback"})
 	r.sess.State = flows.State{Method: flows.AuthorizationCode, Phase: flows.PhaseFailed, Failure: d}
 	r.last = &flows.Step{Caption: "Wait for the browser to come back with the answer"}
 	show(a, r)

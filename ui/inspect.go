@@ -3,6 +3,8 @@ package ui
 import (
 	"context"
 	"fmt"
+	"slices"
+	"strings"
 	"time"
 
 	"charm.land/bubbles/v2/key"
@@ -25,7 +27,7 @@ var panelNames = []string{"Token", "Steps", "Raw response", "Calls"}
 
 type inspectKeys struct {
 	Copy, CopyAs, Refresh, CallAPI, Tab, BackTab, Reveal, New, Up, Down key.Binding
-	Introspect, Revoke, Export, AutoRefresh                             key.Binding
+	Introspect, Revoke, Export, AutoRefresh, Polls, CopyBody            key.Binding
 }
 
 // inspect is the token inspector. Every action on the token (refresh,
@@ -44,16 +46,22 @@ type inspect struct {
 	busy        string
 	copyAs      bool
 	lastCall    *flows.Step // the latest action's step, for the Calls panel
+	allPolls    bool        // the Steps panel shows each device poll
+	gate        gate        // step mode's pause before an action's request
+	gated       flows.Action
+	offers      []flows.APIRequest // the calls a offers: the provider's, then this profile's recent ones
+	offer       int                // the one at the gate
 }
 
 func newInspect(k *kit, id int, sess store.Session, creds flows.Credentials) *inspect {
-	return &inspect{frame: frame{k: k, id: id}, sess: sess, creds: creds, keys: inspectKeys{
-		Copy: bind("c", "c", "copy access token"), CopyAs: bind("C", "C", "copy as…"), Refresh: bind("r", "r", "refresh"),
-		CallAPI: bind("a", "a", "call API"), Tab: bind("tab", "tab", "next panel"), BackTab: bind("shift+tab", "shift+tab", "previous panel"),
-		Reveal: bind("ctrl+r", "ctrl+r", "reveal"), New: bind("n", "n", "new flow"), Up: bind("up,k", "↑/k", "scroll"), Down: bind("down,j", "↓/j", "scroll"),
-		Introspect: bind("i", "i", "introspect"), Revoke: bind("x", "x", "revoke"), Export: bind("e", "e", "export report"),
-		AutoRefresh: bind("A", "A", "auto-refresh"),
-	}}
+	return &inspect{frame: frame{k: k, id: id}, sess: sess, creds: creds, gate: newGate(),
+		offers: flows.OfferedCalls(sess.State.Params.Provider, sess.State.Method), keys: inspectKeys{
+			Copy: bind("c", "c", "copy access token"), CopyAs: bind("C", "C", "copy as…"), Refresh: bind("r", "r", "refresh"),
+			CallAPI: bind("a", "a", "call API"), Tab: bind("tab", "tab", "next panel"), BackTab: bind("shift+tab", "shift+tab", "previous panel"),
+			Reveal: bind("ctrl+r", "ctrl+r", "reveal"), New: bind("n", "n", "new flow"), Up: bind("up,k", "↑/k", "scroll"), Down: bind("down,j", "↓/j", "scroll"),
+			Introspect: bind("i", "i", "introspect"), Revoke: bind("x", "x", "revoke"), Export: bind("e", "e", "export report"),
+			AutoRefresh: bind("A", "A", "auto-refresh"), Polls: bind("p", "p", "show each poll"), CopyBody: bind("b", "b", "copy the response body"),
+		}}
 }
 
 func (in *inspect) Title() string      { return "token" }
@@ -67,6 +75,12 @@ func (in *inspect) Counting() bool {
 }
 
 func (in *inspect) ShortHelp() []key.Binding {
+	if in.gate.paused() {
+		if in.gate.editing {
+			return in.gate.shortHelp()
+		}
+		return append(in.gate.shortHelp(), bind("esc", "esc", "do not take it"))
+	}
 	if in.copyAs {
 		return []key.Binding{bind("1", fmt.Sprintf("1-%d", len(TokenForms)), "choose"), bind("esc", "esc", "close")}
 	}
@@ -86,20 +100,29 @@ func (in *inspect) ShortHelp() []key.Binding {
 
 func (in *inspect) FullHelp() [][]key.Binding {
 	short := in.ShortHelp()
-	if in.copyAs {
+	if in.copyAs || in.gate.paused() || len(short) <= 6 {
 		return [][]key.Binding{short}
 	}
-	return [][]key.Binding{short[:6], append(short[6:], in.keys.BackTab, in.keys.Up, in.keys.Down)}
+	return [][]key.Binding{short[:6], append(short[6:], in.keys.BackTab, in.keys.Up, in.keys.Down, in.keys.Polls)}
 }
 
-// Init fetches what the checks need (the key set), once.
+// Init fetches what the checks need (the key set), once, and the
+// profile's recent API calls.
 func (in *inspect) Init() tea.Cmd {
 	env, st, owner := in.k.deps.Env, in.sess.State, in.id
-	return func() tea.Msg {
+	checks := func() tea.Msg {
 		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 		defer cancel()
 		return checksMsg{owner: owner, input: flows.PrepareChecks(ctx, env, st)}
 	}
+	sessions, profile := in.k.deps.Sessions, in.sess.Profile
+	if sessions == nil {
+		return checks
+	}
+	return tea.Batch(checks, func() tea.Msg {
+		calls, _ := sessions.RecentCalls(profile) // an unreadable list only offers fewer calls
+		return callsLoadedMsg{owner: owner, calls: calls}
+	})
 }
 
 func (in *inspect) Update(msg tea.Msg) (Screen, tea.Cmd) {
@@ -107,6 +130,14 @@ func (in *inspect) Update(msg tea.Msg) (Screen, tea.Cmd) {
 	case checksMsg:
 		if msg.owner == in.id {
 			in.checkInput = &msg.input
+		}
+	case callsLoadedMsg:
+		if msg.owner == in.id {
+			for _, c := range msg.calls {
+				if !slices.ContainsFunc(in.offers, func(o flows.APIRequest) bool { return o.Method == c.Method && o.Path == c.Path && o.Body == c.Body }) {
+					in.offers = append(in.offers, c)
+				}
+			}
 		}
 	case stepDoneMsg:
 		if msg.owner != in.id {
@@ -123,19 +154,72 @@ func (in *inspect) Update(msg tea.Msg) (Screen, tea.Cmd) {
 			}
 		}
 	case tea.KeyPressMsg:
+		if in.gate.paused() {
+			switch {
+			case key.Matches(msg, in.gate.keys.CancelEdit) && !in.gate.editing:
+				in.gate.req = nil // esc at the gate: the action is not taken
+				return in, nil
+			case in.gated == flows.ActionCallAPI && !in.gate.editing && key.Matches(msg, in.keys.Tab):
+				in.offer = (in.offer + 1) % len(in.offers)
+				return in, in.offerCall()
+			}
+			return in, in.atGate(msg)
+		}
 		return in, in.key(msg)
+	case tea.PasteMsg:
+		if in.gate.typing() {
+			return in, in.atGate(msg)
+		}
 	}
 	return in, nil
 }
 
-// act takes an action on the token as a step of the session.
+// atGate passes a message to step mode's gate and does what was chosen.
+func (in *inspect) atGate(msg tea.Msg) tea.Cmd {
+	decision, edited, cmd := in.gate.update(msg)
+	switch decision {
+	case gateSend:
+		input := flows.Input{Action: in.gated, Request: edited}
+		if in.gated != flows.ActionCallAPI {
+			return in.send(input, "sending…")
+		}
+		call := in.offers[in.offer]
+		input.API = &call
+		if edited != nil {
+			call = callOf(*edited)
+		}
+		return tea.Batch(in.send(input, "calling the API…"), in.remember(call))
+	case gateSkip:
+		return emit(statusMsg("skipped: nothing was sent"))
+	}
+	return cmd
+}
+
+func (in *inspect) Typing() bool { return in.gate.typing() }
+
+// act takes an action on the token as a step of the session; in step
+// mode it first pauses before the request the action sends.
 func (in *inspect) act(a flows.Action, busy string) tea.Cmd {
+	if in.k.state.stepMode {
+		if m, err := flows.New(in.sess.State, in.creds); err == nil {
+			if req, ok, err := m.Pending(flows.Input{Action: a}); err == nil && ok {
+				in.gate.pause(req)
+				in.gated = a
+				return nil
+			}
+		}
+	}
+	return in.send(flows.Input{Action: a}, busy)
+}
+
+// send takes the action now, with the request the person edited if any.
+func (in *inspect) send(input flows.Input, busy string) tea.Cmd {
 	in.busy = busy
 	sessions, env, id, creds, owner := in.k.deps.Sessions, in.k.deps.Env, in.sess.ID, in.creds, in.id
 	return func() tea.Msg {
 		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 		defer cancel()
-		sess, step, err := sessions.Advance(ctx, id, creds, env, flows.Input{Action: a})
+		sess, step, err := sessions.Advance(ctx, id, creds, env, input)
 		return stepDoneMsg{owner: owner, sess: sess, step: step, err: err}
 	}
 }
@@ -194,6 +278,8 @@ func (in *inspect) key(k tea.KeyPressMsg) tea.Cmd {
 		in.panel, in.scroll = (in.panel+panel(len(panelNames))-1)%panel(len(panelNames)), 0
 	case key.Matches(k, in.keys.Reveal):
 		in.reveal = !in.reveal
+	case key.Matches(k, in.keys.Polls):
+		in.allPolls = !in.allPolls
 	case key.Matches(k, in.keys.New):
 		return emit(flowChosenMsg{method: in.sess.Method})
 	case key.Matches(k, in.keys.Up):
@@ -216,7 +302,62 @@ func (in *inspect) key(k tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(k, in.keys.Revoke) && in.sess.State.Can(flows.ActionRevoke):
 		return in.act(flows.ActionRevoke, "revoking…")
 	case key.Matches(k, in.keys.CallAPI) && in.sess.State.Can(flows.ActionCallAPI):
-		return in.act(flows.ActionCallAPI, "calling the API…")
+		in.offer = 0
+		return in.offerCall()
+	case key.Matches(k, in.keys.CopyBody) && in.lastCall != nil && len(in.lastCall.Exchanges) > 0 && in.lastCall.Exchanges[0].Response != nil:
+		return copyCmd(in.k.deps, in.lastCall.Exchanges[len(in.lastCall.Exchanges)-1].Response.Body, "the response body")
 	}
 	return nil
+}
+
+// offerCall pauses before the offered call at in.offer: an API call is
+// always shown first, to send as it is, edit, or swap (tab) for another.
+func (in *inspect) offerCall() tea.Cmd {
+	call := in.offers[in.offer]
+	m, err := flows.New(in.sess.State, in.creds)
+	if err != nil {
+		return emit(statusMsg(err.Error()))
+	}
+	req, ok, err := m.Pending(flows.Input{Action: flows.ActionCallAPI, API: &call})
+	if err != nil || !ok {
+		return emit(statusMsg(fmt.Sprintf("that call cannot be made: %v", err)))
+	}
+	in.gate.pause(req)
+	in.gated = flows.ActionCallAPI
+	if len(in.offers) > 1 {
+		in.gate.hint = fmt.Sprintf("Call %d of %d offered (the provider's, then this profile's recent ones): tab shows the next.", in.offer+1, len(in.offers))
+	}
+	return nil
+}
+
+// remember keeps a call for the profile's next tokens, in a command.
+func (in *inspect) remember(call flows.APIRequest) tea.Cmd {
+	sessions, profile := in.k.deps.Sessions, in.sess.Profile
+	if sessions == nil {
+		return nil
+	}
+	return func() tea.Msg {
+		if err := sessions.RememberCall(profile, call); err != nil {
+			return statusMsg("the call could not be remembered: " + err.Error())
+		}
+		return nil
+	}
+}
+
+// callOf is a call as a person edited it, to offer again: without the
+// token or any header that could carry a secret, which are never kept.
+func callOf(r flows.Request) flows.APIRequest {
+	c := flows.APIRequest{Method: r.Method, Path: r.URL, Body: r.Body}
+	for k, vs := range r.Header {
+		lk := strings.ToLower(k)
+		if lk == "authorization" || lk == "proxy-authorization" || lk == "cookie" || lk == "dpop" || lk == "user-agent" ||
+			strings.Contains(lk, "key") || strings.Contains(lk, "token") || strings.Contains(lk, "secret") {
+			continue
+		}
+		if c.Header == nil {
+			c.Header = map[string][]string{}
+		}
+		c.Header[k] = vs
+	}
+	return c
 }

@@ -7,7 +7,6 @@ import (
 
 	"sort"
 	"strings"
-	"time"
 
 	"charm.land/lipgloss/v2"
 
@@ -50,6 +49,10 @@ func (in *inspect) View() string {
 	}
 	b.WriteString("  " + strings.Join(tabs, " ") + "\n\n")
 	var body string
+	if in.gate.paused() {
+		b.WriteString(in.gate.view(s, in.width, in.height-lipgloss.Height(b.String())))
+		return b.String()
+	}
 	switch in.panel {
 	case panelToken:
 		body = in.tokenPanel()
@@ -217,35 +220,54 @@ func compactJSON(v any) string {
 	return termsafe.Line(string(b))
 }
 
+// stepsPanel shows every step whole: its caption and time, each exchange
+// in full (request and response, headers and body), what happened, and its
+// notes. A run of device polls that all said "not yet" is folded into one
+// line (p unfolds it).
 func (in *inspect) stepsPanel() string {
 	s := in.k.styles
 	w := in.width - 4
 	var b strings.Builder
-	for i, st := range in.sess.Steps {
+	steps := in.sess.Steps
+	for i := 0; i < len(steps); i++ {
+		st := steps[i]
+		if j := pendingPolls(steps, i); j > i+1 && !in.allPolls {
+			b.WriteString("  " + s.Subtle.Render(fmt.Sprintf("… %d polls answered \"not yet\" (authorization_pending or slow_down); p shows each", j-i)) + "\n\n")
+			i = j - 1
+			continue
+		}
 		mark := s.OK.Render("✓")
 		if !st.OK {
 			mark = s.Err.Render("✗")
 		}
-		fmt.Fprintf(&b, "  %s %d. %s  %s\n", mark, i+1, s.Title.Render(st.Caption), s.Subtle.Render(st.At.Local().Format("15:04:05")))
+		b.WriteString(wrapIndent(fmt.Sprintf("%s %d. %s  %s", mark, i+1, s.Title.Render(st.Caption), s.Subtle.Render(st.At.Local().Format("15:04:05"))), w, 2, s.Text) + "\n")
 		for _, ex := range st.Exchanges {
-			line := ex.Request.Method + " " + ex.Request.URL
-			if ex.Response != nil {
-				line += fmt.Sprintf("  → %d (%s)", ex.Response.Status, time.Duration(ex.Duration).Round(time.Millisecond))
-			}
-			b.WriteString("     " + s.Accent.Render(truncate(line, w-5)) + "\n")
-			if ex.Request.Body != "" {
-				b.WriteString(indent(s.Subtle.Render(hardWrap(ex.Request.Body, w-8)), 7) + "\n")
-			}
+			b.WriteString(indent(exchangeView(s, ex, w-5), 5) + "\n")
 		}
 		if st.WhatHappened != "" {
 			b.WriteString(wrapIndent(st.WhatHappened, w, 5, s.Text) + "\n")
+		}
+		if d := st.Diagnosis; d != nil {
+			b.WriteString(wrapIndent(s.Title.Render("Fix: ")+d.Fix, w, 5, s.Text) + "\n")
 		}
 		for _, n := range st.Notes {
 			b.WriteString(wrapIndent("⚠ "+n, w, 5, s.Warn) + "\n")
 		}
 		b.WriteString("\n")
 	}
+	if in.reveal {
+		return revealTokens(b.String(), in.sess.State)
+	}
 	return b.String()
+}
+
+// pendingPolls is where a run of "not yet" device polls starting at i ends.
+func pendingPolls(steps []flows.Step, i int) int {
+	j := i
+	for j < len(steps) && steps[j].Name == "poll" && steps[j].OK && strings.HasPrefix(steps[j].Caption, "Poll") && j+1 < len(steps) {
+		j++
+	}
+	return j
 }
 
 func (in *inspect) rawPanel() string {
@@ -278,30 +300,19 @@ func (in *inspect) rawPanel() string {
 func (in *inspect) callsPanel() string {
 	s := in.k.styles
 	w := in.width - 4
-	st := in.sess.State
 	var b strings.Builder
-	call := flows.DefaultTestCall(st.Params.Provider, st.Method)
-	target, _ := flows.ResolveAPIURL(st.Params.Provider, call.Path)
-	b.WriteString("  " + s.Subtle.Render("a calls ") + s.Value.Render(call.Method+" "+truncate(target, w-12)) + "\n\n")
 	step := in.lastCall
 	if step == nil {
-		b.WriteString(wrapIndent(s.Subtle.Render("Press a to call the API with this token, i to introspect it, x to revoke it. Each is a step of the session, shown here and in the Steps panel."), w, 2, s.Subtle))
+		b.WriteString(wrapIndent(s.Subtle.Render("Press a to call the API with this token (the call is shown first: edit it, or tab for another), i to introspect it, x to revoke it. Each is a step of the session, shown here and in the Steps panel."), w, 2, s.Subtle))
 		return b.String()
 	}
 	mark := s.OK.Render("✓ ")
 	if !step.OK {
 		mark = s.Err.Render("✗ ")
 	}
-	b.WriteString(wrapIndent(mark+s.Title.Render(step.Caption), w, 2, s.Text) + "\n")
+	b.WriteString(wrapIndent(mark+s.Title.Render(step.Caption)+s.Subtle.Render("  (b copies the response body)"), w, 2, s.Text) + "\n")
 	for _, ex := range step.Exchanges {
-		line := ex.Request.Method + " " + ex.Request.URL
-		if ex.Response != nil {
-			line += fmt.Sprintf("  → HTTP %d (%s)", ex.Response.Status, time.Duration(ex.Duration).Round(time.Millisecond))
-		}
-		b.WriteString(indent(s.Accent.Render(hardWrap(line, w-2)), 2) + "\n")
-		if ex.Response != nil && ex.Response.Body != "" {
-			b.WriteString(indent(s.Value.Render(hardWrap(ex.Response.Body, w-4)), 4) + "\n")
-		}
+		b.WriteString(indent(exchangeView(s, ex, w-2), 2) + "\n")
 	}
 	if d := step.Diagnosis; d != nil {
 		b.WriteString("\n" + wrapIndent(s.Title.Render("Fix: ")+d.Fix, w, 2, s.Text) + "\n")
@@ -309,6 +320,9 @@ func (in *inspect) callsPanel() string {
 	}
 	if step.WhatHappened != "" {
 		b.WriteString("\n" + wrapIndent(step.WhatHappened, w, 2, s.Text) + "\n")
+	}
+	if in.reveal {
+		return revealTokens(b.String(), in.sess.State)
 	}
 	return b.String()
 }

@@ -179,7 +179,9 @@ func TestInspectorIntrospectRevokeExportInTmux(t *testing.T) {
 	s := startTmux(t, 100, 32, "--demo", "--flow", "password")
 	s.runToToken(false)
 	s.keys("i")
-	s.waitFor(10*time.Second, "(introspection)", `"active": true`, `"username": "demo"`)
+	s.waitFor(10*time.Second, "(introspection)", `"active": true`)
+	s.keys("j", "j", "j", "j", "j", "j", "j", "j") // the rest of the answer
+	s.waitFor(10*time.Second, `"username": "demo"`)
 	s.keys("x")
 	s.waitFor(10*time.Second, "Revoke the refresh token")
 	s.keys("i")
@@ -196,5 +198,68 @@ func TestCtrlCExits130AndQExits0(t *testing.T) {
 	s.keys("Enter")
 	s.waitFor(10*time.Second, "Waiting for your browser", "times out in 4 min")
 	s.keys("C-c") // even while a field or a wait is active
+	s.waitFor(10*time.Second, "[exit 130]")
+}
+
+// Step mode at 80×24: the code flow pauses before the token request, which
+// shows with its headers and the code; the person removes the PKCE
+// verifier and sends it; the server refuses and authplay explains; a
+// second run, sent as built, gets a token.
+func TestStepModeEditsTheTokenRequestInTmux(t *testing.T) {
+	s := startTmux(t, 80, 24, "--demo", "--flow", "authorization_code", "--step")
+	s.waitFor(10*time.Second, "will send")
+	s.keys("Enter")
+	s.waitFor(10*time.Second, "paused before sending the browser")
+	s.keys("Enter")
+	s.waitFor(10*time.Second, "approve (demo)")
+	s.keys("a")
+	s.waitFor(10*time.Second, "paused before this request", "POST http://127.0.0.1:", "Authorization: Basic", "code_verifier=")
+	s.keys("e")
+	s.waitFor(10*time.Second, "Edit the request")
+	for range 7 { // the request line, four headers, a blank line, code=: then code_verifier=
+		s.keys("Down")
+	}
+	s.keys("C-a", "C-k", "C-s")
+	s.waitFor(10*time.Second, "Fix:", "invalid_grant")
+	scr := s.screen()
+	if !strings.Contains(scr, "verifier") {
+		t.Fatalf("the explanation does not name the verifier:\n%s", scr)
+	}
+	s.keys("Enter") // edit parameters: a second run
+	s.waitFor(10*time.Second, "will send")
+	s.keys("Enter")
+	s.waitFor(10*time.Second, "paused before sending the browser")
+	s.keys("Enter")
+	s.waitFor(10*time.Second, "approve (demo)")
+	s.keys("a")
+	s.waitFor(10*time.Second, "paused before this request")
+	s.keys("Enter")
+	s.waitFor(20*time.Second, "Access token", "acts for user demo")
+	s.keys("q")
+	s.waitFor(10*time.Second, "[exit 0]")
+}
+
+// The theme and step mode are remembered: chosen once, they are there the
+// next time authplay starts.
+func TestChoicesAreRememberedInTmux(t *testing.T) {
+	config := t.TempDir()
+	env := []string{"XDG_CONFIG_HOME=" + config}
+	s := startTmuxEnv(t, 80, 24, env, "--demo", "--theme", "charm")
+	s.waitFor(10*time.Second, "Pick a flow")
+	s.keys("C-t")
+	s.waitFor(5*time.Second, "theme: ")
+	s.keys("C-p")
+	s.waitFor(5*time.Second, "step mode on")
+	s.keys("q")
+	s.waitFor(10*time.Second, "[exit 0]")
+	b, err := os.ReadFile(filepath.Join(config, "authplay", "settings.json"))
+	if err != nil || !strings.Contains(string(b), `"step_mode": true`) || strings.Contains(string(b), `"theme": "charm"`) {
+		t.Fatalf("settings: %s %v", b, err)
+	}
+	s = startTmuxEnv(t, 80, 24, env, "--demo", "--flow", "client_credentials")
+	s.waitFor(10*time.Second, "will send")
+	s.keys("Enter")
+	s.waitFor(10*time.Second, "paused before this request")
+	s.keys("C-c")
 	s.waitFor(10*time.Second, "[exit 130]")
 }

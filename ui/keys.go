@@ -7,7 +7,7 @@ import (
 )
 
 type globalKeys struct {
-	Quit, ForceQuit, Help, Theme key.Binding
+	Quit, ForceQuit, Help, Theme, StepMode key.Binding
 }
 
 func newGlobalKeys() globalKeys {
@@ -16,6 +16,7 @@ func newGlobalKeys() globalKeys {
 		ForceQuit: bind("ctrl+c", "ctrl+c", "quit"),
 		Help:      bind("?", "?", "help"),
 		Theme:     bind("ctrl+t", "ctrl+t", "theme"),
+		StepMode:  bind("ctrl+p", "ctrl+p", "step mode"),
 	}
 }
 

@@ -140,6 +140,10 @@ type (
 		what string
 		err  error
 	}
+	callsLoadedMsg struct {
+		owner int
+		calls []flows.APIRequest
+	}
 	tickMsg         time.Time
 	flashExpiredMsg struct{ id int }
 )

@@ -36,6 +36,7 @@ type runScreen struct {
 	note    string
 	showQR  bool
 	created bool
+	gate    gate // step mode's pause before each request
 }
 
 // inputMode is what the run screen's text input is for, if anything.
@@ -81,7 +82,7 @@ func needsSecret(st flows.State, creds flows.Credentials) bool {
 }
 
 func baseRun(k *kit, id int) *runScreen {
-	r := &runScreen{frame: frame{k: k, id: id},
+	r := &runScreen{frame: frame{k: k, id: id}, gate: newGate(),
 		spin: spinner.New(spinner.WithSpinner(spinner.Dot), spinner.WithStyle(k.styles.Accent)),
 		keys: runKeys{
 			Open: bind("o", "o", "open browser"), CopyURL: bind("c", "c", "copy URL"), Paste: bind("v", "v", "paste URL"),
@@ -99,7 +100,7 @@ func baseRun(k *kit, id int) *runScreen {
 
 func (r *runScreen) Title() string      { return "running" }
 func (r *runScreen) Flow() flows.Method { return r.sess.State.Method }
-func (r *runScreen) Typing() bool       { return r.mode != inputNone }
+func (r *runScreen) Typing() bool       { return r.mode != inputNone || r.gate.typing() }
 func (r *runScreen) SetSize(w, h int)   { r.frame.SetSize(w, h); r.input.SetWidth(max(10, w-8)) }
 
 // Counting: a redirect wait shows its timeout, a device flow its expiry.
@@ -122,18 +123,33 @@ func (r *runScreen) Init() tea.Cmd {
 		return nil
 	}
 	r.note = "Resumed: waiting again where the flow left off."
-	return tea.Batch(r.spin.Tick, r.advance())
+	return tea.Batch(r.spin.Tick, r.next())
+}
+
+// next takes the next step, or in step mode pauses before the request it
+// would send (a device flow's repeated polls go on by themselves).
+func (r *runScreen) next() tea.Cmd {
+	if r.k.state.stepMode {
+		if m, err := flows.New(r.sess.State, r.creds); err == nil {
+			if req, ok, err := m.Pending(flows.Input{}); err == nil && ok && req.Purpose != flows.PurposePoll {
+				r.busy = false
+				r.gate.pause(req)
+				return nil
+			}
+		}
+	}
+	return r.advance(flows.Input{})
 }
 
 // advance takes the session's next step in a command; cancelling its
 // context (esc) ends a wait without recording a step.
-func (r *runScreen) advance() tea.Cmd {
+func (r *runScreen) advance(in flows.Input) tea.Cmd {
 	r.busy = true
 	ctx, cancel := context.WithCancel(context.Background())
 	r.cancel = cancel
 	sessions, env, id, owner, creds := r.k.deps.Sessions, r.k.deps.Env, r.sess.ID, r.id, r.creds
 	return func() tea.Msg {
-		sess, step, err := sessions.Advance(ctx, id, creds, env, flows.Input{})
+		sess, step, err := sessions.Advance(ctx, id, creds, env, in)
 		return stepDoneMsg{owner: owner, sess: sess, step: step, err: err}
 	}
 }
@@ -149,6 +165,12 @@ func (r *runScreen) failed() bool {
 func (r *runScreen) ShortHelp() []key.Binding {
 	if r.mode != inputNone {
 		return []key.Binding{r.keys.Confirm, r.keys.Back}
+	}
+	if r.gate.paused() {
+		if r.gate.editing {
+			return r.gate.shortHelp()
+		}
+		return append(r.gate.shortHelp(), r.keys.Back)
 	}
 	redirect := r.sess.State.Phase == flows.PhaseAwaitingRedirect
 	r.keys.Open.SetEnabled(r.waiting() && r.k.deps.OpenBrowser != nil)
@@ -189,7 +211,7 @@ func (r *runScreen) Update(msg tea.Msg) (Screen, tea.Cmd) {
 			return r, nil
 		}
 		r.sess, r.created = msg.sess, true
-		return r, r.advance()
+		return r, r.next()
 	case stepDoneMsg:
 		if msg.owner != r.id {
 			return r, nil
@@ -217,8 +239,14 @@ func (r *runScreen) Update(msg tea.Msg) (Screen, tea.Cmd) {
 		}
 		return r, nil
 	case tea.KeyPressMsg:
+		if r.gate.paused() && !(key.Matches(msg, r.keys.Back) && !r.gate.editing) {
+			return r, r.atGate(msg)
+		}
 		return r, r.key(msg)
 	case tea.PasteMsg:
+		if r.gate.typing() {
+			return r, r.atGate(msg)
+		}
 		if r.mode == inputNone {
 			return r, nil
 		}
@@ -229,6 +257,19 @@ func (r *runScreen) Update(msg tea.Msg) (Screen, tea.Cmd) {
 		return r, cmd
 	}
 	return r, nil
+}
+
+// atGate passes a message to step mode's gate and does what was chosen.
+func (r *runScreen) atGate(msg tea.Msg) tea.Cmd {
+	decision, edited, cmd := r.gate.update(msg)
+	switch decision {
+	case gateSend:
+		in := flows.Input{Request: edited}
+		return tea.Batch(r.spin.Tick, r.advance(in))
+	case gateSkip:
+		r.note = "Skipped: nothing was sent. The session waits here; it can be resumed from the start screen, and esc goes back to the form."
+	}
+	return cmd
 }
 
 func (r *runScreen) stepDone(msg stepDoneMsg) tea.Cmd {
@@ -251,7 +292,7 @@ func (r *runScreen) stepDone(msg stepDoneMsg) tea.Cmd {
 	}
 	// Waiting or exchanging: the next step starts at once; for a browser
 	// flow it blocks until the redirect arrives.
-	return tea.Batch(r.advance(), r.spin.Tick)
+	return tea.Batch(r.next(), r.spin.Tick)
 }
 
 func (r *runScreen) key(k tea.KeyPressMsg) tea.Cmd {
@@ -314,7 +355,7 @@ func (r *runScreen) inputKey(k tea.KeyPressMsg) tea.Cmd {
 		r.input.SetValue("")
 		r.input.EchoMode = textinput.EchoNormal
 		r.note = "Resumed: waiting again where the flow left off."
-		return tea.Batch(r.spin.Tick, r.advance())
+		return tea.Batch(r.spin.Tick, r.next())
 	case key.Matches(k, r.keys.Confirm):
 		r.mode = inputNone
 		lb, uri, pasted, owner := r.k.deps.Env.Loopback, r.sess.State.RedirectURI, r.input.Value(), r.id

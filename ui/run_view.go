@@ -21,6 +21,9 @@ func (r *runScreen) View() string {
 	case r.failed():
 		b.WriteString(r.failureView())
 		return b.String()
+	case r.gate.paused():
+		b.WriteString(r.gate.view(s, r.width, r.height-3) + "\n")
+		return b.String()
 	case r.mode == inputSecret:
 		b.WriteString("  " + s.Title.Render("Client secret for "+cmpOr(st.Params.ClientID, "this client")+": ") + r.input.View() + "\n")
 	case st.Phase == flows.PhaseAwaitingRedirect:
@@ -101,7 +104,7 @@ func (r *runScreen) failureView() string {
 	var b strings.Builder
 	d := r.sess.State.Failure
 	if d == nil && r.err != nil {
-		d = flows.Explain(r.err, flows.ExplainContext{})
+		d = flows.Explain(r.err, r.sess.State.ExplainContext(""))
 	}
 	if d == nil {
 		d = &flows.Diagnosis{Fix: "Try again.", Cause: "The flow stopped."}

@@ -41,6 +41,8 @@ type kit struct {
 type appState struct {
 	profile  Profile   // the profile in use
 	profiles []Profile // offered on the start screen
+	// stepMode pauses before each request a flow or an action sends.
+	stepMode bool
 }
 
 func (k *kit) now() time.Time { return k.deps.now() }

@@ -118,7 +118,7 @@ func (e *signatures) Update(msg tea.Msg) (Screen, tea.Cmd) {
 			return e, nil
 		}
 		if msg.err != nil {
-			e.keysNote = "Space's public keys could not be fetched: " + flows.Explain(msg.err, flows.ExplainContext{Space: true, ClientID: e.k.state.profile.Params.ClientID}).Fix
+			e.keysNote = "Space's public keys could not be fetched: " + flows.Explain(msg.err, flows.ExplainContext{Family: e.k.state.profile.Params.Provider.FamilyOf(), ClientID: e.k.state.profile.Params.ClientID}).Fix
 		} else {
 			e.public.Store(msg.set)
 			e.keysNote = fmt.Sprintf("%d public key(s), fetched with an application token (client credentials)", len(msg.set.Keys))

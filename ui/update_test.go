@@ -48,6 +48,14 @@ func (f failingSessions) List(string, string) ([]store.Summary, error) {
 func (f failingSessions) Delete(string) error                { f.fail("Delete"); return nil }
 func (f failingSessions) WriteReport(string) (string, error) { f.fail("WriteReport"); return "", nil }
 func (f failingSessions) Notices() []string                  { f.fail("Notices"); return nil }
+func (f failingSessions) RecentCalls(string) ([]flows.APIRequest, error) {
+	f.fail("RecentCalls")
+	return nil, nil
+}
+func (f failingSessions) RememberCall(string, flows.APIRequest) error {
+	f.fail("RememberCall")
+	return nil
+}
 
 type failingTransport struct{ t *testing.T }
 
@@ -409,5 +417,36 @@ func TestDeleteWordForwardAtTheLastCharacter(t *testing.T) {
 	a.Update(tea.KeyPressMsg{Code: 'd', Mod: tea.ModAlt})
 	if got := a.screen.(*form).draft.Params.Provider.TokenURL; got != "http://127.0.0.1:9090/oauth/toke" {
 		t.Fatalf("token URL %q", got)
+	}
+}
+
+// In step mode an action on the token pauses before its request; enter
+// sends it (in a command), e edits it, esc does not take it.
+func TestStepModePausesBeforeAnAction(t *testing.T) {
+	a := goldenApp(t, strictDeps(t))
+	a.Update(tea.KeyPressMsg{Code: 'p', Mod: tea.ModCtrl})
+	if !a.k.state.stepMode {
+		t.Fatal("ctrl+p did not turn step mode on")
+	}
+	sess := authorizedSession()
+	sess.State.Params.Provider.IntrospectURL = "http://127.0.0.1:9090/oauth/introspect"
+	in := newInspect(a.k, a.nextID(), sess, flows.Credentials{ClientSecret: "s"})
+	show(a, in)
+	a.Update(tea.KeyPressMsg{Code: 'i', Text: "i"})
+	if v := view(a); !in.gate.paused() || !strings.Contains(v, "POST http://127.0.0.1:9090/oauth/introspect") || !strings.Contains(v, "token_type_hint=access_token") {
+		t.Fatalf("no pause before the introspection:\n%s", v)
+	}
+	a.Update(tea.KeyPressMsg{Code: 'e', Text: "e"})
+	if !in.Typing() || !strings.Contains(view(a), "Edit the request") {
+		t.Fatal("e did not open the editor")
+	}
+	a.Update(esc)
+	a.Update(esc)
+	if in.gate.paused() {
+		t.Fatal("esc at the gate did not drop the action")
+	}
+	a.Update(tea.KeyPressMsg{Code: 'i', Text: "i"})
+	if _, cmd := a.Update(tea.KeyPressMsg{Code: tea.KeyEnter}); cmd == nil || in.gate.paused() || in.busy == "" {
+		t.Fatal("enter did not send the paused request")
 	}
 }

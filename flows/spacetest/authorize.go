@@ -46,7 +46,7 @@ func (s *Server) validateAuthorization(q url.Values) (*pendingAuth, *authFailure
 		return nil, &authFailure{page: true, code: "invalid_request", desc: "no application with client_id " + quote(q.Get("client_id")) + " exists"}
 	case q.Get("redirect_uri") == "":
 		return nil, &authFailure{page: true, code: "unauthorized_client", desc: "redirect_uri is missing"}
-	case !app.redirectAllowed(q.Get("redirect_uri")):
+	case !s.redirectAllowed(app, q.Get("redirect_uri")):
 		return nil, &authFailure{page: true, code: "unauthorized_client", desc: "redirect_uri " + quote(q.Get("redirect_uri")) + " is not registered for " + app.Name}
 	}
 	p := &pendingAuth{

@@ -77,6 +77,19 @@
 //	request headers 10 s, whole request 30 s (WithReadTimeout)       -      TestUnsentBodyIsCutOffByTheReadDeadline
 //	concurrent use                                                   -      TestConcurrentUse (go test -race)
 //
+// Teaching switches [W]: off unless WithWeak names them (`authplay
+// demo-server --weak`), never on by default, each unsafe on purpose so a
+// learner can watch an attack work (authplay probe, the lab). Each turns
+// off exactly the defences of its row; TestWeakSwitchesTurnOffExactlyTheirDefences.
+//
+//	WithWeak("replay"): a code may be redeemed again, and a replay
+//	  revokes nothing                                                [W]    TestWeakSwitchesTurnOffExactlyTheirDefences
+//	WithWeak("pkce"): code_verifier unchecked (missing, wrong, or
+//	  sent for a request that had no challenge)                      [W]    TestWeakSwitchesTurnOffExactlyTheirDefences
+//	WithWeak("redirect"): a redirect URI matches on scheme and host
+//	  alone (any path, any query), and the token endpoint no longer
+//	  compares redirect_uri                                          [W]    TestWeakSwitchesTurnOffExactlyTheirDefences, TestWeakRedirectStillNeedsTheRegisteredHost
+//
 // Extensions Space does not have, on here so every method authplay teaches
 // can be played offline (authplay labels them wherever they show): device
 // authorization with a /device page (RFC 8628; TestDeviceFlowOverHTTP),

@@ -63,7 +63,7 @@ func (s *Server) grantAuthorizationCode(app *App, public bool, form url.Values) 
 		s.mu.Unlock()
 		return nil, badRequest("invalid_grant", "the authorization code is unknown, or was issued to another application")
 	}
-	used := g.Used
+	used := g.Used && !s.cfg.weak.replay
 	g.Used = true
 	s.mu.Unlock()
 	if used {
@@ -81,10 +81,10 @@ func (s *Server) grantAuthorizationCode(app *App, public bool, form url.Values) 
 	switch ru := form.Get("redirect_uri"); {
 	case ru == "" && g.RedirectURI != "":
 		return nil, badRequest("invalid_request", "redirect_uri is missing; send the one used in the authorization request")
-	case ru != g.RedirectURI:
+	case ru != g.RedirectURI && !s.cfg.weak.redirect:
 		return nil, badRequest("invalid_grant", "redirect_uri differs from the one in the authorization request")
 	}
-	if oerr := checkVerifier(g, form.Get("code_verifier")); oerr != nil {
+	if oerr := s.verifierProblem(g, form.Get("code_verifier")); oerr != nil {
 		return nil, oerr
 	}
 	if public && g.Challenge == "" {

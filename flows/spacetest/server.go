@@ -53,6 +53,7 @@ type config struct {
 	keyGen          func() (*rsa.PrivateKey, error)
 	readTimeout     time.Duration
 	notify          func(string)
+	weak            weaknesses // teaching switches (weak.go); all off unless WithWeak
 
 	// Lifetimes and the cap of the per-request maps; fixed outside tests.
 	pendingTTL, sessionTTL time.Duration
@@ -127,6 +128,9 @@ func NewServer(opts ...Option) (*Server, error) {
 	}
 	for _, o := range opts {
 		o(&cfg)
+	}
+	if err := cfg.weak.check(); err != nil {
+		return nil, err
 	}
 	s := &Server{
 		cfg: cfg, apps: map[string]*App{}, users: map[string]*User{}, permanent: map[string]*PermanentToken{},

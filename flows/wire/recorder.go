@@ -24,6 +24,9 @@ type Exchange struct {
 	// Warnings are what a person must know about how it was sent (a
 	// secret over plain http).
 	Warnings []string `json:"warnings,omitempty"`
+	// Proxy is the proxy the request went through (HTTPS_PROXY and
+	// friends; never for loopback), if any.
+	Proxy string `json:"proxy,omitempty"`
 }
 
 // Message is a redacted HTTP request or response.
@@ -98,6 +101,11 @@ func (r *Recorder) RoundTrip(req *http.Request) (*http.Response, error) {
 			return nil, ErrPlainHTTP
 		}
 		ex.Warnings = append(ex.Warnings, plainHTTPWarning(req.URL))
+	}
+	if t, ok := r.base.(*http.Transport); ok && t.Proxy != nil {
+		if via, err := t.Proxy(req); err == nil && via != nil {
+			ex.Proxy = via.Redacted() // a learner (and a bug report) should know a proxy was in between
+		}
 	}
 	start := time.Now()
 	resp, err := r.base.RoundTrip(req)

@@ -24,6 +24,7 @@ import (
 	"os"
 	"os/signal"
 	"runtime"
+	"strings"
 	"time"
 
 	tea "charm.land/bubbletea/v2"
@@ -32,6 +33,7 @@ import (
 
 	"github.com/authplay/authplay/flows"
 	"github.com/authplay/authplay/flows/loopback"
+	"github.com/authplay/authplay/flows/spacetest"
 	"github.com/authplay/authplay/flows/termsafe"
 	"github.com/authplay/authplay/flows/wire"
 	"github.com/authplay/authplay/store"
@@ -68,6 +70,8 @@ func Main(args []string, stdio IO) int {
 			return runSign(args[1:], stdio)
 		case "demo-server":
 			return runDemoServer(args[1:], stdio)
+		case "probe":
+			return runProbe(args[1:], stdio)
 		case "version", "--version":
 			fmt.Fprintln(stdio.Out, "authplay", wire.Version, runtime.Version())
 			return ExitOK
@@ -88,9 +92,10 @@ func runTUI(args []string, stdio IO) int {
 	fs.SetOutput(stdio.Err)
 	demo := fs.Bool("demo", false, "use the built-in offline Space-compatible server")
 	flow := fs.String("flow", "", "open this flow's form at once (client_credentials, authorization_code, device_code, refresh_token, permanent_token, password, implicit)")
-	theme := fs.String("theme", themes.Default(), "colour theme")
+	theme := fs.String("theme", "", "colour theme (default: the last one chosen with ctrl+t, else "+themes.Default()+")")
 	noBrowser := fs.Bool("no-browser", false, "never open a browser; show the URL to open yourself")
 	profileName := fs.String("profile", "", "start with this saved profile")
+	step := fs.Bool("step", false, "step mode: pause before each request, to look at it, edit it or skip it (ctrl+p toggles it)")
 	fs.Usage = func() {
 		fmt.Fprint(stdio.Err, `authplay: an OAuth 2.0 playground for the terminal
 
@@ -100,6 +105,7 @@ Usage:
   authplay endpoint --listen 127.0.0.1:PORT ...     verify requests Space sends to an app (authplay endpoint --help)
   authplay sign --signing-key-env VAR ...           sign a body as Space would, send it or print curl
   authplay demo-server [--addr 127.0.0.1:9090]     run the built-in server in the foreground
+  authplay probe [--demo | --profile NAME ...]      try what a server must refuse (authplay probe --help)
   authplay version
 
 Flags:
@@ -115,9 +121,13 @@ Flags:
 	if fs.NArg() > 0 {
 		return usageError(stdio, "unknown command %q (see authplay --help)", fs.Arg(0))
 	}
-	if err := themes.Check(*theme); err != nil {
-		return usageError(stdio, "%v", err)
+	if *theme != "" {
+		if err := themes.Check(*theme); err != nil {
+			return usageError(stdio, "%v", err)
+		}
 	}
+	given := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { given[f.Name] = true })
 	var method flows.Method
 	if *flow != "" {
 		m, err := flows.ParseMethod(*flow)
@@ -154,7 +164,21 @@ Flags:
 		Sessions: st, Env: env, OpenBrowser: env.OpenBrowser, Clipboard: systemClipboard(),
 		WriteFile: store.WritePrivate, GenerateKey: func() (ed25519.PublicKey, ed25519.PrivateKey, error) { return ed25519.GenerateKey(rand.Reader) },
 		Demo: demoApprover{srv: srv, client: httpClient}, StateDir: stateDir,
-		Profile: demoProfile(srv), Theme: *theme, Flow: method,
+		Profile: demoProfile(srv), Theme: *theme, Flow: method, StepMode: *step,
+	}
+	// Remembered choices, unless the command line says otherwise.
+	if path, err := store.SettingsPath(); err == nil {
+		deps.SaveSettings = func(s store.Settings) error { return store.SaveSettings(path, s) }
+		saved, err := store.LoadSettings(path)
+		if err != nil {
+			deps.ProfileNote = err.Error()
+		}
+		if deps.Theme == "" && themes.Check(saved.Theme) == nil {
+			deps.Theme = saved.Theme
+		}
+		if !given["step"] {
+			deps.StepMode = saved.StepMode
+		}
 	}
 	// The start screen lists the built-in server first, then saved profiles;
 	// --demo and --flow go straight to the flows with the chosen profile.
@@ -163,7 +187,7 @@ Flags:
 		deps.SaveProfile = func(p store.Profile) error { return store.AppendProfile(path, p) }
 		saved, err := store.LoadProfiles(path)
 		if err != nil {
-			deps.ProfileNote = "Your profiles could not be read, so only the built-in server is offered: " + err.Error()
+			deps.ProfileNote = strings.TrimSpace(deps.ProfileNote + " Your profiles could not be read, so only the built-in server is offered: " + err.Error())
 		}
 		deps.Profiles = append(deps.Profiles, deps.Profile)
 		for _, sp := range saved {
@@ -223,13 +247,18 @@ func runDemoServer(args []string, stdio IO) int {
 	fs.SetOutput(stdio.Err)
 	addr := fs.String("addr", "127.0.0.1:9090", "loopback address to listen on")
 	dir := fs.String("dir", "", "keep the server's key and grants here (default: in memory)")
+	weakList := fs.String("weak", "", "turn defences off to watch attacks work (unsafe on purpose): a comma-separated list of "+strings.Join(spacetest.Weaknesses(), ", "))
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return ExitOK
 		}
 		return ExitUsage
 	}
-	srv, err := newDemoServer(*addr, *dir, stdio.Err)
+	weak, err := spacetest.ParseWeak(*weakList)
+	if err != nil {
+		return usageError(stdio, "--weak: %v", err)
+	}
+	srv, err := newDemoServer(*addr, *dir, weak, stdio.Err)
 	if err != nil {
 		fmt.Fprintln(stdio.Err, "authplay demo-server:", err)
 		return ExitFailed

@@ -8,8 +8,8 @@ import (
 	"github.com/authplay/authplay/flows/spacetest"
 )
 
-func newDemoServer(addr, dir string, notices io.Writer) (*spacetest.Server, error) {
-	opts := []spacetest.Option{spacetest.WithAddr(addr), spacetest.WithHeadlessApproval(true),
+func newDemoServer(addr, dir string, weak []string, notices io.Writer) (*spacetest.Server, error) {
+	opts := []spacetest.Option{spacetest.WithAddr(addr), spacetest.WithHeadlessApproval(true), spacetest.WithWeak(weak...),
 		spacetest.WithNotices(func(n string) { fmt.Fprintln(notices, "authplay demo-server:", n) })}
 	if dir != "" {
 		opts = append(opts, spacetest.WithDir(dir))
@@ -27,6 +27,7 @@ func newDemoServer(addr, dir string, notices io.Writer) (*spacetest.Server, erro
 
 func printDemoBanner(w io.Writer, srv *spacetest.Server) {
 	fmt.Fprintf(w, "authplay's built-in Space-compatible server is listening at %s\n\n", srv.URL)
+	printWeakWarning(w, srv)
 	fmt.Fprintf(w, "Endpoints: %[1]s/oauth/auth  %[1]s/oauth/token  %[1]s/oauth/jwks.json  API %[1]s/api/http\n", srv.URL)
 	fmt.Fprintf(w, "Extensions Space lacks (for learning): %[1]s/oauth/device, /oauth/introspect, /oauth/revoke, /.well-known/openid-configuration\n\n", srv.URL)
 	fmt.Fprintln(w, "Registered applications:")
@@ -46,4 +47,30 @@ func printDemoBanner(w io.Writer, srv *spacetest.Server) {
 	}
 	fmt.Fprintln(w, "  "+strings.Join(cmds, "\n  "))
 	fmt.Fprintln(w, "\nHeadless approval is on (POST /demo/approve), for scripts and tests. Press ctrl+c to stop.")
+}
+
+// weakDefences says, for the banner, what each weak switch lets through.
+var weakDefences = map[string]string{
+	spacetest.WeakReplay:   "an authorization code can be redeemed again, and a replay revokes nothing",
+	spacetest.WeakPKCE:     "the PKCE code_verifier is not checked (missing, wrong, or sent without a challenge)",
+	spacetest.WeakRedirect: "any redirect URI on a registered host is taken, and the token endpoint ignores redirect_uri",
+}
+
+// printWeakWarning makes a weakened server impossible to mistake for a
+// normal one: it is a teaching aid, unsafe on purpose.
+func printWeakWarning(w io.Writer, srv *spacetest.Server) {
+	weak := srv.Weak()
+	if len(weak) == 0 {
+		return
+	}
+	bar := strings.Repeat("!", 78)
+	fmt.Fprintln(w, bar)
+	fmt.Fprintf(w, "!! WARNING: WEAKENED ON PURPOSE (--weak %s): this server is UNSAFE.\n", strings.Join(weak, ","))
+	for _, n := range weak {
+		fmt.Fprintf(w, "!!   %s: %s\n", n, weakDefences[n])
+	}
+	fmt.Fprintln(w, "!! It exists so you can watch attacks work. Sign in as demo / demo when asked:")
+	fmt.Fprintf(w, "!!   CLIENT_SECRET=%s authplay probe --issuer %s --client-id %s --client-secret-env CLIENT_SECRET\n", spacetest.DemoClientSecret, srv.URL, spacetest.DemoClientID)
+	fmt.Fprintln(w, bar)
+	fmt.Fprintln(w)
 }

@@ -48,7 +48,7 @@ func runHeadless(ctx context.Context, f *tokenFlags, st flows.State, creds flows
 		case err != nil:
 			d := step.Diagnosis
 			if d == nil {
-				d = flows.Explain(err, flows.ExplainContext{})
+				d = flows.Explain(err, cur.ExplainContext(""))
 			}
 			fmt.Fprintf(stdio.Err, "authplay: %s\nfix: %s\nwhy: %s\n", oneLine(d.Raw), d.Fix, d.Cause)
 			return ExitFailed
@@ -193,13 +193,17 @@ func printStep(stdio IO, step flows.Step) {
 		return
 	}
 	fmt.Fprintf(stdio.Err, "== %s\n", step.Caption)
+	// The same exchanges, whole, as the TUI's Steps panel shows them.
 	for _, ex := range step.Exchanges {
-		fmt.Fprintf(stdio.Err, "> %s %s\n", ex.Request.Method, ex.Request.URL)
-		if ex.Request.Body != "" {
-			fmt.Fprintf(stdio.Err, "> %s\n", ex.Request.Body)
-		}
-		if ex.Response != nil {
-			fmt.Fprintf(stdio.Err, "< HTTP %d\n< %s\n", ex.Response.Status, strings.ReplaceAll(ex.Response.Body, "\n", "\n< "))
+		for _, l := range ui.ExchangeLines(ex) {
+			mark := "> "
+			switch l.Part {
+			case ui.PartStatusLine, ui.PartResponseHeader, ui.PartResponseBody:
+				mark = "< "
+			case ui.PartNote:
+				mark = "  "
+			}
+			fmt.Fprintln(stdio.Err, mark+l.Text)
 		}
 	}
 	if step.WhatHappened != "" {

@@ -177,6 +177,10 @@ func TestPlainHTTPToAnotherMachineHeadless(t *testing.T) {
 	if r.code != 0 || r.stdout != "at\n" || !strings.Contains(r.stderr, "warning: This request carried a credential over plain http to idp.example.test") {
 		t.Fatalf("exit %d stdout %q\n%s", r.code, r.stdout, r.stderr)
 	}
+	r = authplay(t, nil, nil, env, append(args, "--verbose")...)
+	if r.code != 0 || !strings.Contains(r.stderr, "(through the proxy "+proxy.URL) {
+		t.Fatalf("--verbose does not say a proxy was used:\n%s", r.stderr)
+	}
 	hits.Store(0)
 	proxy.Hits.Store(0)
 	r = authplay(t, nil, nil, env, append(args, "--strict")...)

@@ -135,7 +135,7 @@ func fetchKeys(spaceURL, clientID, secret string, stdio IO) (*jose.JSONWebKeySet
 	env := flows.Env{HTTP: wire.NewClient(20 * time.Second)}
 	set, steps, err := spacesig.FetchPublicKeys(ctx, env, spaceURL, clientID, flows.Secret(secret))
 	if err != nil {
-		d := flows.Explain(err, flows.ExplainContext{Space: true, ClientID: clientID, Endpoint: spaceURL})
+		d := flows.Explain(err, flows.ExplainContext{Family: flows.FamilySpace, ClientID: clientID, Endpoint: spaceURL})
 		fmt.Fprintf(stdio.Err, "authplay endpoint: cannot fetch Space's public keys: %s\nfix: %s\n", oneLine(d.Raw), d.Fix)
 		return nil, err
 	}

@@ -188,7 +188,11 @@ func (f *tokenFlags) draft(ctx context.Context, m flows.Method, env flows.Env, s
 		}
 		d.Params.Provider = prov
 	case f.issuer != "":
-		prov, _, err := flows.Discover(ctx, env.HTTP, f.issuer)
+		client, err := wire.Trusting(env.HTTP, *f.values[flows.FieldCAFile])
+		if err != nil {
+			return fail("--ca-file: %v", err)
+		}
+		prov, _, err := flows.Discover(ctx, client, f.issuer)
 		if err != nil {
 			fmt.Fprintf(stdio.Err, "authplay: discovery failed: %v\nfix: %s\n", err, flows.Explain(err, flows.ExplainContext{Endpoint: f.issuer}).Fix)
 			return flows.Draft{}, ExitFailed
