@@ -97,7 +97,7 @@ func invalidClient(ec ExplainContext, _ string) advice {
 	case voiceSpace:
 		a.fix = "Check the client ID and secret (" + spaceScreen(ec.ClientID, "Authentication") + "), and send them with HTTP Basic, which Space expects."
 	case voiceBuiltin:
-		a.fix = "Use a client the built-in server knows: " + demoApp + " with the secret " + demoSecret + " (HTTP Basic or in the body), or " + demoPublic + " with no secret (client authentication none, PKCE on)."
+		a.fix = "Use a client the built-in server knows: " + demoApp + " with the secret the demo profile holds (the README lists it; HTTP Basic or in the body), or " + demoPublic + " with no secret (client authentication none, PKCE on)."
 		if ec.ClientID != "" && !isDemoClient(ec.ClientID) {
 			a.fix = "The built-in server has no client " + ec.ClientID + ". " + a.fix
 		}
@@ -194,7 +194,7 @@ func invalidGrant(ec ExplainContext, _ string) advice {
 		a := advice{cause: "The server refused the client's own grant.", refs: "RFC 6749 §4.4 · §5.2"}
 		switch v {
 		case voiceBuiltin:
-			a.fix = "Use " + demoApp + " with the secret " + demoSecret + "."
+			a.fix = "Use " + demoApp + " with the secret the demo profile holds (the README lists it)."
 		case voiceSpace:
 			a.fix = "Check that the application may use Client Credentials (" + spaceScreen(ec.ClientID, "Authentication") + ")."
 		default:
@@ -233,7 +233,7 @@ func accessDenied(ec ExplainContext, desc string) advice {
 		a := advice{cause: "The server refused the client itself.", refs: "RFC 6749 §5.2"}
 		switch v {
 		case voiceBuiltin:
-			a.fix = "Use " + demoApp + " with the secret " + demoSecret + "."
+			a.fix = "Use " + demoApp + " with the secret the demo profile holds (the README lists it)."
 		case voiceSpace:
 			a.fix = "Check that the application is enabled and its rights approved (" + spaceScreen(ec.ClientID, "Authorization") + ")."
 		default:

@@ -185,7 +185,14 @@ func (p Profile) settings(m flows.Method) (flows.Draft, error) {
 		if err != nil {
 			return flows.Draft{}, fmt.Errorf("profile %q: %w", p.Name, err)
 		}
+		// What the profile says wins over what the service URL implies:
+		// its family, extra endpoints, its CA.
 		sp.Name = cmp.Or(prov.Name, p.Name)
+		sp.Family, sp.Builtin, sp.CAFile = prov.Family, prov.Builtin, prov.CAFile
+		sp.DeviceURL = cmp.Or(prov.DeviceURL, sp.DeviceURL)
+		sp.JWKSURL = cmp.Or(prov.JWKSURL, sp.JWKSURL)
+		sp.APIBase = cmp.Or(prov.APIBase, sp.APIBase)
+		sp.IntrospectURL, sp.RevokeURL, sp.UserinfoURL = prov.IntrospectURL, prov.RevokeURL, prov.UserinfoURL
 		prov = sp
 	}
 	d := flows.Draft{Method: m, Params: flows.Params{Provider: prov, PKCE: flows.PKCES256, RedirectURI: "http://127.0.0.1:0/callback"}}

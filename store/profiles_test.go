@@ -143,3 +143,14 @@ func TestProfileCustomParameters(t *testing.T) {
 		t.Errorf("a malformed pair: %v", err)
 	}
 }
+
+// A Space-kind profile keeps what it says beyond the service URL (its
+// family, its introspection and revocation endpoints) when loaded.
+func TestASpaceProfileKeepsItsOwnEndpoints(t *testing.T) {
+	p := store.Profile{Name: "demo", Provider: flows.Provider{Kind: flows.KindSpace, ServiceURL: "http://127.0.0.1:9090", Builtin: true,
+		Family: flows.FamilyBuiltin, IntrospectURL: "http://127.0.0.1:9090/oauth/introspect", RevokeURL: "http://127.0.0.1:9090/oauth/revoke"}, ClientID: "demo-app"}
+	got, err := p.Params()
+	if err != nil || !got.Provider.Builtin || got.Provider.RevokeURL == "" || got.Provider.IntrospectURL == "" || got.Provider.TokenURL != "http://127.0.0.1:9090/oauth/token" {
+		t.Fatalf("%v %+v", err, got.Provider)
+	}
+}
