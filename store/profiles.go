@@ -78,6 +78,9 @@ func LoadProfiles(path string) ([]Profile, error) {
 		case seen[p.Name]:
 			return nil, fmt.Errorf("%s: two profiles are named %q", path, p.Name)
 		}
+		if err := flows.CheckFamily(p.Provider.Family); err != nil {
+			return nil, fmt.Errorf("%s: profile %q: %w", path, p.Name, err)
+		}
 		seen[p.Name] = true
 	}
 	return f.Profiles, nil
@@ -196,16 +199,27 @@ func (p Profile) settings(m flows.Method) (flows.Draft, error) {
 		prov = sp
 	}
 	d := flows.Draft{Method: m, Params: flows.Params{Provider: prov, PKCE: flows.PKCES256, RedirectURI: "http://127.0.0.1:0/callback"}}
-	authParams := p.AuthParams
+	// A profile that names a preset's family starts from the preset: its
+	// fixed endpoints and its defaults (Cognito's localhost redirect,
+	// GitHub's client authentication, Google's access_type and prompt),
+	// each overridden by what the profile says. A family only implied by
+	// the kind changes nothing, so profiles written before presets load as
+	// they did.
+	if pr, ok := flows.PresetOf(prov.Family); ok {
+		d.Params = pr.Params(pr.Complete(prov))
+	}
+	// The profile's custom parameters replace the preset's of the same name.
+	authParams := d.Params.AuthParams.Merge(p.AuthParams)
 	if p.AccessType != "" && !prov.SpaceLike() && !slices.Contains(authParams.Keys(), "access_type") {
 		// Saved before access_type became Space's alone: it was sent then,
 		// so it still is, as the custom parameter it now is elsewhere.
-		authParams = append(slices.Clone(authParams), flows.CustomParam{Key: "access_type", Value: p.AccessType})
+		authParams = append(authParams, flows.CustomParam{Key: "access_type", Value: p.AccessType})
 	}
+	tokenParams := d.Params.TokenParams.Merge(p.TokenParams)
 	for id, v := range map[flows.FieldID]string{
 		flows.FieldClientID: p.ClientID, flows.FieldAuthStyle: p.AuthStyle, flows.FieldRedirectURI: p.RedirectURI, flows.FieldScope: p.Scope,
 		flows.FieldPKCE: p.PKCE, flows.FieldAccessType: p.AccessType, flows.FieldUsername: p.Username,
-		flows.FieldResponseMode: p.ResponseMode, flows.FieldAuthParams: authParams.String(), flows.FieldTokenParams: p.TokenParams.String(),
+		flows.FieldResponseMode: p.ResponseMode, flows.FieldAuthParams: authParams.String(), flows.FieldTokenParams: tokenParams.String(),
 	} {
 		if v == "" {
 			continue

@@ -154,3 +154,25 @@ func TestASpaceProfileKeepsItsOwnEndpoints(t *testing.T) {
 		t.Fatalf("%v %+v", err, got.Provider)
 	}
 }
+
+// A preset's fixed parameters (Google's access_type and prompt) come from
+// the family when the profile loads; the profile's own replace them by name.
+func TestPresetProfileParameters(t *testing.T) {
+	google := store.Profile{Name: "g", Provider: flows.Provider{Family: "google"}, ClientID: "c"}
+	d, err := google.Draft(flows.AuthorizationCode)
+	if err != nil || d.Get(flows.FieldAuthParams) != "access_type=offline prompt=consent" {
+		t.Fatalf("%v %q", err, d.Get(flows.FieldAuthParams))
+	}
+	google.AuthParams = flows.CustomParams{{Key: "prompt", Value: "select_account"}}
+	if d, _ := google.Draft(flows.AuthorizationCode); d.Get(flows.FieldAuthParams) != "access_type=offline prompt=select_account" {
+		t.Errorf("the profile's prompt does not replace the preset's: %q", d.Get(flows.FieldAuthParams))
+	}
+	auth0, _ := flows.PresetOf("auth0")
+	auth, token := auth0.PersonalParams(map[string]string{"domain": "t.eu.auth0.com", "audience": "https://api"})
+	if auth.String() != "audience=https://api" || token.String() != "audience=https://api" {
+		t.Errorf("Auth0's audience as saved: %q %q", auth, token)
+	}
+	if auth, _ := auth0.PersonalParams(map[string]string{"domain": "t.eu.auth0.com"}); len(auth) != 0 {
+		t.Errorf("an optional audience left empty is not saved: %q", auth)
+	}
+}

@@ -251,3 +251,17 @@ func TestInspectorShowsIDTokenClaims(t *testing.T) {
 		t.Fatalf("no ID token claims:\n%s", v)
 	}
 }
+
+// A token without expires_in from GitHub is said to last until revoked,
+// not left as "no expiry given".
+func TestInspectorSaysGitHubTokensDoNotExpire(t *testing.T) {
+	a := goldenApp(t, goldenDeps())
+	sess := authorizedSession()
+	sess.State.Params.Provider = flows.Provider{Kind: flows.KindEndpoints, Family: "github", TokenURL: "https://github.com/login/oauth/access_token"}
+	sess.State.Token = &flows.Token{AccessToken: "gho_16C7e42F292c6912E7710c838347Ae178B4a", TokenType: "Bearer", Scope: "read:user"}
+	in := newInspect(a.k, a.nextID(), sess, flows.Credentials{})
+	in.SetSize(a.bodySize())
+	if v := ansi.Strip(in.View()); !strings.Contains(v, "GitHub tokens do not expire until revoked") {
+		t.Fatalf("the lifetime line does not say so:\n%s", v)
+	}
+}

@@ -124,7 +124,9 @@ func (in *inspect) lifetimeLine() string {
 			parts = append(parts, "expired at "+tok.Expiry.Local().Format("15:04:05"))
 		}
 	} else {
-		parts = append(parts, "no expiry given")
+		// Said in the provider's terms where known: a GitHub token
+		// without expiry is not a mystery, it lasts until revoked.
+		parts = append(parts, in.sess.State.Params.Provider.NoExpiryNote())
 	}
 	if tok.RefreshToken != "" {
 		parts = append(parts, "refresh token kept")

@@ -116,9 +116,11 @@ func TestStartScreenJourneyInTmux(t *testing.T) {
 	s.keys("n")
 	s.waitFor(10*time.Second, "New profile", "saved to")
 	s.tmux("send-keys", "-t", s.name, "-l", "acme")
-	s.keys("Tab", "Tab")
+	s.keys("Tab", "Left", "Left", "Left") // from the first preset back past the two other choices to Space
+	s.waitFor(10*time.Second, "‹ JetBrains Space ›")
+	s.keys("Tab")
 	s.tmux("send-keys", "-t", s.name, "-l", "https://acme.jetbrains.space")
-	s.keys("Tab", "Tab", "Tab")
+	s.keys("Tab")
 	s.tmux("send-keys", "-t", s.name, "-l", "client-1")
 	s.keys("Tab")
 	s.tmux("send-keys", "-t", s.name, "-l", "env:ACME_SECRET")

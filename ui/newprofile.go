@@ -13,8 +13,11 @@ import (
 	"github.com/authplay/authplay/store"
 )
 
-// profileForm adds a profile: a Space URL, explicit endpoints, or an
-// issuer whose discovery document is read before saving.
+// profileForm adds a profile. The presets come first (GitHub, Google,
+// Entra ID, …: the person fills in only what the preset needs), then any
+// OIDC server by its issuer, then endpoints typed in. A discovery document
+// is read before saving, so the saved profile has endpoints and a wrong
+// issuer shows here rather than mid-flow.
 type profileForm struct {
 	frame
 	rows fieldRows
@@ -22,24 +25,42 @@ type profileForm struct {
 	keys formKeys
 	err  string
 	busy bool
+	// fixed are the rows every provider has; the provider's own rows (a
+	// preset's placeholders, an issuer, endpoints) come and go between
+	// them, and what was typed in them is kept in typed.
+	fixed map[string]*fieldRow
+	typed map[string]string
+	// filledScope is the scope the form filled in for the last provider:
+	// replaced when the provider changes, unless the person edited it.
+	filledScope string
 }
 
+// The two choices after the presets.
+const (
+	choiceDiscovery = "discovery"
+	choiceEndpoints = "endpoints"
+)
+
 func newProfileForm(k *kit, id int) *profileForm {
-	f := &profileForm{frame: frame{k: k, id: id}, rk: newRowKeys(), keys: formKeys{
+	f := &profileForm{frame: frame{k: k, id: id}, rk: newRowKeys(), typed: map[string]string{}, keys: formKeys{
 		Run: bind("enter", "enter", "save"), Back: bind("esc", "esc", "back"),
 	}}
-	text := func(id, label, hint string) *fieldRow { return newTextRow(id, label, hint, flows.KindText, "") }
-	kinds := []flows.Choice{{Value: "space", Label: "space"}, {Value: "discovery", Label: "discovery"}, {Value: "endpoints", Label: "endpoints"}}
-	f.rows.rows = []*fieldRow{
-		text("name", "Name", "how the profile is listed"),
-		newChoiceRow("kind", "Provider", "space: from a service URL · discovery: from an issuer · endpoints: typed in", kinds, "space"),
-		text("url", "URL", "Space service URL, or the issuer"),
-		text("auth_url", "Authorization URL", "endpoints only"),
-		text("token_url", "Token URL", "endpoints only"),
-		text("client_id", "Client ID", ""),
-		text("client_secret", "Client secret", "env:VARIABLE or file:/path (kept out of the file); a plain value is saved as is"),
-		text("scope", "Scope", "space-separated; ** is everything in Space"),
+	var choices []flows.Choice
+	for _, p := range flows.Presets() {
+		choices = append(choices, flows.Choice{Value: string(p.ID), Label: p.Name})
 	}
+	choices = append(choices, flows.Choice{Value: choiceDiscovery, Label: "other OIDC server (discovery)"},
+		flows.Choice{Value: choiceEndpoints, Label: "other (endpoints typed in)"})
+	text := func(id, label, hint string) *fieldRow { return newTextRow(id, label, hint, flows.KindText, "") }
+	f.fixed = map[string]*fieldRow{
+		"name":          text("name", "Name", "how the profile is listed"),
+		"provider":      newChoiceRow("provider", "Provider", "←/→ chooses; a preset knows the endpoints, the scope and the redirect URI", choices, choices[0].Value),
+		"client_id":     text("client_id", "Client ID", ""),
+		"client_secret": text("client_secret", "Client secret", "env:VARIABLE or file:/path (kept out of the file); a plain value is saved as is"),
+		"scope":         text("scope", "Scope", "space-separated; the preset's is filled in"),
+		"jwks_url":      text("jwks_url", "Key set URL", "JWKS, to check JWT signatures; empty: discovery or the preset fills it"),
+	}
+	f.rebuild()
 	return f
 }
 
@@ -55,7 +76,67 @@ func (f *profileForm) ShortHelp() []key.Binding {
 
 func (f *profileForm) FullHelp() [][]key.Binding { return [][]key.Binding{f.ShortHelp()} }
 
-func (f *profileForm) get(id string) string { return strings.TrimSpace(f.rows.row(id).value()) }
+func (f *profileForm) get(id string) string {
+	if r := f.rows.row(id); r != nil {
+		return strings.TrimSpace(r.value())
+	}
+	return ""
+}
+
+// preset is the chosen preset, if a preset is chosen.
+func (f *profileForm) preset() (flows.Preset, bool) {
+	return flows.PresetOf(flows.Family(f.fixed["provider"].value()))
+}
+
+// placeholderRow is the row of one preset's placeholder: Auth0's domain
+// and Okta's are different rows, so neither fills in the other.
+func placeholderRow(p flows.Preset, ph flows.Placeholder) string {
+	return "preset:" + string(p.ID) + ":" + ph.Name
+}
+
+// rebuild lays out the rows for the chosen provider, keeping what was
+// typed in rows that go away, and the scope in step with the provider.
+func (f *profileForm) rebuild() {
+	for _, r := range f.rows.rows {
+		if _, fixed := f.fixed[r.id]; !fixed {
+			f.typed[r.id] = r.input.Value()
+		}
+	}
+	text := func(id, label, hint string) *fieldRow {
+		return newTextRow(id, label, hint, flows.KindText, f.typed[id])
+	}
+	rows := []*fieldRow{f.fixed["name"], f.fixed["provider"]}
+	scope := ""
+	switch choice := f.fixed["provider"].value(); choice {
+	case choiceDiscovery:
+		rows = append(rows, text("issuer", "Issuer", "the server's issuer URL; its discovery document is read before saving"))
+	case choiceEndpoints:
+		rows = append(rows, text("auth_url", "Authorization URL", "for the browser flows"),
+			text("token_url", "Token URL", "for every flow but bring-a-token"))
+	default:
+		p, _ := f.preset()
+		for _, ph := range p.Needs {
+			hint := ph.Hint
+			switch {
+			case ph.Default != "":
+				hint += " (empty: " + ph.Default + ")"
+			case ph.Optional:
+				hint += " (optional)"
+			}
+			rows = append(rows, text(placeholderRow(p, ph), ph.Label, hint))
+		}
+		scope = p.Scope
+	}
+	if sc := f.fixed["scope"]; sc.input.Value() == f.filledScope {
+		sc.input.SetValue(scope)
+		f.filledScope = scope
+	}
+	rows = append(rows, f.fixed["client_id"], f.fixed["client_secret"], f.fixed["scope"], f.fixed["jwks_url"])
+	focus := f.rows.focus
+	f.rows.rows = rows
+	f.rows.focus = min(focus, len(rows)-1)
+	f.rows.setWidth(f.width)
+}
 
 func (f *profileForm) Update(msg tea.Msg) (Screen, tea.Cmd) {
 	switch msg := msg.(type) {
@@ -86,54 +167,73 @@ func (f *profileForm) Update(msg tea.Msg) (Screen, tea.Cmd) {
 			return f, f.submit()
 		}
 	}
-	cmd, _ := f.rows.update(msg, f.rk)
+	cmd, changed := f.rows.update(msg, f.rk)
+	if changed && f.rows.focused().id == "provider" {
+		f.err = ""
+		f.rebuild()
+	}
 	return f, cmd
 }
 
-// profile builds the saved form, checking what can be checked offline.
-func (f *profileForm) profile() (store.Profile, error) {
+// profile builds the profile to save, checking what can be checked
+// offline; values are the preset's placeholders as typed.
+func (f *profileForm) profile() (store.Profile, map[string]string, error) {
 	p := store.Profile{Name: f.get("name"), ClientID: f.get("client_id"), ClientSecret: f.get("client_secret"), Scope: f.get("scope")}
-	switch {
-	case p.Name == "":
-		return p, fmt.Errorf("give the profile a name")
-	case p.ClientID == "":
-		return p, fmt.Errorf("the client ID is needed")
+	values := map[string]string{}
+	if p.Name == "" {
+		return p, nil, fmt.Errorf("give the profile a name")
 	}
 	for _, existing := range f.k.state.profiles {
 		if existing.Name == p.Name {
-			return p, fmt.Errorf("a profile named %q exists already", p.Name)
+			return p, nil, fmt.Errorf("a profile named %q exists already", p.Name)
 		}
 	}
-	switch kind := flows.ProviderKind(f.get("kind")); kind {
-	case flows.KindSpace:
-		sp, err := flows.Space(f.get("url"))
-		if err != nil {
-			return p, err
+	switch choice := f.get("provider"); choice {
+	case choiceDiscovery:
+		if _, err := flows.ValidateURL("issuer", f.get("issuer")); err != nil {
+			return p, nil, err
 		}
-		p.Provider = flows.Provider{Kind: kind, ServiceURL: sp.ServiceURL}
-		if p.Scope == "" {
-			p.Scope = "**"
-		}
-	case flows.KindDiscovery:
-		if _, err := flows.ValidateURL("issuer", f.get("url")); err != nil {
-			return p, err
-		}
-		p.Provider = flows.Provider{Kind: kind, ServiceURL: f.get("url"), Issuer: f.get("url")}
-	default:
+		p.Provider = flows.Provider{Kind: flows.KindDiscovery, ServiceURL: f.get("issuer"), Issuer: f.get("issuer")}
+	case choiceEndpoints:
 		prov, err := flows.Endpoints(p.Name, f.get("auth_url"), f.get("token_url"))
 		if err != nil {
-			return p, err
+			return p, nil, err
 		}
 		if prov.TokenURL == "" && prov.AuthURL == "" {
-			return p, fmt.Errorf("give at least a token URL or an authorization URL")
+			return p, nil, fmt.Errorf("give at least a token URL or an authorization URL")
 		}
 		p.Provider = prov
+	default:
+		pr, _ := f.preset()
+		for _, ph := range pr.Needs {
+			values[ph.Name] = f.get(placeholderRow(pr, ph))
+		}
+		// The preset's redirect URI, client authentication and access
+		// type come from its family when the profile is loaded, so a
+		// later authplay's better default reaches saved profiles too.
+		prov, err := pr.Provider(values)
+		if err != nil {
+			return p, nil, err
+		}
+		p.Provider = prov
+		// Parameters that hold what the person typed (Auth0's audience)
+		// are saved with the profile; the fixed ones come from the family.
+		p.AuthParams, p.TokenParams = pr.PersonalParams(values)
 	}
-	return p, nil
+	if p.ClientID == "" { // checked in the order of the rows
+		return p, nil, fmt.Errorf("the client ID is needed")
+	}
+	if jwks := f.get("jwks_url"); jwks != "" {
+		if _, err := flows.ValidateURL("key set URL", jwks); err != nil {
+			return p, nil, err
+		}
+		p.Provider.JWKSURL = jwks
+	}
+	return p, values, nil
 }
 
 func (f *profileForm) submit() tea.Cmd {
-	p, err := f.profile()
+	p, values, err := f.profile()
 	if err != nil {
 		f.err = err.Error()
 		return nil
@@ -142,17 +242,25 @@ func (f *profileForm) submit() tea.Cmd {
 	if p.Provider.Kind != flows.KindDiscovery {
 		return f.save(p)
 	}
-	// Read the discovery document now, so the saved profile has endpoints
-	// and a mistake in the issuer shows here rather than mid-flow.
-	client, owner := f.k.deps.Env.HTTP, f.id
+	pr, isPreset := f.preset()
+	client, owner, jwks := f.k.deps.Env.HTTP, f.id, f.get("jwks_url")
 	return func() tea.Msg {
 		ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 		defer cancel()
-		prov, _, err := flows.Discover(ctx, client, p.Provider.Issuer)
+		var prov flows.Provider
+		var err error
+		if isPreset {
+			prov, _, err = pr.Resolve(ctx, client, values)
+		} else {
+			prov, _, err = flows.Discover(ctx, client, p.Provider.Issuer)
+		}
 		if err != nil {
 			return discoveredMsg{owner: owner, err: err}
 		}
 		prov.Advertised = nil // the document is read again when needed; keep the file short
+		if jwks != "" {
+			prov.JWKSURL = jwks // typed by the person: it wins over discovery
+		}
 		p.Provider = prov
 		return discoveredMsg{owner: owner, p: p}
 	}
@@ -175,6 +283,12 @@ func (f *profileForm) View() string {
 	for i := range f.rows.rows {
 		b.WriteString(f.rows.view(s, i, f.width) + "\n")
 	}
+	// The focused row's hint in full (beside the row it is cut to fit),
+	// unless an error takes its place, then what to register where.
+	if hint := f.rows.focused().hint; hint != "" && f.err == "" {
+		b.WriteString("\n" + wrapIndent(s.Subtle.Render(hint), f.width-4, 2, s.Subtle) + "\n")
+	}
+	b.WriteString("\n" + wrapIndent(f.registerLine(), f.width-4, 2, s.Text) + "\n")
 	if f.busy {
 		b.WriteString("\n  " + s.Subtle.Render("saving…") + "\n")
 	}
@@ -182,4 +296,15 @@ func (f *profileForm) View() string {
 		b.WriteString("\n" + wrapIndent(s.Err.Render("✗ ")+f.err, f.width-4, 2, s.Text) + "\n")
 	}
 	return b.String()
+}
+
+// registerLine says what to register where, for the chosen provider.
+func (f *profileForm) registerLine() string {
+	if p, ok := f.preset(); ok {
+		return "Register " + p.Register + " at " + p.Console + ": " + p.PortRule + ". All steps: authplay providers " + string(p.ID)
+	}
+	if f.get("provider") == choiceDiscovery {
+		return "Register http://127.0.0.1/callback as a redirect URI (most servers take any port on a loopback address; RFC 8252 §7.3)."
+	}
+	return "Register http://127.0.0.1/callback as a redirect URI; give at least a token URL or an authorization URL."
 }

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/go-jose/go-jose/v4"
+	"github.com/go-jose/go-jose/v4/jwt"
 )
 
 // apiError is Space's HTTP API error body (space-oauth.md §2).
@@ -16,6 +17,8 @@ type apiError struct {
 	Code         string `json:"error"`
 	Description  string `json:"error_description"`
 	invalidToken bool   // a token was sent and is no good (RFC 6750 §3.1)
+	challenge    string // a WWW-Authenticate of another scheme (DPoP, RFC 9449 §7.1)
+	dpopNonce    string // a DPoP-Nonce header to send (RFC 9449 §9)
 }
 
 func writeAPIError(w http.ResponseWriter, e *apiError) {
@@ -27,7 +30,13 @@ func writeAPIError(w http.ResponseWriter, e *apiError) {
 			// need quoting, and the body carries it.
 			challenge += `, error="invalid_token"`
 		}
+		if e.challenge != "" {
+			challenge = e.challenge
+		}
 		w.Header().Set("WWW-Authenticate", challenge)
+	}
+	if e.dpopNonce != "" {
+		w.Header().Set("DPoP-Nonce", e.dpopNonce)
 	}
 	writeJSON(w, e.status, e)
 }
@@ -54,6 +63,8 @@ func userOnly() *apiError {
 type tokenInfo struct {
 	Kind, Subject, Username, ClientID, Scope, Sid string
 	Expires                                       time.Time
+	JKT, X5T                                      string         // what the token is bound to (binding.go)
+	Act                                           map[string]any // who acts for the subject (token exchange)
 }
 
 // apiDenial is why the API refused a token, in Space's exact words (which
@@ -97,14 +108,25 @@ func (s *Server) bearer(tok string) (*tokenInfo, error) {
 		return nil, errBadJWT
 	}
 	var c struct {
-		Sub, Aud, Scope, Name, Sid string
-		Kind                       string `json:"principal_type"`
-		Exp                        int64
+		Sub, Scope, Name, Sid string
+		Aud                   jwt.Audience // one client, or an exchanged token's audiences
+		Kind                  string       `json:"principal_type"`
+		Exp                   int64
+		ClientID              string `json:"client_id"` // set when aud names someone else (token exchange)
+		Cnf                   struct {
+			JKT string `json:"jkt"`
+			X5T string `json:"x5t#S256"`
+		}
+		Act map[string]any
 	}
 	if err := json.Unmarshal(payload, &c); err != nil {
 		return nil, errBadJWT
 	}
-	info := &tokenInfo{Kind: c.Kind, Subject: c.Sub, ClientID: c.Aud, Scope: c.Scope, Sid: c.Sid, Expires: time.Unix(c.Exp, 0)}
+	info := &tokenInfo{Kind: c.Kind, Subject: c.Sub, ClientID: strings.Join(c.Aud, " "), Scope: c.Scope, Sid: c.Sid, Expires: time.Unix(c.Exp, 0),
+		JKT: c.Cnf.JKT, X5T: c.Cnf.X5T, Act: c.Act}
+	if c.ClientID != "" {
+		info.ClientID = c.ClientID
+	}
 	if c.Kind == principalUser {
 		info.Username = c.Name
 	}
@@ -125,12 +147,18 @@ func (s *Server) bearer(tok string) (*tokenInfo, error) {
 func (s *Server) authenticateAPI(r *http.Request) (*tokenInfo, *apiError) {
 	h := r.Header.Get("Authorization")
 	scheme, tok, ok := strings.Cut(h, " ")
+	if ok && strings.EqualFold(scheme, "DPoP") && strings.TrimSpace(tok) != "" {
+		return s.authenticateDPoP(r, strings.TrimSpace(tok))
+	}
 	if !ok || !strings.EqualFold(scheme, "Bearer") || tok == "" {
 		return nil, authRequired("send Authorization: Bearer <access token>")
 	}
 	info, err := s.bearer(strings.TrimSpace(tok))
 	if err != nil {
 		return nil, invalidToken(err.Error())
+	}
+	if aerr := s.apiBindingProblem(r, info, false); aerr != nil {
+		return nil, aerr
 	}
 	return info, nil
 }

@@ -20,6 +20,7 @@ type pendingAuth struct {
 	Scope, AccessType, Nonce         string
 	Challenge, ChallengeMethod       string
 	RequestCredentials               string
+	DPoPJKT                          string // the DPoP key the code is bound to (RFC 9449 §10)
 }
 
 // authFailure is how an authorization request fails: on an error page when
@@ -159,14 +160,14 @@ func (s *Server) complete(p *pendingAuth, u *User) (string, error) {
 	s.codes.put(code, &codeGrant{
 		ClientID: p.App.ClientID, UserID: u.ID, RedirectURI: p.RedirectURI, Scope: p.Scope,
 		Challenge: p.Challenge, ChallengeMethod: p.ChallengeMethod, AccessType: p.AccessType, Nonce: p.Nonce,
-		Expires: s.now().Add(s.cfg.codeTTL), Sid: randomID(8),
+		Expires: s.now().Add(s.cfg.codeTTL), Sid: randomID(8), DPoPJKT: p.DPoPJKT,
 	})
 	s.mu.Unlock()
 	return p.respond(url.Values{"code": {code}}), nil
 }
 
 func (s *Server) handleAuth(w http.ResponseWriter, r *http.Request) {
-	p, f := s.validateAuthorization(r.URL.Query())
+	p, f := s.authorize(r.URL.Query())
 	if f != nil {
 		if f.page {
 			renderError(w, http.StatusBadRequest, f.code, f.desc)
@@ -328,7 +329,7 @@ func (s *Server) ApproveAuthorization(authURL, username string, accept bool) (st
 	if err != nil {
 		return "", err
 	}
-	p, f := s.validateAuthorization(u.Query())
+	p, f := s.authorize(u.Query())
 	if f != nil {
 		if f.page {
 			return "", &oauthError{Code: f.code, Description: f.desc}

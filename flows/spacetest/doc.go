@@ -15,8 +15,8 @@
 // Behaviour follows ../shared/space-oauth.md. Labels: [C] confirmed by
 // JetBrains docs or SDK code, [I] inferred, [U] unconfirmed, where this
 // server does what the RFCs say; [S] stricter than Space on purpose, after
-// RFC 9700 (OAuth 2.0 Security Best Current Practice). Tests are in this
-// package unless named.
+// RFC 9700 (OAuth 2.0 Security Best Current Practice); [X] an extension
+// Space lacks (see below). Tests are in this package unless named.
 //
 //	Behaviour                                                       Label  Pinned by
 //	/oauth/auth validates client, then redirect URI, then the rest   [C]    TestRegistrationMistakes, TestAuthorizeRefusesUnregisteredRedirectWithAPage
@@ -100,6 +100,104 @@
 // (TestDiscoveryKeysIntrospectionRevocationUserinfo), and headless approval
 // (POST /demo/approve, or ApproveAuthorization and ApproveDevice), off unless
 // WithHeadlessApproval (TestHeadlessApprovalIsOffUnlessAsked).
+//
+// # Extensions Space lacks
+//
+// Space has none of these; they are here, labelled [X], so that every
+// mechanism authplay teaches can be tried offline against a strict
+// server. [X/S] marks a choice stricter than the RFC requires. Every
+// refusal names its reason in error_description. Replay stores, DPoP
+// nonces and pushed requests live in memory, bounded like the entries
+// above; two servers sharing one WithDir do not share them (as they do
+// not share codes). The keys and certificates of the demo registrations
+// are published (demomaterial.go) and trusted by this server alone.
+//
+//	Behaviour                                                              Label  Pinned by
+//	CLIENT AUTHENTICATION BY KEY (RFC 7523 §2.2, RFC 7521 §4.2, OIDC Core §9)
+//	client_assertion at token, PAR, device, introspection, revocation      [X]    TestPrivateKeyJWTAndClientSecretJWT
+//	private_key_jwt: RS256, PS256 or ES256 by demo-jwt-app's keys          [X]    TestPrivateKeyJWTAndClientSecretJWT
+//	client_secret_jwt: HS256 only with a secret of 32+ bytes (RFC 7518
+//	  §3.2): demo-jwt-app, not demo-app (11 bytes)                         [X]    TestClientAssertionRefusals/demo-app_with_client_secret_jwt:_its_secret_is_too_short
+//	aud: the token endpoint (either port) or the issuer, as RFC 7523 §3
+//	  allows; also the endpoint it is sent to (RFC 9126 §2 for PAR)        [X]    TestPrivateKeyJWTAndClientSecretJWT, TestPushedRequestRefusals
+//	invalid_client, each with its reason: a wrong key, an unknown kid,
+//	  a reused jti, alg none, iss ≠ sub, aud, exp missing, past or over
+//	  10 min ahead, nbf/iat ahead (10 s skew), no jti, another typ,
+//	  request-object claims, an unknown client, client_id ≠ sub            [X]    TestClientAssertionRefusals
+//	an assertion and a secret in one request: invalid_request              RFC    TestClientAssertionRefusals/assertion_and_Basic_at_once
+//	a registration's methods are the only ones it may use: demo-jwt-app
+//	  never sends its secret                                               [X]    TestClientAssertionRefusals/demo-jwt-app_sending_its_secret
+//	the jti store is bounded; full, it refuses (503) rather than forget    [X]    TestClientAssertionReplayStoreIsBounded
+//	WriteDemoClientKey prints the key demo-jwt-app and JWT bearer trust    -      TestWriteDemoClientKeyPrintsTheRegisteredKey
+//	DPOP (RFC 9449)
+//	a proof at the token endpoint binds the tokens: cnf.jkt, token_type
+//	  DPoP; introspection shows cnf; no proof, a Bearer token              [X]    TestDPoPBindsTokensToTheProofKey
+//	invalid_dpop_proof: a stale proof (iat over 60 s old), a proof for
+//	  another URL, method or server, a replayed jti, iat ahead, no jti or
+//	  iat, typ not dpop+jwt, alg none or HS256, no jwk, a private jwk, a
+//	  bad signature, two DPoP headers; htu normalized (RFC 9449 §4.3)      [X]    TestDPoPProofRefusals
+//	API: DPoP scheme and a proof with ath by the bound key; a bound token
+//	  as Bearer, another key, no ath, another URL, a replay: 401 with
+//	  WWW-Authenticate: DPoP error=...; an unbound token as DPoP refused   [X/S]  TestDPoPBindsTokensToTheProofKey
+//	nonces for demo-dpop-app or WithDPoPNonce: 400 use_dpop_nonce with
+//	  DPoP-Nonce at token and PAR, 401 DPoP error="use_dpop_nonce" at the
+//	  API; the two give separate nonces (§8, §9), each good 5 min          [X]    TestDPoPNoncesForDemoDPoPApp, TestDPoPServerSwitches/WithDPoPNonce
+//	demo-dpop-app or WithDPoPRequired: no proof, invalid_dpop_proof;
+//	  the implicit flow refused (unauthorized_client)                      [X]    TestDPoPNoncesForDemoDPoPApp, TestDPoPServerSwitches/WithDPoPRequired
+//	a public client's refresh token is bound to its key (§5); a
+//	  confidential client's is not                                         [X]    TestDPoPBindsAPublicClientsRefreshToken, TestDPoPNoncesForDemoDPoPApp
+//	dpop_jkt (or a proof at PAR) binds the code to a key (§10)             [X]    TestDPoPJKTBindsTheCode
+//	PAR (RFC 9126)
+//	POST /oauth/par authenticates as the token endpoint; 201 with a
+//	  urn:ietf:params:oauth:request_uri: and expires_in 60                 [X]    TestPushedAuthorizationRequest
+//	/oauth/auth with client_id and request_uri: only what was pushed
+//	  counts; used twice, expired, another client's or not ours: a page
+//	  with invalid_request_uri                                             [X]    TestPushedAuthorizationRequest, TestPushedRequestRefusals
+//	a push is validated as /oauth/auth would, answered in JSON; a pushed
+//	  request_uri is refused                                               [X]    TestPushedRequestRefusals
+//	WithPARRequired (or a registration's RequirePAR): an unpushed request
+//	  is redirected with invalid_request; discovery says so                [X]    TestPARRequired
+//	JAR (RFC 9101)
+//	request at /oauth/auth and /oauth/par, signed by the registration's
+//	  keys (every registration: the demo keys) or HS256 with a 32+ byte
+//	  secret; only the request object's parameters count (§6.3)            [X]    TestRequestObjectAtTheAuthorizationEndpoint, TestRequestObjectPushed
+//	invalid_request_object on a page: alg none, a wrong key, a short
+//	  secret, client_id claim missing or different, iss ≠ client_id, aud
+//	  not the issuer, exp missing, past or over 1 h, a nested request_uri,
+//	  another typ                                                          [X/S]  TestRequestObjectRefusals
+//	TOKEN EXCHANGE (RFC 8693), demo-app only
+//	subject and actor: this server's access tokens, JWTs and ID tokens;
+//	  refresh tokens and others: unsupported_token_type                    [X]    TestTokenExchange, TestTokenExchangeOfAnIDToken, TestTokenExchangeRefusals
+//	no actor: the token acts as the subject; an actor: act (nested for
+//	  earlier actors); issued_token_type in the answer                     [X]    TestTokenExchange
+//	scope no wider than the subject's; aud from audience (a client or the
+//	  issuer) or resource (under this server), else invalid_target         [X]    TestTokenExchange, TestTokenExchangeRefusals
+//	exp never past the subject's; the subject's family, so revoking the
+//	  subject's grant ends the new token                                   [X/S]  TestTokenExchange
+//	a key-bound subject: invalid_grant; an ID token only by the client it
+//	  was issued to, and with a scope                                      [X/S]  TestTokenExchangeRefusals, TestTokenExchangeOfAnIDToken
+//	JWT BEARER GRANT (RFC 7523 §2.1), demo-app only
+//	iss demo-app with the demo keys, sub a username or user ID, aud the
+//	  token endpoint or issuer, exp at most 10 min ahead, jti single use;
+//	  the token acts for the user, no refresh token                        [X]    TestJWTBearerGrant
+//	invalid_grant: a wrong key, a reused jti, alg none, HS256, an
+//	  untrusted iss, an unknown or missing sub, aud, exp, no jti           [X]    TestJWTBearerRefusals
+//	MUTUAL TLS (RFC 8705), with WithTLS
+//	HTTPS on a second loopback port for token, PAR, device,
+//	  introspection, revocation, userinfo, JWKS and API; the pages 404
+//	  there; its CA kept in the directory (0600 files, 0700 directory)     [X]    TestMutualTLS, TestMutualTLSCertificateAuthorityLifetime
+//	discovery: mtls_endpoint_aliases (§5), certificate-bound tokens, the
+//	  tls auth methods; none of it without WithTLS                         [X]    TestMutualTLS, TestMutualTLSOff
+//	tls_client_auth: a chain to the demo client CA and the registered
+//	  subject; self_signed_tls_client_auth: a registered thumbprint; either
+//	  valid now                                                            [X]    TestMutualTLS, TestTLSClientAuthChecksSubjectAndValidity
+//	a certificate at the mTLS token endpoint binds the token
+//	  (cnf.x5t#S256); the API refuses it without that certificate          [X]    TestMutualTLS
+//	DISCOVERY AND REGISTRATIONS
+//	both documents advertise the auth methods, signing algorithms, DPoP,
+//	  PAR, request objects and the new grant types                         [X]    TestDiscoveryAdvertisesTheExtensions
+//	demo-jwt-app, demo-dpop-app, demo-mtls-app after Space's six; a
+//	  state file from before them does not hide them                       -      TestExtensionRegistrations, TestOldStateFileDoesNotHideTheExtensions
 //
 // # Token families
 //

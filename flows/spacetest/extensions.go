@@ -116,7 +116,7 @@ func (s *Server) handleDeviceSubmit(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) handleDiscovery(w http.ResponseWriter, r *http.Request) {
-	writeJSON(w, http.StatusOK, map[string]any{
+	doc := map[string]any{
 		"issuer":                                s.URL,
 		"authorization_endpoint":                s.URL + "/oauth/auth",
 		"token_endpoint":                        s.URL + "/oauth/token",
@@ -133,7 +133,9 @@ func (s *Server) handleDiscovery(w http.ResponseWriter, r *http.Request) {
 		"subject_types_supported":               []string{"public"},
 		"id_token_signing_alg_values_supported": []string{"RS512"},
 		"service_documentation":                 "built-in Space-compatible demo server (discovery is an extension: Space publishes none)",
-	})
+	}
+	s.addExtensionMetadata(doc)
+	writeJSON(w, http.StatusOK, doc)
 }
 
 func (s *Server) handleIntrospect(w http.ResponseWriter, r *http.Request) {
@@ -157,6 +159,7 @@ func (s *Server) introspect(tok string) map[string]any {
 		if !info.Expires.IsZero() {
 			out["exp"] = info.Expires.Unix()
 		}
+		addBindingToIntrospection(out, info)
 		return out
 	}
 	if g := s.activeRefresh(tok); g != nil {

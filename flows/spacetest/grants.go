@@ -35,7 +35,7 @@ func effectiveScope(app *App, requested string) string {
 	return strings.Join(out, " ")
 }
 
-func (s *Server) grantClientCredentials(app *App, public bool, form url.Values) (map[string]any, *oauthError) {
+func (s *Server) grantClientCredentials(app *App, public bool, form url.Values, bind binding) (map[string]any, *oauthError) {
 	if public {
 		return nil, invalidClient("a public client cannot use the client credentials flow: it has no secret to prove who it is", false)
 	}
@@ -46,10 +46,10 @@ func (s *Server) grantClientCredentials(app *App, public bool, form url.Values) 
 	if p := app.scopeProblem(scope); p != "" {
 		return nil, badRequest("invalid_scope", p)
 	}
-	return s.tokenResponse(app, principal{Kind: principalService, ID: app.ClientID, Name: app.Name}, scope, tokenExtras{})
+	return s.tokenResponse(app, principal{Kind: principalService, ID: app.ClientID, Name: app.Name}, scope, tokenExtras{bind: bind})
 }
 
-func (s *Server) grantAuthorizationCode(app *App, public bool, form url.Values) (map[string]any, *oauthError) {
+func (s *Server) grantAuthorizationCode(app *App, public bool, form url.Values, bind binding) (map[string]any, *oauthError) {
 	if !app.CodeFlow {
 		return nil, badRequest("unauthorized_client", "the Authorization Code Flow is not enabled for this application")
 	}
@@ -90,11 +90,14 @@ func (s *Server) grantAuthorizationCode(app *App, public bool, form url.Values) 
 	if public && g.Challenge == "" {
 		return nil, badRequest("invalid_request", "a public client must use PKCE")
 	}
+	if oerr := checkCodeBinding(g, bind); oerr != nil {
+		return nil, oerr
+	}
 	u := s.userByID(g.UserID)
 	if u == nil {
 		return nil, badRequest("invalid_grant", "the user who authorized this code no longer exists")
 	}
-	extras := tokenExtras{sid: g.Sid, nonce: g.Nonce, offline: g.AccessType == "offline", firstOfflineOnly: true}
+	extras := tokenExtras{sid: g.Sid, nonce: g.Nonce, offline: g.AccessType == "offline", firstOfflineOnly: true, bind: bind}
 	return s.tokenResponse(app, userPrincipal(u), g.Scope, extras)
 }
 
@@ -117,7 +120,7 @@ func checkVerifier(g *codeGrant, verifier string) *oauthError {
 	return nil
 }
 
-func (s *Server) grantPassword(app *App, form url.Values) (map[string]any, *oauthError) {
+func (s *Server) grantPassword(app *App, form url.Values, bind binding) (map[string]any, *oauthError) {
 	username, password := form.Get("username"), form.Get("password")
 	if username == "" || password == "" {
 		return nil, badRequest("invalid_request", "username and password are both required")
@@ -132,10 +135,10 @@ func (s *Server) grantPassword(app *App, form url.Values) (map[string]any, *oaut
 	if p := app.scopeProblem(scope); p != "" {
 		return nil, badRequest("invalid_scope", p)
 	}
-	return s.tokenResponse(app, userPrincipal(u), scope, tokenExtras{offline: form.Get("access_type") == "offline"})
+	return s.tokenResponse(app, userPrincipal(u), scope, tokenExtras{offline: form.Get("access_type") == "offline", bind: bind})
 }
 
-func (s *Server) grantDevice(app *App, form url.Values) (map[string]any, *oauthError) {
+func (s *Server) grantDevice(app *App, form url.Values, bind binding) (map[string]any, *oauthError) {
 	dc := form.Get("device_code")
 	if dc == "" {
 		return nil, badRequest("invalid_request", "device_code is missing")
@@ -174,7 +177,7 @@ func (s *Server) grantDevice(app *App, form url.Values) (map[string]any, *oauthE
 	if u == nil {
 		return nil, badRequest("invalid_grant", "the approving user no longer exists")
 	}
-	return s.tokenResponse(app, userPrincipal(u), scope, tokenExtras{offline: true})
+	return s.tokenResponse(app, userPrincipal(u), scope, tokenExtras{offline: true, bind: bind})
 }
 
 type principal struct{ Kind, ID, Name, Username string }
@@ -189,6 +192,7 @@ type tokenExtras struct {
 	offline          bool
 	firstOfflineOnly bool   // Space: a code exchange gets a refresh token only the first time per user
 	familyScope      string // a rotated refresh token keeps its family's scope (RFC 6749 §6)
+	bind             binding
 }
 
 func (s *Server) userByID(id string) *User {
@@ -208,13 +212,15 @@ func (s *Server) tokenResponse(app *App, p principal, requested string, x tokenE
 	if x.sid == "" {
 		x.sid = randomID(8)
 	}
-	at, err := s.accessToken(app, p, scope, x.sid)
+	claims := s.accessClaims(app, p, scope, x.sid)
+	x.bind.addTo(claims)
+	at, err := s.signClaims(claims)
 	if err != nil {
 		return nil, &oauthError{status: http.StatusServiceUnavailable, Code: "temporarily_unavailable", Description: err.Error()}
 	}
 	resp := map[string]any{
 		"access_token": at,
-		"token_type":   "Bearer",
+		"token_type":   x.bind.tokenType(),
 		"expires_in":   int64(s.cfg.accessTTL / time.Second),
 	}
 	if scope != requested {
@@ -240,19 +246,28 @@ func (s *Server) tokenResponse(app *App, p principal, requested string, x tokenE
 }
 
 func (s *Server) accessToken(app *App, p principal, scope, sid string) (string, error) {
-	key, err := s.keys.get()
-	if err != nil {
-		return "", err
-	}
+	return s.signClaims(s.accessClaims(app, p, scope, sid))
+}
+
+// accessClaims are a Space access token's claims (space-oauth.md §5).
+func (s *Server) accessClaims(app *App, p principal, scope, sid string) map[string]any {
 	now := s.now()
 	name := p.Username
 	if p.Kind == principalService {
 		name = app.Name
 	}
-	return signJWT(key, map[string]any{
+	return map[string]any{
 		"sub": p.ID, "aud": app.ClientID, "orgDomain": demoOrgDomain, "scope": scope, "name": name,
 		"iss": s.URL, "principal_type": p.Kind, "iat": now.Unix(), "exp": now.Add(s.cfg.accessTTL).Unix(), "sid": sid,
-	})
+	}
+}
+
+func (s *Server) signClaims(claims map[string]any) (string, error) {
+	key, err := s.keys.get()
+	if err != nil {
+		return "", err
+	}
+	return signJWT(key, claims)
 }
 
 func (s *Server) idToken(app *App, p principal, nonce, accessToken string) (string, error) {

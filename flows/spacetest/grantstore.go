@@ -15,6 +15,8 @@ type refreshGrant struct {
 	Scope    string    `json:"scope"`
 	Sid      string    `json:"sid"`
 	Issued   time.Time `json:"issued"`
+	// JKT binds a public client's refresh token to its DPoP key (RFC 9449 §5).
+	JKT string `json:"dpop_jkt,omitempty"`
 }
 
 // refreshLookup is a refresh token's record and what has happened to it.

@@ -12,7 +12,7 @@ const stateFile = "state.json"
 
 // registryVersion changes whenever the demo registrations do, so that a state
 // file from an older authplay does not bring back old settings.
-const registryVersion = 1
+const registryVersion = 2 // 2: the extensions' settings (keys, DPoP, PAR, mTLS)
 
 // savedState is the part of a directory's state that is one value for the
 // whole directory: the last address and the registrations. Grants are not

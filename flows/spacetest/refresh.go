@@ -11,7 +11,7 @@ import (
 
 // Refresh tokens: issuing, redeeming, rotating and revoking them by family.
 
-func (s *Server) grantRefresh(app *App, public bool, form url.Values) (map[string]any, *oauthError) {
+func (s *Server) grantRefresh(app *App, public bool, form url.Values, bind binding) (map[string]any, *oauthError) {
 	rt := form.Get("refresh_token")
 	if rt == "" {
 		return nil, badRequest("invalid_request", "refresh_token is missing")
@@ -31,6 +31,9 @@ func (s *Server) grantRefresh(app *App, public bool, form url.Values) (map[strin
 	case st.spent:
 		return nil, s.refreshReused(g)
 	}
+	if oerr := checkRefreshBinding(g, bind); oerr != nil {
+		return nil, oerr
+	}
 	scope := g.Scope
 	if req := strings.TrimSpace(form.Get("scope")); req != "" && req != allRights {
 		for _, el := range strings.Fields(req) {
@@ -47,7 +50,7 @@ func (s *Server) grantRefresh(app *App, public bool, form url.Values) (map[strin
 	if !public {
 		// Space keeps a confidential client's refresh token (no rotation), so
 		// the response carries none.
-		return s.tokenResponse(app, userPrincipal(u), scope, tokenExtras{sid: g.Sid})
+		return s.tokenResponse(app, userPrincipal(u), scope, tokenExtras{sid: g.Sid, bind: bind})
 	}
 	// A public client's refresh token is a bearer secret nothing else
 	// protects: it rotates, so a stolen copy is caught when both the thief
@@ -61,7 +64,7 @@ func (s *Server) grantRefresh(app *App, public bool, form url.Values) (map[strin
 	if !first {
 		return nil, s.refreshReused(g)
 	}
-	return s.tokenResponse(app, userPrincipal(u), scope, tokenExtras{sid: g.Sid, offline: true, familyScope: g.Scope})
+	return s.tokenResponse(app, userPrincipal(u), scope, tokenExtras{sid: g.Sid, offline: true, familyScope: g.Scope, bind: bind})
 }
 
 // refreshReused answers a rotated-away refresh token presented again: the
@@ -85,7 +88,7 @@ func (s *Server) issueRefresh(app *App, p principal, scope string, x tokenExtras
 		scope = x.familyScope
 	}
 	rt := "sprt-" + randomID(24)
-	g := refreshGrant{ClientID: app.ClientID, UserID: p.ID, Scope: scope, Sid: x.sid, Issued: s.now().UTC().Truncate(time.Second)}
+	g := refreshGrant{ClientID: app.ClientID, UserID: p.ID, Scope: scope, Sid: x.sid, Issued: s.now().UTC().Truncate(time.Second), JKT: x.bind.refreshJKT()}
 	if err := s.grants.addRefresh(rt, g); err != nil {
 		return "", err
 	}

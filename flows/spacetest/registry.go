@@ -34,6 +34,9 @@ type App struct {
 	// SigningKey is the key Space uses for X-Space-Signature on requests it
 	// sends to the app's endpoint.
 	SigningKey string `json:"signing_key,omitempty"`
+
+	// Settings of the extensions Space lacks (extapps.go).
+	Extensions
 }
 
 // User is a Space member who can sign in.
@@ -92,7 +95,7 @@ var loopbackRedirects = []string{
 // DemoApps returns the fixed registrations: one that works for every flow, a
 // public one, and one for each registration mistake the error explainer covers.
 func DemoApps() []App {
-	return []App{
+	return withExtensions([]App{
 		{
 			ClientID: DemoClientID, ClientSecret: DemoClientSecret, Name: "Demo App",
 			About:             "confidential app with every flow on",
@@ -132,7 +135,7 @@ func DemoApps() []App {
 			RequestedRights:  []string{"global:Profile.View", projectScopePrefix + DemoProjectKey + ":Project.Issues.View"},
 			AuthorizedRights: []string{"global:Profile.View", projectScopePrefix + DemoProjectKey + ":Project.Issues.View"},
 		},
-	}
+	})
 }
 
 // DemoUsers returns the members who can sign in to the demo organization.

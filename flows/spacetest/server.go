@@ -39,6 +39,8 @@ type Server struct {
 	sessions *boundedMap[string]       // browser session cookie -> user ID
 	codes    *boundedMap[*codeGrant]
 	devices  *boundedMap[*deviceGrant] // by device_code
+
+	ext *extState // the extensions Space lacks (extoptions.go)
 }
 
 type config struct {
@@ -54,6 +56,7 @@ type config struct {
 	readTimeout     time.Duration
 	notify          func(string)
 	weak            weaknesses // teaching switches (weak.go); all off unless WithWeak
+	ext             extConfig
 
 	// Lifetimes and the cap of the per-request maps; fixed outside tests.
 	pendingTTL, sessionTTL time.Duration
@@ -173,6 +176,7 @@ func NewServer(opts ...Option) (*Server, error) {
 			addr = last
 		}
 	}
+	s.ext = newExtState(cfg)
 	s.keys = newKeySlot(cfg.keyGen)
 	ln, err := listenLoopback(addr, cfg.addr == "")
 	if err != nil {
@@ -183,6 +187,11 @@ func NewServer(opts ...Option) (*Server, error) {
 	s.http = &http.Server{
 		Handler: s.Handler(), ReadTimeout: cfg.readTimeout, ReadHeaderTimeout: min(headerTimeout, cfg.readTimeout),
 		IdleTimeout: idleTimeout,
+	}
+	// The mTLS port starts first, so that no request sees it half made.
+	if err := s.startTLS(); err != nil {
+		ln.Close()
+		return nil, err
 	}
 	go s.http.Serve(ln) //nolint:errcheck // Serve returns ErrServerClosed on Close
 	if cfg.dir != "" && s.listener.Addr().String() != addr {
@@ -217,12 +226,16 @@ func listenLoopback(addr string, fallback bool) (net.Listener, error) {
 // Close stops the server at once. Nothing of it runs after Close returns.
 func (s *Server) Close() {
 	s.http.Close() //nolint:errcheck
+	s.closeTLS()
 	s.saving.Wait()
 }
 
 // Shutdown stops accepting requests and waits for those in flight.
 func (s *Server) Shutdown(ctx context.Context) error {
 	err := s.http.Shutdown(ctx)
+	if terr := s.shutdownTLS(ctx); err == nil {
+		err = terr
+	}
 	s.saving.Wait()
 	return err
 }
@@ -248,6 +261,7 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("GET /api/http/applications/me", s.handleApplicationMe)
 	mux.HandleFunc("GET /api/http/applications/{app}/public-keys", s.handlePublicKeys)
 	mux.HandleFunc("DELETE /api/http/team-directory/profiles/oauth-consents/me/refresh-tokens/self", s.handleRevokeOwnRefresh)
+	mux.HandleFunc("POST /oauth/par", s.handlePAR)
 	mux.HandleFunc("POST /demo/approve", s.handleHeadlessApprove)
 	mux.HandleFunc("GET /{$}", s.handleHome)
 	return mux

@@ -26,6 +26,7 @@ type codeGrant struct {
 	Expires                              time.Time
 	Used                                 bool
 	Sid                                  string // tokens minted from this code, revoked on reuse
+	DPoPJKT                              string // the key a DPoP proof must use at the exchange (RFC 9449 §10)
 }
 
 type deviceGrant struct {
@@ -42,6 +43,7 @@ type oauthError struct {
 	Code        string `json:"error"`
 	Description string `json:"error_description,omitempty"`
 	basic       bool   // answer 401 with WWW-Authenticate, RFC 6749 §5.2 invalid_client
+	dpopNonce   string // a DPoP-Nonce header to send (RFC 9449 §8)
 }
 
 func (e *oauthError) Error() string { return e.Code + ": " + e.Description }
@@ -65,6 +67,9 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 func writeOAuthError(w http.ResponseWriter, e *oauthError) {
 	if e.status == http.StatusUnauthorized {
 		w.Header().Set("WWW-Authenticate", basicRealmResponse)
+	}
+	if e.dpopNonce != "" {
+		w.Header().Set("DPoP-Nonce", e.dpopNonce)
 	}
 	writeJSON(w, e.status, e)
 }
@@ -96,10 +101,19 @@ func orNone(s string) string {
 
 // authenticateClient runs before any other parameter is looked at, as Space
 // does: an unknown client learns nothing about the rest of its request.
+// clientauth.go adds the extensions' mechanisms.
 func (s *Server) authenticateClient(r *http.Request, form url.Values) (*App, *oauthError) {
+	c, oerr := s.authenticate(r, form)
+	return c.app, oerr
+}
+
+// authenticateBySecret is Space's client authentication: HTTP Basic, the
+// secret in the body, or a public client's client_id alone. It returns the
+// token_endpoint_auth_method that was used.
+func (s *Server) authenticateBySecret(r *http.Request, form url.Values) (*App, string, *oauthError) {
 	basicID, basicSecret, hasBasic, err := parseBasic(r.Header.Get("Authorization"))
 	if err != nil {
-		return nil, invalidClient(err.Error(), true)
+		return nil, "", invalidClient(err.Error(), true)
 	}
 	bodyID, bodySecret := form.Get("client_id"), form.Get("client_secret")
 	s.mu.Lock()
@@ -107,30 +121,30 @@ func (s *Server) authenticateClient(r *http.Request, form url.Values) (*App, *oa
 	switch {
 	case hasBasic:
 		if (bodyID != "" && bodyID != basicID) || (bodySecret != "" && bodySecret != basicSecret) {
-			return nil, badRequest("invalid_request", "the request uses more than one authentication mechanism, and they name different credentials")
+			return nil, "", badRequest("invalid_request", "the request uses more than one authentication mechanism, and they name different credentials")
 		}
 		app := s.apps[basicID]
 		if app == nil || app.ClientSecret == "" || !secretEqual(app.ClientSecret, basicSecret) {
-			return nil, invalidClient("the application is unknown or its client secret is wrong", true)
+			return nil, "", invalidClient("the application is unknown or its client secret is wrong", true)
 		}
-		return app, nil
+		return app, AuthClientSecretBasic, nil
 	case bodyID != "" && bodySecret != "":
 		app := s.apps[bodyID]
 		if app == nil || app.ClientSecret == "" || !secretEqual(app.ClientSecret, bodySecret) {
-			return nil, invalidClient("the application is unknown or its client secret is wrong", false)
+			return nil, "", invalidClient("the application is unknown or its client secret is wrong", false)
 		}
-		return app, nil
+		return app, AuthClientSecretPost, nil
 	case bodyID != "":
 		app := s.apps[bodyID]
 		if app == nil {
-			return nil, invalidClient("the application is unknown", false)
+			return nil, "", invalidClient("the application is unknown", false)
 		}
 		if !app.PublicClients {
-			return nil, invalidClient("no client secret was sent, and the application does not allow public clients", false)
+			return nil, "", invalidClient("no client secret was sent, and the application does not allow public clients", false)
 		}
-		return app, nil
+		return app, AuthNone, nil
 	default:
-		return nil, invalidClient("no application authentication was included (send HTTP Basic client_id:client_secret)", true)
+		return nil, "", invalidClient("no application authentication was included (send HTTP Basic client_id:client_secret)", true)
 	}
 }
 
@@ -166,39 +180,51 @@ func duplicateParam(form url.Values) string {
 }
 
 func (s *Server) handleToken(w http.ResponseWriter, r *http.Request) {
-	form, oerr := readForm(w, r)
-	if oerr == nil {
-		var app *App
-		app, oerr = s.authenticateClient(r, form)
-		if oerr == nil {
-			if d := duplicateParam(form); d != "" {
-				oerr = badRequest("invalid_request", "parameter "+d+" appears more than once")
-			} else {
-				var resp map[string]any
-				resp, oerr = s.grant(app, r.Header.Get("Authorization") == "", form)
-				if oerr == nil {
-					writeJSON(w, http.StatusOK, resp)
-					return
-				}
-			}
-		}
+	resp, oerr := s.token(r, w)
+	if oerr != nil {
+		writeOAuthError(w, oerr)
+		return
 	}
-	writeOAuthError(w, oerr)
+	writeJSON(w, http.StatusOK, resp)
 }
 
-func (s *Server) grant(app *App, public bool, form url.Values) (map[string]any, *oauthError) {
-	public = public && form.Get("client_secret") == ""
+// token authenticates the client, checks a DPoP proof or client
+// certificate the tokens will be bound to, and runs the grant.
+func (s *Server) token(r *http.Request, w http.ResponseWriter) (map[string]any, *oauthError) {
+	form, oerr := readForm(w, r)
+	if oerr != nil {
+		return nil, oerr
+	}
+	c, oerr := s.authenticate(r, form)
+	if oerr != nil {
+		return nil, oerr
+	}
+	if d := duplicateParam(form); d != "" {
+		return nil, badRequest("invalid_request", "parameter "+d+" appears more than once")
+	}
+	bind, oerr := s.tokenBinding(r, c)
+	if oerr != nil {
+		return nil, oerr
+	}
+	return s.grant(c.app, c.public(), form, bind)
+}
+
+func (s *Server) grant(app *App, public bool, form url.Values, bind binding) (map[string]any, *oauthError) {
 	switch gt := form.Get("grant_type"); gt {
 	case "client_credentials":
-		return s.grantClientCredentials(app, public, form)
+		return s.grantClientCredentials(app, public, form, bind)
 	case "authorization_code":
-		return s.grantAuthorizationCode(app, public, form)
+		return s.grantAuthorizationCode(app, public, form, bind)
 	case "password":
-		return s.grantPassword(app, form)
+		return s.grantPassword(app, form, bind)
 	case "refresh_token":
-		return s.grantRefresh(app, public, form)
+		return s.grantRefresh(app, public, form, bind)
 	case deviceGrantType:
-		return s.grantDevice(app, form)
+		return s.grantDevice(app, form, bind)
+	case GrantTypeTokenExchange:
+		return s.grantTokenExchange(app, form, bind)
+	case GrantTypeJWTBearer:
+		return s.grantJWTBearer(app, form, bind)
 	case "":
 		return nil, badRequest("invalid_request", "grant_type is missing")
 	default:

@@ -72,6 +72,8 @@ func Main(args []string, stdio IO) int {
 			return runDemoServer(args[1:], stdio)
 		case "probe":
 			return runProbe(args[1:], stdio)
+		case "providers":
+			return runProviders(args[1:], stdio)
 		case "version", "--version":
 			fmt.Fprintln(stdio.Out, "authplay", wire.Version, runtime.Version())
 			return ExitOK
@@ -106,6 +108,7 @@ Usage:
   authplay sign --signing-key-env VAR ...           sign a body as Space would, send it or print curl
   authplay demo-server [--addr 127.0.0.1:9090]     run the built-in server in the foreground
   authplay probe [--demo | --profile NAME ...]      try what a server must refuse (authplay probe --help)
+  authplay providers [NAME]                        the providers with presets: what each needs, what to register
   authplay version
 
 Flags:

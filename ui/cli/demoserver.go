@@ -3,6 +3,7 @@ package cli
 import (
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 
 	"github.com/authplay/authplay/flows/spacetest"
@@ -29,15 +30,17 @@ func printDemoBanner(w io.Writer, srv *spacetest.Server) {
 	fmt.Fprintf(w, "authplay's built-in Space-compatible server is listening at %s\n\n", srv.URL)
 	printWeakWarning(w, srv)
 	fmt.Fprintf(w, "Endpoints: %[1]s/oauth/auth  %[1]s/oauth/token  %[1]s/oauth/jwks.json  API %[1]s/api/http\n", srv.URL)
-	fmt.Fprintf(w, "Extensions Space lacks (for learning): %[1]s/oauth/device, /oauth/introspect, /oauth/revoke, /.well-known/openid-configuration\n\n", srv.URL)
-	fmt.Fprintln(w, "Registered applications:")
-	for _, a := range srv.Apps() {
-		secret := "(public: no secret)"
-		if a.ClientSecret != "" {
-			secret = "secret " + a.ClientSecret
-		}
-		fmt.Fprintf(w, "  %-22s %-22s %s\n", a.ClientID, secret, a.About)
+	fmt.Fprintf(w, "Extensions Space lacks (for learning): %[1]s/oauth/device, /oauth/introspect, /oauth/revoke, /.well-known/openid-configuration,\n", srv.URL)
+	fmt.Fprintf(w, "  %s/oauth/par (PAR), request objects (JAR), DPoP, private_key_jwt and client_secret_jwt, token exchange, JWT bearer\n", srv.URL)
+	if srv.MTLSURL() != "" {
+		fmt.Fprintf(w, "  mTLS port %s (token, PAR, device, introspection, revocation, API); trust %s\n", srv.MTLSURL(), srv.CACertFile())
 	}
+	fmt.Fprintln(w, "\nRegistered applications:")
+	for _, a := range srv.Apps() {
+		fmt.Fprintf(w, "  %-22s %-22s %s\n", a.ClientID, credentialsOf(a), a.About)
+	}
+	fmt.Fprintf(w, "\n%s signs its client assertions with the key `authplay demo-server --print-client-key` prints (private_key_jwt)\n", spacetest.DemoJWTClientID)
+	fmt.Fprintf(w, "or with the secret %s (client_secret_jwt); %s's JWT-bearer grant trusts that key for issuer %s.\n", spacetest.DemoJWTClientSecret, spacetest.DemoClientID, spacetest.DemoJWTBearerIssuer)
 	fmt.Fprintf(w, "\nUsers: demo / demo, alice / alice\nPermanent tokens: %s (personal, demo), %s (application)\n\n", spacetest.DemoPersonalToken, spacetest.DemoApplicationToken)
 	fmt.Fprintln(w, "Try:")
 	cmds := []string{
@@ -73,4 +76,17 @@ func printWeakWarning(w io.Writer, srv *spacetest.Server) {
 	fmt.Fprintf(w, "!!   CLIENT_SECRET=%s authplay probe --issuer %s --client-id %s --client-secret-env CLIENT_SECRET\n", spacetest.DemoClientSecret, srv.URL, spacetest.DemoClientID)
 	fmt.Fprintln(w, bar)
 	fmt.Fprintln(w)
+}
+
+// credentialsOf says how a registration proves who it is.
+func credentialsOf(a spacetest.App) string {
+	switch {
+	case slices.Contains(a.AuthMethods, spacetest.AuthPrivateKeyJWT):
+		return "signed assertion"
+	case slices.Contains(a.AuthMethods, spacetest.AuthTLSClient):
+		return "TLS certificate"
+	case a.ClientSecret != "":
+		return "secret " + a.ClientSecret
+	}
+	return "(public: no secret)"
 }
