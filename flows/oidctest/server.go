@@ -101,7 +101,10 @@ func Start(t testing.TB, cfg Config) *Server {
 	mux.HandleFunc("GET /jwks", s.jwks)
 	mux.HandleFunc("GET /authorize", s.authorize)
 	mux.HandleFunc("POST /token", s.token)
-	s.Server = httptest.NewServer(s.recording(mux))
+	// Started only once s.Server is set: a handler reads s.URL, and a
+	// request may come from another process, which orders nothing.
+	s.Server = httptest.NewUnstartedServer(s.recording(mux))
+	s.Start()
 	t.Cleanup(s.Close)
 	return s
 }
