@@ -45,7 +45,8 @@ type CheckInput struct {
 	JWKS          *jose.JSONWebKeySet
 	JWKSError     string // why the key set could not be had
 	AccessTokenID bool   // checking an ID token: at_hash applies
-	// SentState is the state sent, which an ID token's s_hash binds to.
+	// SentState is the state authplay made and sent, which an ID token's
+	// s_hash binds to.
 	SentState string
 	// CodeHashes are the code's half hashes by hash size (c_hash), kept
 	// after the code itself is spent.
