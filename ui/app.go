@@ -172,6 +172,8 @@ func (a *App) navigate(msg tea.Msg) (tea.Cmd, bool) {
 		return a.goTo(newGuide(k, a.nextID(), msg.method)), true
 	case signaturesChosenMsg:
 		return a.goTo(newSignatures(k, a.nextID())), true
+	case labChosenMsg:
+		return a.goTo(newLab(k, a.nextID(), msg.params, msg.creds, msg.back)), true
 	case submitMsg:
 		return a.goTo(newRun(k, a.nextID(), msg.draft, msg.state)), true
 	case editMsg:

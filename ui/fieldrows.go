@@ -8,10 +8,11 @@ import (
 	"charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/textinput"
 	tea "charm.land/bubbletea/v2"
-	"github.com/charmbracelet/x/ansi"
+	"charm.land/lipgloss/v2"
 
 	"github.com/authplay/authplay/flows"
 	"github.com/authplay/authplay/themes"
+	"github.com/charmbracelet/x/ansi"
 )
 
 // fieldRows is what both forms are made of: one row a field, a text input
@@ -38,10 +39,6 @@ type fieldRow struct {
 	choices []flows.Choice  // choice rows
 	choice  int
 	note    string // a problem with the value, shown beside it
-	// room is how wide the input may grow: a list row (key=value pairs)
-	// is as wide as its text, so what is said about the pair under the
-	// cursor follows it and shows at 80 columns.
-	room int
 }
 
 type rowKeys struct{ Next, Prev, Cycle key.Binding }
@@ -64,24 +61,7 @@ func newTextRow(id, label, hint string, kind flows.FieldKind, v string) *fieldRo
 		ti.EchoMode = textinput.EchoPassword
 		ti.EchoCharacter = '•'
 	}
-	r := &fieldRow{id: id, label: label, hint: hint, kind: kind, input: ti, room: 50}
-	r.fit()
-	return r
-}
-
-// fit sizes a list row's input to its text, within its room; with a
-// problem to say beside it, the input gives the problem room first (the
-// text scrolls under the cursor), so a malformed pair is named even in a
-// long list at 80 columns.
-func (r *fieldRow) fit() {
-	if r.kind != flows.KindParams {
-		return
-	}
-	room := r.room
-	if r.note != "" {
-		room = max(10, room-ansi.StringWidth(r.note)-2)
-	}
-	r.input.SetWidth(max(1, min(room, len([]rune(r.input.Value()))+1)))
+	return &fieldRow{id: id, label: label, hint: hint, kind: kind, input: ti}
 }
 
 // newChoiceRow is a row choosing among choices, at v.
@@ -156,7 +136,6 @@ func (l *fieldRows) update(msg tea.Msg, keys rowKeys) (cmd tea.Cmd, changed bool
 	}
 	before := cur.input.Value()
 	cur.input, cmd = updateInput(cur.input, msg)
-	cur.fit()
 	return cmd, cur.input.Value() != before
 }
 
@@ -173,9 +152,7 @@ func (l *fieldRows) reveal(on bool) {
 func (l *fieldRows) setWidth(w int) {
 	for _, r := range l.rows {
 		if r.kind != flows.KindChoice {
-			r.room = max(10, w-24)
-			r.input.SetWidth(r.room)
-			r.fit()
+			r.input.SetWidth(max(10, w-24))
 		}
 	}
 }
@@ -192,34 +169,53 @@ func (l *fieldRows) view(s *themes.Styles, i, width int) string {
 	if r.kind == flows.KindChoice {
 		val = s.Accent.Render("‹ " + r.choices[r.choice].Label + " ›")
 	}
-	note, hint := r.note, r.hint
-	if r.kind == flows.KindParams && i == l.focus {
-		var typing string
-		hint, typing = paramsHint(r)
-		if typing != "" && strings.Contains(note, strconv.Quote(typing)) {
-			note = "" // the pair under the cursor has no = yet: still being typed, no mistake so far
-		}
+	// A problem is said beside the row; the input's padding gives way to
+	// it. The focused row's hint is the screen's to show in full below.
+	note, problem := "", r.note
+	if _, typing := paramsHint(r); i == l.focus && typing != "" && strings.Contains(problem, strconv.Quote(typing)) {
+		problem = "" // the pair under the cursor has no = yet: still being typed, no mistake so far
 	}
-	out := ""
 	switch {
-	case note != "" && (note != "required" || i != l.focus):
+	case problem != "" && (problem != "required" || i != l.focus):
 		st := s.Err
-		if note == "required" {
+		if problem == "required" {
 			st = s.Warn
 		}
-		out = st.Render("  " + note)
-	case i == l.focus && hint != "":
-		out = s.Subtle.Render("  " + hint)
+		note = st.Render("  " + problem)
 	case i == l.focus && r.kind == flows.KindSecret:
-		out = s.Subtle.Render("  ctrl+r reveals")
+		note = s.Subtle.Render("  ctrl+r reveals")
 	}
-	return truncate(label+val+out, width)
+	if room := width - lipgloss.Width(label) - lipgloss.Width(note); note != "" && lipgloss.Width(val) > room {
+		tail := ""
+		if len(strings.TrimRight(ansi.Strip(val), " ")) > room {
+			tail = "…" // what was typed goes on past the room
+		}
+		val = ansi.Truncate(val, max(0, room), tail)
+	}
+	return truncate(label+val+note, width)
 }
 
-// paramsHint is what a list row says while the cursor is in it: the
-// meaning of the well-known parameter under the cursor, or the row's own
-// hint. typing is the pair under the cursor when it has no = yet.
+// hintView is the focused row's hint in full, wrapped, for the screen to
+// show under its rows; "" when it has none.
+func (l *fieldRows) hintView(s *themes.Styles, width int) string {
+	if len(l.rows) == 0 {
+		return ""
+	}
+	hint, _ := paramsHint(l.rows[l.focus])
+	if hint == "" {
+		return ""
+	}
+	return wrapIndent(s.Subtle.Render(hint), width-4, 2, s.Subtle)
+}
+
+// paramsHint is what a row says while it has focus: for a list of
+// key=value pairs, the meaning of the well-known parameter under the
+// cursor (else the row's own hint), and typing, the pair under the cursor
+// when it has no = yet. Any other row says its hint.
 func paramsHint(r *fieldRow) (hint, typing string) {
+	if r.kind != flows.KindParams {
+		return r.hint, ""
+	}
 	word := wordAt([]rune(r.input.Value()), r.input.Position())
 	key, _, hasEq := strings.Cut(word, "=")
 	if !hasEq {

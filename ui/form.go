@@ -157,9 +157,6 @@ func (f *form) check() {
 			r.note = fe.Err
 		}
 	}
-	for _, r := range f.rows.rows {
-		r.fit() // a note takes room from a list row's text
-	}
 }
 
 func (f *form) submit() tea.Cmd {
@@ -195,19 +192,28 @@ func (f *form) View() string {
 	}
 	if f.err != "" {
 		rows.WriteString("\n" + wrapIndent(s.Err.Render(f.err), w-4, 2, s.Err) + "\n")
+	} else if hint := f.rows.hintView(s, w); hint != "" {
+		rows.WriteString(hint + "\n")
 	}
 	warnings, request := f.preview()
-	// Every row shows, always. The method's summary (the picker said it
-	// already) and the blank lines give way when the request to be sent
-	// would have fewer than three lines left: a form with many rows still
-	// fits 80×24.
-	body := head + summary + warning + "\n" + rows.String()
-	gap := "\n"
-	if room := f.height - lipgloss.Height(body) - 3 - len(warnings); room < 3 && request != "" {
-		body, gap = head+warning+rows.String(), ""
-	}
 	if request == "" {
-		return body
+		return head + summary + warning + "\n" + rows.String()
+	}
+	// Every row shows, always. The method's summary (the picker said it
+	// already), then the blank lines, give way when the request to be sent
+	// would have fewer than three of its lines shown: a form with many
+	// rows still fits 80×24.
+	need := min(3, strings.Count(request, "\n")+1)
+	var body, gap string
+	for _, v := range []struct{ body, gap string }{
+		{head + summary + warning + "\n" + rows.String(), "\n"},
+		{head + warning + "\n" + rows.String(), "\n"},
+		{head + warning + rows.String(), ""},
+	} {
+		body, gap = v.body, v.gap
+		if f.height-lipgloss.Height(body)-2-len(gap)-len(warnings) >= need {
+			break
+		}
 	}
 	// The box takes the room left; a request longer than that is cut at a
 	// line, saying how much more there is. What overrides authplay's own

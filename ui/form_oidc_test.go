@@ -131,9 +131,13 @@ func TestFormCustomParametersRow(t *testing.T) {
 		t.Fatalf("draft %q", got)
 	}
 	v := view(a)
-	for _, want := range []string{"⚠ state: your custom value overrides authplay's own", "audience=https%3A%2F%2Fapi", "prompt=consent"} {
-		if !strings.Contains(v, want) {
-			t.Errorf("the preview lacks %q:\n%s", want, v)
+	if !strings.Contains(v, "⚠ state: your custom value overrides authplay's own") {
+		t.Errorf("the preview does not warn:\n%s", v)
+	}
+	_, req := f.preview()
+	for _, want := range []string{"audience=https%3A%2F%2Fapi", "prompt=consent", "state=mine"} {
+		if !strings.Contains(strings.ReplaceAll(req, "\n", ""), want) {
+			t.Errorf("the preview lacks %q:\n%s", want, req)
 		}
 	}
 	if lines := strings.Split(v, "\n"); len(lines) > 24 {

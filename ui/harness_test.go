@@ -28,6 +28,7 @@ type harness struct {
 	running map[int]time.Time // commands started and not yet delivered, by when they started
 	frames  []string          // every frame drawn, colours stripped
 	keep    bool              // keep frames (off for the fuzzer: it only checks)
+	shown   map[string]bool   // the titles of the screens that drew a frame
 }
 
 type harnessResult struct {
@@ -45,7 +46,7 @@ const quickCommand = 5 * time.Millisecond
 // newHarness starts the program with deps at w×h. deps.Env.Loopback is
 // closed with the harness; stop ends waits that take it (Env.Sleep).
 func newHarness(t *testing.T, deps Deps, w, h int, stop chan struct{}) *harness {
-	hs := &harness{t: t, w: w, h: h, results: make(chan harnessResult, 256), running: map[int]time.Time{}, stop: stop, lb: deps.Env.Loopback}
+	hs := &harness{t: t, w: w, h: h, results: make(chan harnessResult, 256), running: map[int]time.Time{}, stop: stop, lb: deps.Env.Loopback, shown: map[string]bool{}}
 	hs.app = New(deps)
 	hs.deliver(tea.WindowSizeMsg{Width: w, Height: h})
 	hs.start(hs.app.Init())
@@ -84,6 +85,7 @@ func (h *harness) checkFrame(after tea.Msg) {
 	if err := hostiletest.TerminalStyled(content); err != nil {
 		h.t.Fatalf("after %T: the frame holds an escape a terminal would obey: %v", after, err)
 	}
+	h.shown[h.app.screen.Title()] = true
 	if h.keep {
 		h.frames = append(h.frames, ansi.Strip(content))
 	}

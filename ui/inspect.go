@@ -27,7 +27,7 @@ var panelNames = []string{"Token", "Steps", "Raw response", "Calls"}
 
 type inspectKeys struct {
 	Copy, CopyAs, Refresh, CallAPI, Tab, BackTab, Reveal, New, Up, Down key.Binding
-	Introspect, Revoke, Export, AutoRefresh, Polls, CopyBody            key.Binding
+	Introspect, Revoke, Export, AutoRefresh, Polls, CopyBody, Lab       key.Binding
 }
 
 // inspect is the token inspector. Every action on the token (refresh,
@@ -61,6 +61,7 @@ func newInspect(k *kit, id int, sess store.Session, creds flows.Credentials) *in
 			Reveal: bind("ctrl+r", "ctrl+r", "reveal"), New: bind("n", "n", "new flow"), Up: bind("up,k", "↑/k", "scroll"), Down: bind("down,j", "↓/j", "scroll"),
 			Introspect: bind("i", "i", "introspect"), Revoke: bind("x", "x", "revoke"), Export: bind("e", "e", "export report"),
 			AutoRefresh: bind("A", "A", "auto-refresh"), Polls: bind("p", "p", "show each poll"), CopyBody: bind("b", "b", "copy the response body"),
+			Lab: bind("l", "l", "lab: break it on purpose"),
 		}}
 }
 
@@ -103,7 +104,7 @@ func (in *inspect) FullHelp() [][]key.Binding {
 	if in.copyAs || in.gate.paused() || len(short) <= 6 {
 		return [][]key.Binding{short}
 	}
-	return [][]key.Binding{short[:6], append(short[6:], in.keys.BackTab, in.keys.Up, in.keys.Down, in.keys.Polls)}
+	return [][]key.Binding{short[:6], append(short[6:], in.keys.BackTab, in.keys.Up, in.keys.Down, in.keys.Polls, in.keys.Lab)}
 }
 
 // Init fetches what the checks need (the key set), once, and the
@@ -282,6 +283,8 @@ func (in *inspect) key(k tea.KeyPressMsg) tea.Cmd {
 		in.allPolls = !in.allPolls
 	case key.Matches(k, in.keys.New):
 		return emit(flowChosenMsg{method: in.sess.Method})
+	case key.Matches(k, in.keys.Lab):
+		return emit(labChosenMsg{params: in.sess.State.Params, creds: in.creds, back: authorizedMsg{sess: in.sess, creds: in.creds}})
 	case key.Matches(k, in.keys.Up):
 		in.scroll = max(0, in.scroll-1)
 	case key.Matches(k, in.keys.Down):

@@ -14,6 +14,7 @@ import (
 	"github.com/authplay/authplay/flows/jwtcheck"
 	"github.com/authplay/authplay/flows/termsafe"
 	"github.com/authplay/authplay/flows/wire"
+	"github.com/authplay/authplay/themes"
 )
 
 // The token inspector's panels.
@@ -76,21 +77,13 @@ func (in *inspect) View() string {
 	case in.busy != "":
 		foot = "  " + s.Subtle.Render(in.busy)
 	}
-	lines := strings.Split(strings.TrimRight(body, "\n"), "\n")
 	room := in.height - lipgloss.Height(b.String())
 	if foot != "" {
 		room -= lipgloss.Height(foot) + 1
 	}
-	room = max(1, room)
-	in.scroll = max(0, min(in.scroll, len(lines)-room))
-	end := min(len(lines), in.scroll+room)
-	if end < len(lines) && room > 1 {
-		end--
-		lines = append(lines[in.scroll:end:end], s.Subtle.Render(fmt.Sprintf("  ↓ %d more line(s)", len(lines)-end)))
-	} else {
-		lines = lines[in.scroll:end]
-	}
-	b.WriteString(strings.Join(lines, "\n"))
+	var visible string
+	visible, in.scroll = scrolled(s, body, in.scroll, room)
+	b.WriteString(visible)
 	if foot != "" {
 		b.WriteString("\n\n" + foot)
 	}
@@ -153,10 +146,12 @@ func (in *inspect) verdicts() []flows.Verdict {
 	return flows.Judge(in.sess.State, ci)
 }
 
-func (in *inspect) verdictLine(v flows.Verdict) string {
+// verdictLine is one check: its mark and name, and what it found wrapped
+// beside them.
+func (in *inspect) verdictLine(v flows.Verdict, width int) string {
 	s := in.k.styles
 	mark := map[flows.Outcome]string{flows.Pass: s.OK.Render("✓"), flows.Fail: s.Err.Render("✗"), flows.Warn: s.Warn.Render("!"), flows.NotApplicable: s.Subtle.Render("–"), flows.Unverified: s.Warn.Render("?")}[v.Outcome]
-	return fmt.Sprintf("%s %-10s %s", mark, v.Check, v.Detail)
+	return beside(fmt.Sprintf("%s %-10s ", mark, v.Check), v.Detail, width)
 }
 
 func (in *inspect) tokenPanel() string {
@@ -168,7 +163,7 @@ func (in *inspect) tokenPanel() string {
 		b.WriteString("  " + s.Subtle.Render("checking…") + "\n")
 	}
 	for _, v := range in.verdicts() {
-		b.WriteString("  " + truncate(in.verdictLine(v), w) + "\n")
+		b.WriteString(indent(in.verdictLine(v, w), 2) + "\n")
 	}
 	tok := in.sess.State.Token
 	in.writeJWT(&b, "Access token", tok.AccessToken.Reveal())
@@ -192,7 +187,7 @@ func (in *inspect) writeJWT(b *strings.Builder, title, token string) {
 	}
 	sort.Strings(keys)
 	for _, k := range keys {
-		b.WriteString("  " + truncate(fmt.Sprintf("%s %s", s.Key.Render(fmt.Sprintf("%-16s", termsafe.Line(k))), s.Value.Render(in.claimValue(j, k))), in.width-4) + "\n")
+		b.WriteString(indent(beside(s.Key.Render(fmt.Sprintf("%-16s ", truncate(termsafe.Line(k), 24))), s.Value.Render(in.claimValue(j, k)), in.width-4), 2) + "\n")
 	}
 }
 
@@ -227,13 +222,21 @@ func compactJSON(v any) string {
 // notes. A run of device polls that all said "not yet" is folded into one
 // line (p unfolds it).
 func (in *inspect) stepsPanel() string {
-	s := in.k.styles
-	w := in.width - 4
+	text := stepsView(in.k.styles, in.sess.Steps, in.width-4, in.allPolls)
+	if in.reveal {
+		return revealTokens(text, in.sess.State)
+	}
+	return text
+}
+
+// stepsView draws steps as the Steps panel shows them: each with its
+// exchanges whole, what it meant, the fix when it failed, its warnings.
+// A run of "not yet" device polls folds to a count unless allPolls.
+func stepsView(s *themes.Styles, steps []flows.Step, w int, allPolls bool) string {
 	var b strings.Builder
-	steps := in.sess.Steps
 	for i := 0; i < len(steps); i++ {
 		st := steps[i]
-		if j := pendingPolls(steps, i); j > i+1 && !in.allPolls {
+		if j := pendingPolls(steps, i); j > i+1 && !allPolls {
 			b.WriteString("  " + s.Subtle.Render(fmt.Sprintf("… %d polls answered \"not yet\" (authorization_pending or slow_down); p shows each", j-i)) + "\n\n")
 			i = j - 1
 			continue
@@ -256,9 +259,6 @@ func (in *inspect) stepsPanel() string {
 			b.WriteString(wrapIndent("⚠ "+n, w, 5, s.Warn) + "\n")
 		}
 		b.WriteString("\n")
-	}
-	if in.reveal {
-		return revealTokens(b.String(), in.sess.State)
 	}
 	return b.String()
 }

@@ -74,7 +74,7 @@ func TestEveryMethodInTmux(t *testing.T) {
 func TestEndpointVerificationJourneyInTmux(t *testing.T) {
 	s := startTmux(t, 100, 32, "--demo")
 	s.waitFor(10*time.Second, "Pick a flow", "Endpoint verification")
-	s.keys("Up", "Enter") // the entry after the seven flows
+	s.keys("Up", "Up", "Enter") // the entry after the seven flows, before the lab
 	s.waitFor(10*time.Second, "listening at http://127.0.0.1:", "public key(s), fetched with an application token")
 	s.keys("s")
 	s.waitFor(10*time.Second, "✓ PASS", "signing key and public key", "✓ signing key: HMAC-SHA256")
@@ -125,7 +125,7 @@ func TestStartScreenJourneyInTmux(t *testing.T) {
 	s.keys("Tab")
 	s.tmux("send-keys", "-t", s.name, "-l", "env:ACME_SECRET")
 	s.keys("Enter")
-	s.waitFor(10*time.Second, "saved profile acme", "⚠ profile \"acme\", client_secret: the environment variable ACME_SEC")
+	s.waitFor(10*time.Second, "saved profile acme", "⚠ profile \"acme\", client_secret: the environment variable", "ACME_SECRET is not set")
 	saved, err := os.ReadFile(filepath.Join(filepath.Dir(s.sock), "config", "authplay", "profiles.json"))
 	if err != nil || !strings.Contains(string(saved), `"client_secret": "env:ACME_SECRET"`) || !strings.Contains(string(saved), "https://acme.jetbrains.space") {
 		t.Errorf("profiles.json: %v\n%s", err, saved)

@@ -3,6 +3,8 @@ package ui
 import (
 	"time"
 
+	tea "charm.land/bubbletea/v2"
+
 	"github.com/go-jose/go-jose/v4"
 
 	"github.com/authplay/authplay/flows"
@@ -27,6 +29,14 @@ type (
 	resumeMsg           struct{ sess store.Session }
 	guideChosenMsg      struct{ method flows.Method }
 	signaturesChosenMsg struct{}
+	// labChosenMsg opens the lab against a server and client (the
+	// profile's, or the session's the inspector shows); esc there sends
+	// back.
+	labChosenMsg struct {
+		params flows.Params
+		creds  flows.Credentials
+		back   tea.Msg
+	}
 	// submitMsg runs a draft from its first state, the one its preview showed.
 	submitMsg struct {
 		draft flows.Draft

@@ -283,10 +283,10 @@ func (f *profileForm) View() string {
 	for i := range f.rows.rows {
 		b.WriteString(f.rows.view(s, i, f.width) + "\n")
 	}
-	// The focused row's hint in full (beside the row it is cut to fit),
-	// unless an error takes its place, then what to register where.
-	if hint := f.rows.focused().hint; hint != "" && f.err == "" {
-		b.WriteString("\n" + wrapIndent(s.Subtle.Render(hint), f.width-4, 2, s.Subtle) + "\n")
+	// The focused row's hint, unless an error takes its place, then what
+	// to register where.
+	if hint := f.rows.hintView(s, f.width); hint != "" && f.err == "" {
+		b.WriteString("\n" + hint + "\n")
 	}
 	b.WriteString("\n" + wrapIndent(f.registerLine(), f.width-4, 2, s.Text) + "\n")
 	if f.busy {

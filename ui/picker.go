@@ -26,7 +26,7 @@ func newPicker(k *kit, id int) *picker {
 	for _, s := range flows.Specs() {
 		methods = append(methods, s.Info)
 	}
-	return &picker{frame: frame{k: k, id: id}, methods: append(methods, signaturesEntry), keys: pickerKeys{
+	return &picker{frame: frame{k: k, id: id}, methods: append(methods, signaturesEntry, labEntry), keys: pickerKeys{
 		Up: bind("up,k", "↑/k", "up"), Down: bind("down,j", "↓/j", "down"), Choose: bind("enter", "enter", "choose"),
 		Back: bind("esc", "esc", "profiles"), Guide: bind("g", "g", "registration guide"),
 	}}
@@ -35,10 +35,15 @@ func newPicker(k *kit, id int) *picker {
 func (p *picker) Title() string      { return "pick a flow" }
 func (p *picker) Init() tea.Cmd      { return nil }
 func (p *picker) onSignatures() bool { return p.methods[p.cursor].Method == signaturesEntry.Method }
+func (p *picker) onLab() bool        { return p.methods[p.cursor].Method == labEntry.Method }
+
+// onFlow reports whether the entry under the cursor is a flow (with a
+// form and a registration guide) rather than one of the entries beside them.
+func (p *picker) onFlow() bool { return !p.onSignatures() && !p.onLab() }
 
 func (p *picker) ShortHelp() []key.Binding {
 	p.keys.Back.SetEnabled(len(p.k.state.profiles) > 0)
-	p.keys.Guide.SetEnabled(!p.onSignatures())
+	p.keys.Guide.SetEnabled(p.onFlow())
 	return []key.Binding{p.keys.Up, p.keys.Down, p.keys.Choose, p.keys.Guide, p.keys.Back}
 }
 
@@ -51,12 +56,14 @@ func (p *picker) Update(msg tea.Msg) (Screen, tea.Cmd) {
 			p.cursor = (p.cursor + len(p.methods) - 1) % len(p.methods)
 		case key.Matches(k, p.keys.Down):
 			p.cursor = (p.cursor + 1) % len(p.methods)
-		case key.Matches(k, p.keys.Guide) && !p.onSignatures():
+		case key.Matches(k, p.keys.Guide) && p.onFlow():
 			return p, emit(guideChosenMsg{p.methods[p.cursor].Method})
 		case key.Matches(k, p.keys.Back) && len(p.k.state.profiles) > 0:
 			return p, emit(showStartMsg{})
 		case key.Matches(k, p.keys.Choose) && p.onSignatures():
 			return p, emit(signaturesChosenMsg{})
+		case key.Matches(k, p.keys.Choose) && p.onLab():
+			return p, emit(labChosenMsg{params: p.k.state.profile.Params, creds: p.k.state.profile.Creds, back: showPickerMsg{}})
 		case key.Matches(k, p.keys.Choose):
 			return p, emit(flowChosenMsg{p.methods[p.cursor].Method})
 		}
@@ -100,4 +107,12 @@ var signaturesEntry = flows.MethodInfo{
 	Method: "endpoint", Title: "Endpoint verification", ActsFor: "Space → app", Status: "signed requests", Recommended: true,
 	Summary: "authplay plays your application's endpoint. Space (here the built-in server) sends it a signed chat message, and authplay checks step by step that Space really sent it: the timestamp, the signing key's HMAC and Space's public-key signature.",
 	Refs:    "Space: Verify requests from Space",
+}
+
+// labEntry opens the lab, where each experiment tries something the
+// server (or authplay) must refuse.
+var labEntry = flows.MethodInfo{
+	Method: "lab", Title: "Lab: break a flow on purpose", ActsFor: "you → server", Status: "experiments", Recommended: true,
+	Summary: "Replay a code, drop the PKCE verifier, bend the redirect URI, reuse a rotated refresh token, forge the state: each experiment really sends the request a defended server refuses, then tells you whether it was refused and which RFC says it must be. Against your own server it doubles as a check.",
+	Refs:    "RFC 9700; RFC 7636; RFC 6749 §10",
 }

@@ -44,7 +44,8 @@ func (r *runScreen) View() string {
 	case st.Phase == flows.PhaseAwaitingUser && st.Device != nil:
 		d := st.Device
 		fmt.Fprintf(&b, "  %s Waiting for someone to approve on another device\n\n", r.spin.View())
-		fmt.Fprintf(&b, "  Open   %s\n  Enter  %s\n", s.Accent.Render(truncate(d.VerificationURI, w-7)), s.Title.Render(truncate(d.UserCode, w-7)))
+		b.WriteString(indent(beside("Open   ", s.Accent.Render(hardWrap(d.VerificationURI, w-7)), w), 2) + "\n")
+		b.WriteString(indent(beside("Enter  ", s.Title.Render(hardWrap(d.UserCode, w-7)), w), 2) + "\n")
 		if err := flows.OpenableURL(d.VerificationURI); err != nil {
 			b.WriteString(wrapIndent("⚠ "+err.Error(), w, 2, s.Warn) + "\n")
 		}
@@ -127,7 +128,7 @@ func (r *runScreen) failureView() string {
 		if ex.Response != nil {
 			line += fmt.Sprintf(" → HTTP %d", ex.Response.Status)
 		}
-		b.WriteString("\n  " + s.Subtle.Render(truncate(line, w-2)) + "\n")
+		b.WriteString("\n" + indent(s.Subtle.Render(hardWrap(line, w-2)), 2) + "\n")
 	}
 	return b.String()
 }

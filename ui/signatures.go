@@ -218,7 +218,7 @@ func (e *signatures) View() string {
 		if !r.Check.OK {
 			verdict = s.Err.Render("✗ FAIL") + "  " + s.Subtle.Render(r.Check.Reason())
 		}
-		b.WriteString(truncate(fmt.Sprintf("  %s%s %s %s  %s", cursor, r.At.Format("15:04:05"), r.Method, r.Path, verdict), e.width) + "\n")
+		b.WriteString(beside(fmt.Sprintf("  %s%s %s ", cursor, r.At.Format("15:04:05"), r.Method), r.Path+"  "+verdict, e.width) + "\n")
 	}
 	b.WriteString(e.walkthrough(e.received[e.selected]))
 	return b.String()
@@ -231,7 +231,7 @@ func (e *signatures) walkthrough(r spacesig.Received) string {
 	var b strings.Builder
 	b.WriteString("\n  " + s.Title.Render("How it was checked") + "\n")
 	fmt.Fprintf(&b, "  %s %s\n", s.Key.Render("X-Space-Timestamp"), s.Value.Render(cmpOr(r.Header["X-Space-Timestamp"], "(missing)")))
-	fmt.Fprintf(&b, "  %s %s\n", s.Key.Render("signed string    "), s.Value.Render(truncate(fmt.Sprintf("%q", r.Check.Signed), w-20)))
+	b.WriteString(indent(beside(s.Key.Render("signed string     "), s.Value.Render(hardWrap(fmt.Sprintf("%q", r.Check.Signed), w-18)), w), 2) + "\n")
 	for _, v := range r.Check.Verdicts {
 		mark := map[flows.Outcome]string{flows.Pass: s.OK.Render("✓"), flows.Fail: s.Err.Render("✗"), flows.Warn: s.Warn.Render("!"), flows.NotApplicable: s.Subtle.Render("–")}[v.Outcome]
 		b.WriteString(wrapIndent(fmt.Sprintf("%s %s: %s", mark, v.Check, v.Detail), w, 2, s.Text) + "\n")

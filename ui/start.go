@@ -162,7 +162,7 @@ func (s *start) line(i int, left, right string) string {
 		cursor = st.Selected.Render(" › ")
 		left = st.Selected.Render(left)
 	}
-	return truncate(cursor+left+"  "+st.Subtle.Render(right), s.width)
+	return beside(cursor+left+"  ", st.Subtle.Render(right), s.width)
 }
 
 func (s *start) View() string {
@@ -176,7 +176,7 @@ func (s *start) View() string {
 		}
 		b.WriteString(s.line(i, fmt.Sprintf("%-28s", truncate(p.Name, 28)), desc) + "\n")
 	}
-	b.WriteString(s.line(len(s.profiles()), fmt.Sprintf("%-28s", "+ New profile"), "a Space URL, explicit endpoints, or an issuer to discover") + "\n")
+	b.WriteString(s.line(len(s.profiles()), fmt.Sprintf("%-28s", "+ New profile"), "a preset, a Space URL, an issuer or endpoints") + "\n")
 	b.WriteString("\n  " + st.Title.Render("Recent sessions") + "\n")
 	switch {
 	case !s.loaded:
@@ -216,7 +216,7 @@ func profileLine(p Profile) string {
 	prov := p.Params.Provider
 	switch {
 	case prov.Builtin:
-		return "built-in server: every flow, no account, no network"
+		return "built-in server: no account, no network"
 	case prov.ServiceURL != "":
 		return prov.ServiceURL + " · " + cmpOr(p.Params.ClientID, "no client yet")
 	}

@@ -125,6 +125,14 @@ func screensFor(t *testing.T) map[string]func(a *App) Screen {
 		"guide":      func(a *App) Screen { return newGuide(a.k, a.nextID(), flows.AuthorizationCode) },
 		"newprofile": func(a *App) Screen { return newProfileForm(a.k, a.nextID()) },
 		"signatures": func(a *App) Screen { return newSignatures(a.k, a.nextID()) },
+		"lab": func(a *App) Screen {
+			return newLab(a.k, a.nextID(), a.k.state.profile.Params, a.k.state.profile.Creds, showPickerMsg{})
+		},
+		"lab/results": func(a *App) Screen {
+			l := newLab(a.k, a.nextID(), a.k.state.profile.Params, a.k.state.profile.Creds, showPickerMsg{})
+			l.results = labResults()
+			return l
+		},
 		"inspector": func(a *App) Screen {
 			return newInspect(a.k, a.nextID(), authorizedSession(), flows.Credentials{ClientSecret: "s"})
 		},
@@ -197,7 +205,7 @@ func press(t *testing.T, a *App, k tea.KeyPressMsg) {
 	_, cmd := a.Update(k)
 	for _, m := range msgs(cmd) {
 		switch m.(type) {
-		case showPickerMsg, showStartMsg, editMsg, flowChosenMsg, newProfileMsg, profileChosenMsg, guideChosenMsg, signaturesChosenMsg:
+		case showPickerMsg, showStartMsg, editMsg, flowChosenMsg, newProfileMsg, profileChosenMsg, guideChosenMsg, signaturesChosenMsg, labChosenMsg:
 			a.Update(m)
 		}
 	}
@@ -207,7 +215,7 @@ var esc = tea.KeyPressMsg{Code: tea.KeyEscape}
 
 func TestBackFromEveryScreen(t *testing.T) {
 	want := map[string]string{
-		"picker": "start", "guide": "pick a flow", "newprofile": "start", "signatures": "pick a flow",
+		"picker": "start", "guide": "pick a flow", "newprofile": "start", "signatures": "pick a flow", "lab": "pick a flow",
 		"run/failed": "parameters", "run/waiting": "parameters", "run/device": "parameters",
 	}
 	for _, s := range flows.Specs() {

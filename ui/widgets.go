@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"fmt"
 	"strings"
 
 	"charm.land/lipgloss/v2"
@@ -56,4 +57,29 @@ func hardWrap(s string, width int) string {
 func indent(s string, n int) string {
 	pad := strings.Repeat(" ", n)
 	return pad + strings.ReplaceAll(s, "\n", "\n"+pad)
+}
+
+// scrolled is the part of body that fits in room lines from line scroll
+// on, with a last line saying how much more there is below; it returns
+// the scroll clamped to the body, which the screen keeps.
+func scrolled(s *themes.Styles, body string, scroll, room int) (string, int) {
+	lines := strings.Split(strings.TrimRight(body, "\n"), "\n")
+	room = max(1, room)
+	scroll = max(0, min(scroll, len(lines)-room))
+	end := min(len(lines), scroll+room)
+	if end < len(lines) && room > 1 {
+		end--
+		lines = append(lines[scroll:end:end], s.Subtle.Render(fmt.Sprintf("  ↓ %d more line(s)", len(lines)-end)))
+	} else {
+		lines = lines[scroll:end]
+	}
+	return strings.Join(lines, "\n"), scroll
+}
+
+// beside puts body to the right of head, wrapped to the room left of
+// width, its later lines under its first: a label and a value that may be
+// long, with nothing cut.
+func beside(head, body string, width int) string {
+	room := max(8, width-lipgloss.Width(head))
+	return lipgloss.JoinHorizontal(lipgloss.Top, head, lipgloss.NewStyle().Width(room).Render(body))
 }

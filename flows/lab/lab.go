@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"net/url"
+	"slices"
 	"strings"
 	"time"
 
@@ -146,4 +148,19 @@ func headerOf(m *wire.Message) http.Header {
 		return nil
 	}
 	return http.Header(m.Header)
+}
+
+// RemoteHosts are the hosts, not on this machine, the experiments would
+// send requests to: a front door asks before it runs them there, since
+// they obtain tokens and revoke them.
+func RemoteHosts(p flows.Provider) []string {
+	var hosts []string
+	for _, raw := range []string{p.AuthURL, p.TokenURL, p.RevokeURL, p.IntrospectURL, p.APIBase, p.UserinfoURL} {
+		u, err := url.Parse(raw)
+		if raw == "" || err != nil || u.Hostname() == "" || wire.IsLoopback(u.Hostname()) || slices.Contains(hosts, u.Hostname()) {
+			continue
+		}
+		hosts = append(hosts, u.Hostname())
+	}
+	return hosts
 }

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/authplay/authplay/flows"
+	"github.com/authplay/authplay/flows/spacetest"
 	"github.com/authplay/authplay/flows/termsafe"
 	"github.com/authplay/authplay/flows/wire"
 )
@@ -255,4 +256,18 @@ func HeadlessApproval(c *http.Client, serviceURL string) func(ctx context.Contex
 		}
 		return body.RedirectTo, nil
 	}
+}
+
+// ForBuiltin fills in what the built-in server offers the experiments,
+// when the target's server is one (`authplay --demo`, `authplay
+// demo-server`): approval without a browser, and its public registration
+// for the experiments that need a second client. Another server is left
+// as it is, and reported false.
+func (t *Target) ForBuiltin(c *http.Client) bool {
+	p := t.Params.Provider
+	if p.FamilyOf() != flows.FamilyBuiltin || p.ServiceURL == "" {
+		return false
+	}
+	t.Approve, t.PublicClientID = HeadlessApproval(c, p.ServiceURL), spacetest.DemoPublicClientID
+	return true
 }

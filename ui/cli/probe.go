@@ -6,7 +6,6 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"net/url"
 	"os"
 	"os/signal"
 	"slices"
@@ -18,7 +17,6 @@ import (
 	"github.com/authplay/authplay/flows"
 	"github.com/authplay/authplay/flows/lab"
 	"github.com/authplay/authplay/flows/loopback"
-	"github.com/authplay/authplay/flows/spacetest"
 	"github.com/authplay/authplay/flows/wire"
 )
 
@@ -152,7 +150,8 @@ func runProbe(args []string, stdio IO) int {
 		}
 		defer srv.Close()
 		prof := demoProfile(srv)
-		target = lab.Target{Params: prof.Params, Creds: prof.Creds, PublicClientID: spacetest.DemoPublicClientID, Approve: lab.HeadlessApproval(env.HTTP, srv.URL)}
+		target = lab.Target{Params: prof.Params, Creds: prof.Creds}
+		target.ForBuiltin(env.HTTP)
 	} else {
 		if f.token.profile == "" && f.token.spaceURL == "" && f.token.issuer == "" && !f.token.set["auth-url"] && !f.token.set["token-url"] {
 			return usageError(stdio, "probe needs a server: --demo, --profile NAME, or --space-url, --issuer or --auth-url and --token-url with --client-id (authplay probe --help)")
@@ -163,10 +162,8 @@ func runProbe(args []string, stdio IO) int {
 			return code
 		}
 		target = lab.Target{Params: d.Params, Creds: d.Creds}
-		if p := d.Params.Provider; p.FamilyOf() == flows.FamilyBuiltin && p.ServiceURL != "" {
-			target.Approve, target.PublicClientID = lab.HeadlessApproval(env.HTTP, p.ServiceURL), spacetest.DemoPublicClientID
-		}
-		if hosts := remoteHosts(d.Params.Provider); len(hosts) > 0 && !f.yes {
+		target.ForBuiltin(env.HTTP)
+		if hosts := lab.RemoteHosts(d.Params.Provider); len(hosts) > 0 && !f.yes {
 			if code := confirmRemote(stdio, hosts); code >= 0 {
 				return code
 			}
@@ -225,20 +222,6 @@ func offerSignIn(stdio IO, authURL string, wait time.Duration, openBrowser bool)
 	if err := browser.OpenURL(authURL); err != nil {
 		fmt.Fprintln(stdio.Err, "authplay: could not open a browser:", err)
 	}
-}
-
-// remoteHosts are the hosts, not on this machine, the experiments would
-// send requests to.
-func remoteHosts(p flows.Provider) []string {
-	var hosts []string
-	for _, raw := range []string{p.AuthURL, p.TokenURL, p.RevokeURL, p.IntrospectURL, p.APIBase, p.UserinfoURL} {
-		u, err := url.Parse(raw)
-		if raw == "" || err != nil || u.Hostname() == "" || wire.IsLoopback(u.Hostname()) || slices.Contains(hosts, u.Hostname()) {
-			continue
-		}
-		hosts = append(hosts, u.Hostname())
-	}
-	return hosts
 }
 
 // confirmRemote asks before the experiments run against another machine:

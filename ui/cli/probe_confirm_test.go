@@ -5,8 +5,6 @@ import (
 	"io"
 	"strings"
 	"testing"
-
-	"github.com/authplay/authplay/flows"
 )
 
 // Only an explicit yes goes on; a closed stdin, like no, sends nothing.
@@ -29,16 +27,5 @@ func TestConfirmRemoteGoesOnOnlyOnYes(t *testing.T) {
 		if got != c.want || !strings.Contains(errb.String(), "this revokes tokens at a.example, b.example; go on? [y/N]") || !strings.Contains(errb.String(), c.says) {
 			t.Errorf("answer %v: %d, stderr %q", c.in, got, errb.String())
 		}
-	}
-}
-
-func TestRemoteHostsLeaveThisMachineOut(t *testing.T) {
-	p := flows.Provider{AuthURL: "https://id.example/auth", TokenURL: "https://id.example/token", RevokeURL: "http://localhost:8080/revoke",
-		IntrospectURL: "http://127.0.0.1:9/introspect", APIBase: "https://api.example/v1", UserinfoURL: "http://[::1]/userinfo"}
-	if got := remoteHosts(p); strings.Join(got, ",") != "id.example,api.example" {
-		t.Fatalf("remote hosts %v", got)
-	}
-	if got := remoteHosts(flows.Provider{AuthURL: "http://127.0.0.1:1/a", TokenURL: "http://localhost/t"}); got != nil {
-		t.Fatalf("loopback counted as remote: %v", got)
 	}
 }

@@ -1,0 +1,128 @@
+package ui
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/exp/golden"
+
+	"github.com/authplay/authplay/flows"
+	"github.com/authplay/authplay/flows/wire"
+)
+
+// goldenScreens is every screen and panel in the state a person meets it,
+// with fixed times, ports and random values, so each renders the same on
+// every machine.
+func goldenScreens(t *testing.T) map[string]func(a *App) Screen {
+	out := screensFor(t)
+	delete(out, "run/waiting") // TestGoldenWaitingForRedirect has it with a real URL
+	for name, build := range out {
+		if strings.HasPrefix(name, "form/") {
+			out[name] = func(a *App) Screen {
+				f := build(a).(*form)
+				f.prev.StateValue, f.prev.Verifier, f.prev.Nonce = "Xk2Lr-state", "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk", "n-0S6_WzA2Mj"
+				return f
+			}
+		}
+	}
+	inspector := func(a *App, p panel) *inspect {
+		in := newInspect(a.k, a.nextID(), authorizedSession(), flows.Credentials{ClientSecret: "s"})
+		in.checkInput = &flows.CheckInput{Issuer: "http://127.0.0.1:9090", ClientID: "demo-app", StateChecked: true, UsedState: true, JWKSError: "the test has no key set"}
+		in.panel = p
+		return in
+	}
+	out["inspector"] = func(a *App) Screen { return inspector(a, panelToken) }
+	out["inspector/steps"] = func(a *App) Screen { return inspector(a, panelSteps) }
+	out["inspector/raw"] = func(a *App) Screen { return inspector(a, panelRaw) }
+	out["inspector/calls"] = func(a *App) Screen {
+		in := inspector(a, panelCalls)
+		in.lastCall = &flows.Step{Name: "api_call", Caption: "Call GET /api/http/team-directory/profiles/me", At: goldenNow, OK: true,
+			WhatHappened: "The API accepted the token and answered 200.",
+			Exchanges: []wire.Exchange{{Request: wire.Message{Method: "GET", URL: "http://127.0.0.1:9090/api/http/team-directory/profiles/me", Header: map[string][]string{"Authorization": {"Bearer eyJhbG…fjjw"}}},
+				Response: &wire.Message{Status: 200, Header: map[string][]string{"Content-Type": {"application/json"}}, Body: "{\n  \"id\": \"2kLmX9demo\",\n  \"name\": {\n    \"firstName\": \"Demo\",\n    \"lastName\": \"User\"\n  },\n  \"username\": \"demo\"\n}"}, Duration: wire.Duration(12 * time.Millisecond)}}}
+		return in
+	}
+	out["inspector/copy-as"] = func(a *App) Screen { in := inspector(a, panelToken); in.copyAs = true; return in }
+	out["inspector/step-mode-pause"] = func(a *App) Screen {
+		in := inspector(a, panelToken)
+		in.gate.pause(flows.Request{Method: "POST", URL: "http://127.0.0.1:9090/oauth/token",
+			Header: map[string][]string{"Authorization": {"Basic ZGVtby1hcHA6…"}, "Content-Type": {"application/x-www-form-urlencoded"}},
+			Form:   map[string][]string{"grant_type": {"refresh_token"}, "refresh_token": {"sprt-0123456789abcdef"}}})
+		return in
+	}
+	out["lab/detail"] = func(a *App) Screen {
+		l := newLab(a.k, a.nextID(), a.k.state.profile.Params, a.k.state.profile.Creds, showPickerMsg{})
+		l.results, l.detail = labResults(), true
+		return l
+	}
+	out["lab/running"] = func(a *App) Screen {
+		l := newLab(a.k, a.nextID(), a.k.state.profile.Params, a.k.state.profile.Creds, showPickerMsg{})
+		l.results, l.running, l.started, l.cursor = labResults(), "pkce-wrong-verifier", goldenNow.Add(-3*time.Second), 2
+		l.queue = []string{"pkce-downgrade", "redirect-token-mismatch"}
+		l.live = authorizedSession().Steps[:1]
+		return l
+	}
+	return out
+}
+
+// TestGoldenEveryScreen pins what a person sees on every screen and panel
+// at 80×24, and the busiest at 120×40; its help line offers whole keys only.
+func TestGoldenEveryScreen(t *testing.T) {
+	big := map[string]bool{"inspector": true, "inspector/steps": true, "lab/results": true, "form/authorization_code": true, "lab/detail": true}
+	for name, build := range goldenScreens(t) {
+		sizes := [][2]int{{80, 24}}
+		if big[name] {
+			sizes = append(sizes, [2]int{120, 40})
+		}
+		for _, size := range sizes {
+			sub := name
+			if size[0] != 80 {
+				sub = fmt.Sprintf("%s@%dx%d", name, size[0], size[1])
+			}
+			t.Run(sub, func(t *testing.T) {
+				a := goldenApp(t, goldenDeps())
+				a.Update(tea.WindowSizeMsg{Width: size[0], Height: size[1]})
+				show(a, build(a))
+				v := view(a)
+				golden.RequireEqual(t, v)
+				checkHelpLine(t, a, v)
+			})
+		}
+	}
+}
+
+// checkHelpLine: the last line is the help line, and each thing it offers
+// is one of the screen's keys, whole: a line that runs out of room ends
+// with "… ? help" (or "… ctrl+c quit" while a field has focus, since ?
+// types there), never with a cut word.
+func checkHelpLine(t *testing.T, a *App, v string) {
+	t.Helper()
+	lines := strings.Split(strings.TrimRight(v, "\n"), "\n")
+	line := strings.TrimSpace(lines[len(lines)-1])
+	offered := map[string]bool{"? help": true, "q quit": true, "ctrl+c quit": true}
+	for _, b := range a.screen.ShortHelp() {
+		offered[b.Help().Key+" "+b.Help().Desc] = true
+	}
+	line = strings.TrimSuffix(strings.TrimSuffix(line, " … ? help"), " … ctrl+c quit") // ? types into a field
+	for _, item := range strings.Split(line, " • ") {
+		if !offered[strings.TrimSpace(item)] {
+			t.Errorf("the help line offers %q, which is no key of the screen: %q", item, lines[len(lines)-1])
+		}
+	}
+}
+
+// The notice of a window below the minimum fits in the window itself.
+func TestGoldenTooSmall(t *testing.T) {
+	a := goldenApp(t, goldenDeps())
+	a.Update(tea.WindowSizeMsg{Width: 40, Height: 8})
+	v := view(a)
+	golden.RequireEqual(t, v)
+	for i, l := range strings.Split(v, "\n") {
+		if len([]rune(l)) > 40 || i >= 8 {
+			t.Fatalf("line %d does not fit 40×8: %q", i, l)
+		}
+	}
+}
