@@ -201,19 +201,20 @@ func (ps *CustomParams) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
-// paramHints say in a line what the parameters a person most often adds
-// do, so the form can say it while the cursor is on one.
+// paramHints say in a line (76 columns: one line of an 80-column form)
+// what the parameters a person most often adds do, so the form can say it
+// while the cursor is on one.
 var paramHints = map[string]string{
-	"prompt":              "prompt: login asks to sign in again, consent to approve again, none to show nothing (OIDC Core §3.1.2.1)",
-	"login_hint":          "login_hint: who is signing in (an email or username), to fill the server's sign-in page",
-	"audience":            "audience: the API the access token is for (Auth0 and others; the standard spelling is resource)",
-	"resource":            "resource: the API's URL the token is for; repeat it for several APIs (RFC 8707)",
-	"acr_values":          "acr_values: the strength of sign-in asked for, e.g. a second factor; space-separated, as %20 here (OIDC Core)",
-	"max_age":             "max_age: seconds since the user last signed in, beyond which they must sign in again (OIDC Core)",
-	"access_type":         "access_type: Space's and Google's switch; offline asks for a refresh token",
-	"request_credentials": "request_credentials: Space's sign-in behaviour: default, required, skip or silent",
-	"ui_locales":          "ui_locales: the languages the sign-in page should speak, e.g. de%20en (OIDC Core)",
-	"claims":              "claims: a JSON object asking for particular claims in the ID token or userinfo (OIDC Core §5.5)",
+	"prompt":              "prompt: login signs in again, consent asks again, none shows no page",
+	"login_hint":          "login_hint: who signs in (email or username), filled in on the sign-in page",
+	"audience":            "audience: the API the token is for (Auth0's name for resource)",
+	"resource":            "resource: the API's URL the token is for; repeat for several (RFC 8707)",
+	"acr_values":          "acr_values: how strong a sign-in to ask for, e.g. a second factor",
+	"max_age":             "max_age: seconds since the last sign-in beyond which it is asked again",
+	"access_type":         "access_type: Space's and Google's; offline asks for a refresh token",
+	"request_credentials": "request_credentials: Space's sign-in: default, required, skip, silent",
+	"ui_locales":          "ui_locales: the sign-in page's languages, e.g. de%20en",
+	"claims":              "claims: a JSON object asking for claims in the ID token (OIDC Core §5.5)",
 }
 
 // protocolParams are the parameters authplay itself sets on some request.
@@ -229,7 +230,7 @@ func ParamHint(key string) (string, bool) {
 		return h, true
 	}
 	if slices.Contains(protocolParams, key) {
-		return key + ": authplay sets it; yours replaces it (the preview warns), to see what the server does then", true
+		return key + ": authplay sets it; yours replaces it", true
 	}
 	return "", false
 }

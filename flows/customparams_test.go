@@ -86,8 +86,8 @@ func FuzzCustomParamsRoundTrip(f *testing.F) {
 // they do, which the form shows beside the pair under the cursor.
 func TestWellKnownParametersAreExplained(t *testing.T) {
 	for _, k := range []string{"prompt", "login_hint", "audience", "resource", "acr_values", "max_age", "access_type"} {
-		if h, ok := flows.ParamHint(k); !ok || !strings.HasPrefix(h, k+": ") {
-			t.Errorf("%s: %q", k, h)
+		if h, ok := flows.ParamHint(k); !ok || !strings.HasPrefix(h, k+": ") || utf8.RuneCountInString(h) > 76 {
+			t.Errorf("%s: %q (one line of an 80-column form: 76 at most)", k, h)
 		}
 	}
 	if h, ok := flows.ParamHint("state"); !ok || !strings.Contains(h, "authplay sets it") {

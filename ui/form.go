@@ -190,28 +190,35 @@ func (f *form) View() string {
 	for i := range f.rows.rows {
 		rows.WriteString(f.rows.view(s, i, w) + "\n")
 	}
+	hint := ""
 	if f.err != "" {
 		rows.WriteString("\n" + wrapIndent(s.Err.Render(f.err), w-4, 2, s.Err) + "\n")
-	} else if hint := f.rows.hintView(s, w); hint != "" {
-		rows.WriteString(hint + "\n")
+	} else if h := f.rows.hintView(s, w); h != "" {
+		hint = h + "\n"
 	}
 	warnings, request := f.preview()
 	if request == "" {
-		return head + summary + warning + "\n" + rows.String()
+		return head + summary + warning + "\n" + rows.String() + hint
 	}
-	// Every row shows, always. The method's summary (the picker said it
-	// already), then the blank lines, give way when the request to be sent
-	// would have fewer than three of its lines shown: a form with many
-	// rows still fits 80×24.
-	need := min(3, strings.Count(request, "\n")+1)
+	// Every row shows, always, and so does a warning about what will be
+	// sent. The rest gives way, in this order, until three lines of the
+	// request show: the method's summary (the picker said it already), the
+	// blank lines; then until one does: the focused field's hint. A form
+	// with many rows still fits 80×24.
+	three := min(3, strings.Count(request, "\n")+1)
 	var body, gap string
-	for _, v := range []struct{ body, gap string }{
-		{head + summary + warning + "\n" + rows.String(), "\n"},
-		{head + warning + "\n" + rows.String(), "\n"},
-		{head + warning + rows.String(), ""},
+	for _, v := range []struct {
+		body, gap string
+		need      int
+	}{
+		{head + summary + warning + "\n" + rows.String() + hint, "\n", three},
+		{head + warning + "\n" + rows.String() + hint, "\n", three},
+		{head + warning + rows.String() + hint, "", three},
+		{head + warning + rows.String() + hint, "", 1},
+		{head + warning + rows.String(), "", 1},
 	} {
 		body, gap = v.body, v.gap
-		if f.height-lipgloss.Height(body)-2-len(gap)-len(warnings) >= need {
+		if f.height-lipgloss.Height(body)-2-len(gap)-len(warnings) >= v.need {
 			break
 		}
 	}

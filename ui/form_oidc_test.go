@@ -119,7 +119,7 @@ func TestFormCustomParametersRow(t *testing.T) {
 	a := goldenApp(t, oidcDeps(flows.AuthorizationCode))
 	f := focusRow(t, a, string(flows.FieldAuthParams))
 	typeText(a, "prompt")
-	if v := view(a); strings.Contains(v, "has no =") || !strings.Contains(v, "prompt: login asks") {
+	if v := view(a); strings.Contains(v, "has no =") || !strings.Contains(v, "prompt: login signs in again") {
 		t.Errorf("while the key is typed, its meaning shows and no error:\n%s", v)
 	}
 	typeText(a, "=consent audience")
