@@ -10,6 +10,7 @@ import (
 
 	"github.com/authplay/authplay/flows/jwtcheck"
 	"github.com/authplay/authplay/flows/termsafe"
+	"github.com/authplay/authplay/flows/wire"
 )
 
 // Outcome of one check.
@@ -51,6 +52,10 @@ type CheckInput struct {
 	// CodeHashes are the code's half hashes by hash size (c_hash), kept
 	// after the code itself is spent.
 	CodeHashes map[string]string
+	// KeySetStep is the fetch of the key set, as a step to show with the
+	// session's own (nil when nothing was fetched): every request authplay
+	// sends is one a person can see.
+	KeySetStep *Step
 }
 
 // CheckAccessToken returns verdicts for an access token. Opaque tokens get a
@@ -218,14 +223,28 @@ func PrepareChecks(ctx context.Context, env Env, st State) CheckInput {
 	if st.Token == nil || (!jwtcheck.LooksLikeJWT(st.Token.AccessToken.Reveal()) && st.Token.IDToken == "" && st.Front == nil) {
 		return in
 	}
-	if raw, _, err := FetchJWKS(ctx, env, p); err != nil {
+	raw, ex, err := FetchJWKS(ctx, env, p)
+	if err == nil {
+		in.JWKS, err = jwtcheck.ParseJWKS(raw)
+	}
+	if err != nil {
 		in.JWKSError = termsafe.Line(err.Error())
-	} else if set, err := jwtcheck.ParseJWKS(raw); err != nil {
-		in.JWKSError = termsafe.Line(err.Error())
-	} else {
-		in.JWKS = set
+	}
+	if len(ex) > 0 {
+		in.KeySetStep = keySetStep(env.now(), p.JWKSURL, ex, in.JWKS, in.JWKSError)
 	}
 	return in
+}
+
+// keySetStep tells of the key-set fetch the checks made.
+func keySetStep(at time.Time, url string, ex []wire.Exchange, set *jose.JSONWebKeySet, failure string) *Step {
+	s := &Step{Name: "key_set", Caption: "Fetch the server's public keys to check signatures", Exchanges: ex, At: at, OK: set != nil}
+	if set != nil {
+		s.WhatHappened = fmt.Sprintf("authplay fetched the key set at %s (%d key(s)) and checked each token's signature with the key its header names (kid). The keys come only from this configured address, never from anything a token says, since a forger would name its own. [RFC 7517 · RFC 7515 §4.1.4]", termsafe.Line(url), len(set.Keys))
+	} else {
+		s.WhatHappened = "authplay could not use the key set at " + termsafe.Line(url) + " (" + failure + "), so signatures stay unchecked: --strict refuses such tokens."
+	}
+	return s
 }
 
 // Judge checks the state's access token, its ID tokens (the token

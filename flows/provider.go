@@ -1,6 +1,7 @@
 package flows
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -10,7 +11,9 @@ import (
 	"net/url"
 	"slices"
 	"strings"
+	"time"
 
+	"github.com/authplay/authplay/flows/termsafe"
 	"github.com/authplay/authplay/flows/wire"
 )
 
@@ -284,4 +287,21 @@ func (p Provider) LintResponse(responseType, mode string) []string {
 		}
 	}
 	return out
+}
+
+// DiscoveryStep tells of a discovery, as a step to show with a flow's:
+// where the endpoints came from is part of what a person should see.
+func DiscoveryStep(at time.Time, issuer string, p Provider, ex []wire.Exchange, err error) Step {
+	s := Step{Name: "discovery", Caption: "Read the server's metadata (discovery)", Exchanges: ex, At: at, OK: err == nil}
+	if err != nil {
+		s.WhatHappened = "authplay could not read the metadata of " + termsafe.Line(issuer) + ": " + termsafe.Line(err.Error())
+		return s
+	}
+	doc := issuer
+	if p.Advertised != nil {
+		doc = p.Advertised.DiscoveryDocumentURL
+	}
+	s.WhatHappened = fmt.Sprintf("authplay read %s, which names the server's endpoints (authorization %s, token %s) and its key set, so a profile needs only the issuer. The document must name the very issuer asked for, or it is not used. [OIDC Discovery §4 · RFC 8414 §3]",
+		termsafe.Line(doc), cmp.Or(termsafe.Line(p.AuthURL), "none"), cmp.Or(termsafe.Line(p.TokenURL), "none"))
+	return s
 }

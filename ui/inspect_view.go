@@ -222,7 +222,11 @@ func compactJSON(v any) string {
 // notes. A run of device polls that all said "not yet" is folded into one
 // line (p unfolds it).
 func (in *inspect) stepsPanel() string {
-	text := stepsView(in.k.styles, in.sess.Steps, in.width-4, in.allPolls)
+	steps := in.sess.Steps
+	if in.checkInput != nil && in.checkInput.KeySetStep != nil {
+		steps = append(steps[:len(steps):len(steps)], *in.checkInput.KeySetStep)
+	}
+	text := stepsView(in.k.styles, steps, in.width-4, in.allPolls)
 	if in.reveal {
 		return revealTokens(text, in.sess.State)
 	}

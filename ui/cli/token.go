@@ -192,7 +192,10 @@ func (f *tokenFlags) draft(ctx context.Context, m flows.Method, env flows.Env, s
 		if err != nil {
 			return fail("--ca-file: %v", err)
 		}
-		prov, _, err := flows.Discover(ctx, client, f.issuer)
+		prov, ex, err := flows.Discover(ctx, client, f.issuer)
+		if f.verbose {
+			printStep(stdio, flows.DiscoveryStep(time.Now(), f.issuer, prov, ex, err))
+		}
 		if err != nil {
 			fmt.Fprintf(stdio.Err, "authplay: discovery failed: %v\nfix: %s\n", err, flows.Explain(err, flows.ExplainContext{Endpoint: f.issuer}).Fix)
 			return flows.Draft{}, ExitFailed
