@@ -75,6 +75,11 @@ type Metadata struct {
 	DemoApproval           string   `json:"authplay_demo_approval_endpoint"`
 	DiscoveryDocumentURL   string   `json:"-"`
 	DiscoveryDocumentNotes []string `json:"-"`
+
+	// ResponseModes and IssParameterSupported judge a redirect's answer:
+	// how it may come, and whether it names its issuer (RFC 9207 §3).
+	ResponseModes         []string `json:"response_modes_supported"`
+	IssParameterSupported bool     `json:"authorization_response_iss_parameter_supported,omitempty"`
 }
 
 // ValidateURL checks a URL a person typed, with a message that says what is wrong.
@@ -244,9 +249,6 @@ func (p Provider) Lint(m Method, style AuthStyle, scope string, pkce PKCEMethod)
 	if grant != "" && len(md.GrantTypes) > 0 && !slices.Contains(md.GrantTypes, grant) {
 		out = append(out, fmt.Sprintf("the server does not list %s among its grant types (%s)", grant, strings.Join(md.GrantTypes, ", ")))
 	}
-	if m == Implicit && len(md.ResponseTypes) > 0 && !slices.Contains(md.ResponseTypes, "token") {
-		out = append(out, "the server does not list response type token: it has no implicit flow")
-	}
 	if am := style.Method(); len(md.AuthMethods) > 0 && m != Implicit && !slices.Contains(md.AuthMethods, am) {
 		out = append(out, fmt.Sprintf("the server does not list client authentication %s (it lists %s)", am, strings.Join(md.AuthMethods, ", ")))
 	}
@@ -265,6 +267,32 @@ func (p Provider) Lint(m Method, style AuthStyle, scope string, pkce PKCEMethod)
 	}
 	if m == DeviceCode && p.DeviceURL == "" {
 		out = append(out, "the server advertises no device_authorization_endpoint")
+	}
+	return out
+}
+
+// LintResponse compares a redirect method's response type and mode with
+// what the server advertises. It warns and never refuses: a discovery
+// document may leave out a combination the server accepts (dex takes
+// "id_token token" without listing it).
+func (p Provider) LintResponse(responseType, mode string) []string {
+	md := p.Advertised
+	if md == nil {
+		return nil
+	}
+	var out []string
+	if len(md.ResponseTypes) > 0 && !slices.ContainsFunc(md.ResponseTypes, func(s string) bool { return sameResponseType(s, responseType) }) {
+		out = append(out, fmt.Sprintf("the server does not list response type %q (it lists %s); some servers accept combinations they do not list, so authplay asks anyway",
+			responseType, strings.Join(md.ResponseTypes, ", ")))
+	}
+	if mode != "" {
+		modes := md.ResponseModes
+		if len(modes) == 0 {
+			modes = []string{ModeQuery, ModeFragment} // the default when a document lists none
+		}
+		if !slices.Contains(modes, mode) {
+			out = append(out, fmt.Sprintf("the server does not list response mode %s (it lists %s)", mode, strings.Join(modes, ", ")))
+		}
 	}
 	return out
 }
