@@ -264,19 +264,9 @@ func RequestDetails(r Request, p Params) []string {
 	return out
 }
 
-// Shows says whether a form shows the field now. A field that matters
-// only with a choice made in another (the signing key, with
-// private_key_jwt; the secret, without) stays out of the way until then,
-// unless it holds a value: nothing hidden is ever sent unseen.
-func (d *Draft) Shows(id FieldID) bool {
-	if d.Get(id) != "" {
-		return true
-	}
-	switch id {
-	case FieldPrivateKeyFile, FieldKeyID:
-		return d.Params.AuthStyle == AuthPrivateKeyJWT
-	case FieldClientSecret:
-		return d.Params.AuthStyle != AuthPrivateKeyJWT
-	}
-	return true
+// signingKeyShown says when a signing key field applies: with
+// private_key_jwt, or when it holds a value (a profile's key file stays in
+// sight, so nothing is used unseen).
+func signingKeyShown(value func(*Draft) string) func(*Draft) bool {
+	return func(d *Draft) bool { return d.Params.AuthStyle == AuthPrivateKeyJWT || value(d) != "" }
 }

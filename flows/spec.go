@@ -57,7 +57,7 @@ var signingFields = []FieldID{FieldPrivateKeyFile, FieldKeyID}
 var specs = []Spec{
 	{
 		Info:   AuthorizationCode.Info(),
-		Fields: []FieldID{FieldAuthURL, FieldTokenURL, FieldClientID, FieldClientSecret, FieldRedirectURI, FieldScope, FieldPKCE, FieldAccessType, FieldAuthStyle, FieldPrivateKeyFile, FieldKeyID},
+		Fields: []FieldID{FieldAuthURL, FieldTokenURL, FieldClientID, FieldClientSecret, FieldRedirectURI, FieldScope, FieldResponseType, FieldResponseMode, FieldPKCE, FieldAccessType, FieldAuthStyle, FieldPrivateKeyFile, FieldKeyID, FieldAuthParams, FieldTokenParams},
 		Stages: []string{"Configure", "Sign in", "Exchange code", "Inspect"},
 		stage: func(st State) int {
 			if st.Phase == PhaseExchanging || (st.Phase == PhaseFailed && st.StateMatched) {
@@ -68,12 +68,12 @@ var specs = []Spec{
 	},
 	{
 		Info:   ClientCredentials.Info(),
-		Fields: slices.Concat([]FieldID{FieldTokenURL}, clientFields, []FieldID{FieldScope, FieldAuthStyle}, signingFields),
+		Fields: slices.Concat([]FieldID{FieldTokenURL}, clientFields, []FieldID{FieldScope, FieldAuthStyle}, signingFields, []FieldID{FieldTokenParams}),
 		Stages: []string{"Configure", "Request token", "Inspect"},
 	},
 	{
 		Info:   DeviceCode.Info(),
-		Fields: slices.Concat([]FieldID{FieldDeviceURL, FieldTokenURL}, clientFields, []FieldID{FieldScope, FieldAuthStyle}, signingFields),
+		Fields: slices.Concat([]FieldID{FieldDeviceURL, FieldTokenURL}, clientFields, []FieldID{FieldScope, FieldAuthStyle}, signingFields, []FieldID{FieldAuthParams, FieldTokenParams}),
 		Stages: []string{"Configure", "Get code", "Approve on a device", "Inspect"},
 		stage: func(st State) int {
 			if st.Device != nil {
@@ -84,7 +84,7 @@ var specs = []Spec{
 	},
 	{
 		Info:   RefreshToken.Info(),
-		Fields: slices.Concat([]FieldID{FieldTokenURL}, clientFields, []FieldID{FieldRefreshToken, FieldScope, FieldAuthStyle}, signingFields),
+		Fields: slices.Concat([]FieldID{FieldTokenURL}, clientFields, []FieldID{FieldRefreshToken, FieldScope, FieldAuthStyle}, signingFields, []FieldID{FieldTokenParams}),
 		Stages: []string{"Configure", "Refresh", "Inspect"},
 	},
 	{
@@ -94,12 +94,12 @@ var specs = []Spec{
 	},
 	{
 		Info:   Password.Info(),
-		Fields: slices.Concat([]FieldID{FieldTokenURL}, clientFields, []FieldID{FieldUsername, FieldPassword, FieldScope, FieldAccessType, FieldAuthStyle}, signingFields),
+		Fields: slices.Concat([]FieldID{FieldTokenURL}, clientFields, []FieldID{FieldUsername, FieldPassword, FieldScope, FieldAccessType, FieldAuthStyle}, signingFields, []FieldID{FieldTokenParams}),
 		Stages: []string{"Configure", "Request token", "Inspect"},
 	},
 	{
 		Info:   Implicit.Info(),
-		Fields: []FieldID{FieldAuthURL, FieldClientID, FieldRedirectURI, FieldScope},
+		Fields: []FieldID{FieldAuthURL, FieldClientID, FieldRedirectURI, FieldScope, FieldResponseType, FieldResponseMode, FieldAuthParams},
 		Stages: []string{"Configure", "Sign in", "Inspect"},
 	},
 }

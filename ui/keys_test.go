@@ -122,7 +122,7 @@ func TestFormReadsTheKeyFileInACommand(t *testing.T) {
 	if f.draft.Creds.ClientKey == nil || f.draft.Creds.ClientKey.Alg() != "ES256" {
 		t.Fatalf("the key read was not taken: %+v", msg)
 	}
-	if p := f.preview(); !strings.Contains(p, "Client assertion (RFC 7523 §2.2)") || !strings.Contains(p, "alg ES256") || strings.Contains(p, "PRIVATE KEY") {
+	if _, p := f.preview(); !strings.Contains(p, "Client assertion (RFC 7523 §2.2)") || !strings.Contains(p, "alg ES256") || strings.Contains(p, "PRIVATE KEY") {
 		t.Errorf("the preview:\n%s", p)
 	}
 	// A file that is no key is noted beside its row, and stops the run.
