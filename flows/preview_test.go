@@ -41,7 +41,7 @@ func TestPendingIsWhatIsSent(t *testing.T) {
 				case flows.AuthClientSecretJWT:
 					p.ClientID, creds.ClientSecret = spacetest.DemoJWTClientID, spacetest.DemoJWTClientSecret
 				}
-								// Custom parameters are part of what is shown and sent.
+				// Custom parameters are part of what is shown and sent.
 				p.AuthParams = flows.CustomParams{{Key: "login_hint", Value: "demo"}}
 				p.TokenParams = flows.CustomParams{{Key: "resource", Value: "https://api.example/v1"}}
 				d := flows.Draft{Method: m, Params: p, Creds: creds, Seed: seedFor(t, s, m, p, creds)}
