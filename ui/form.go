@@ -1,9 +1,11 @@
 package ui
 
 import (
+	"context"
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
@@ -75,6 +77,15 @@ func (f *form) Init() tea.Cmd {
 	if slices.Contains(flows.SpecOf(f.draft.Method).Fields, flows.FieldRefreshToken) && f.draft.Seed == "" && f.k.deps.Sessions != nil {
 		cmds = append(cmds, latestRefreshToken(f.k.deps.Sessions, f.k.state.profile.Name, f.id))
 	}
+	if prov := f.draft.Params.Provider; prov.MetadataIssuer() != "" && f.k.deps.Env.HTTP != nil {
+		client, owner := f.k.deps.Env.HTTP, f.id
+		cmds = append(cmds, func() tea.Msg {
+			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+			defer cancel()
+			md, _ := prov.FetchMetadata(ctx, client) // without it the form only lints less
+			return metadataMsg{owner: owner, md: md}
+		})
+	}
 	return tea.Batch(cmds...)
 }
 
@@ -97,6 +108,11 @@ func latestRefreshToken(sessions Sessions, profile string, owner int) tea.Cmd {
 
 func (f *form) Update(msg tea.Msg) (Screen, tea.Cmd) {
 	switch msg := msg.(type) {
+	case metadataMsg:
+		if msg.owner == f.id && msg.md != nil {
+			f.draft.Params.Provider.Advertised = msg.md
+		}
+		return f, nil
 	case refreshTokenFoundMsg:
 		if r := f.rows.row(string(flows.FieldRefreshToken)); msg.owner == f.id && r != nil && r.input.Value() == "" && msg.token != "" {
 			r.input.SetValue(msg.token.Reveal())
@@ -241,7 +257,11 @@ func (f *form) View() string {
 	for i, warn := range warnings {
 		warnings[i] = s.Warn.Render(warn)
 	}
-	box := s.Box.Width(w - 2).Render(s.Subtle.Render("will send") + "\n" + strings.Join(append(warnings, lines...), "\n"))
+	title := "will send"
+	if f.draft.Params.Provider.Advertised != nil {
+		title += " · checked against the server's discovery document"
+	}
+	box := s.Box.Width(w - 2).Render(s.Subtle.Render(title) + "\n" + strings.Join(append(warnings, lines...), "\n"))
 	return body + gap + indent(box, 1)
 }
 
@@ -260,9 +280,17 @@ func (f *form) preview() (warnings []string, request string) {
 		return nil, ""
 	}
 	for _, k := range req.Overrides {
-		warnings = append(warnings, truncate("⚠ "+k+": your custom value overrides authplay's own", f.width-6))
+		warnings = append(warnings, "⚠ "+k+": your custom value overrides authplay's own")
 	}
-	return warnings, requestLines(req.Shown(), f.width-6)
+	for _, l := range f.draft.Lint() {
+		warnings = append(warnings, "⚠ "+l)
+	}
+	// One entry per line: the box counts them, and nothing is cut.
+	var lines []string
+	for _, warn := range warnings {
+		lines = append(lines, strings.Split(beside("", warn, f.width-6), "\n")...)
+	}
+	return lines, requestLines(req.Shown(), f.width-6)
 }
 
 // requestLines writes a request as a person reads it: the request line,

@@ -321,3 +321,23 @@ func TestVerboseShowsDiscovery(t *testing.T) {
 		}
 	}
 }
+
+// With --issuer the discovery document is at hand, so what it does not
+// list is said before the request goes out.
+func TestLintBeforeSending(t *testing.T) {
+	var srv *httptest.Server
+	srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		if r.URL.Path == "/token" {
+			io.WriteString(w, `{"access_token":"opaque-token-0123456789","token_type":"bearer","expires_in":60}`)
+			return
+		}
+		io.WriteString(w, `{"issuer":"`+srv.URL+`","token_endpoint":"`+srv.URL+`/token","grant_types_supported":["authorization_code"]}`)
+	}))
+	defer srv.Close()
+	r := authplay(t, nil, nil, []string{"CS=x"}, "token", "--flow", "client_credentials", "--issuer", srv.URL,
+		"--client-id", "c", "--client-secret-env", "CS", "--output", "access_token")
+	if r.code != 0 || !strings.Contains(r.stderr, "authplay: warning: the server does not list client_credentials among its grant types (authorization_code)\n") {
+		t.Fatalf("exit %d\n%s", r.code, r.stderr)
+	}
+}

@@ -156,6 +156,12 @@ func runToken(args []string, stdio IO) int {
 	if f.secretValue != "" {
 		fmt.Fprintln(stdio.Err, "authplay: warning: --client-secret shows in the process list; prefer --client-secret-env or --client-secret-file")
 	}
+	// What the server's discovery document says against the run, before
+	// anything is sent (known with --issuer; a saved profile does not keep
+	// the document, and a script's token costs no extra request for it).
+	for _, l := range d.Lint() {
+		fmt.Fprintln(stdio.Err, "authplay: warning:", l)
+	}
 	st, creds := d.Start()
 	return runHeadless(ctx, f, st, creds, env, stdio)
 }
