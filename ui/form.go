@@ -15,7 +15,7 @@ import (
 	"github.com/authplay/authplay/flows/wire"
 )
 
-type formKeys struct{ Run, Back, Reveal key.Binding }
+type formKeys struct{ Run, Back, Reveal, Pick key.Binding }
 
 // form is the parameter form of one method: its fields as the method's
 // spec lists them, checked as the person types, and the request the first
@@ -33,11 +33,15 @@ type form struct {
 	// malformed key=value pair), by field: shown beside the row, and they
 	// stop a run, while the draft keeps its last good value.
 	setErrs map[string]string
+	// pick is open over the form while a list field's offers are picked.
+	pick    *offerPicker
+	pickRow string
 }
 
 func newForm(k *kit, id int, d flows.Draft) *form {
 	f := &form{frame: frame{k: k, id: id}, draft: d, rk: newRowKeys(), keys: formKeys{
 		Run: bind("enter", "enter", "run"), Back: bind("esc", "esc", "back"), Reveal: bind("ctrl+r", "ctrl+r", "reveal secrets"),
+		Pick: bind("ctrl+o", "ctrl+o", "pick from the offers"),
 	}}
 	f.prev, _ = d.Start()
 	// Only the fields that apply to this method and this provider: Space's
@@ -54,7 +58,14 @@ func newForm(k *kit, id int, d flows.Draft) *form {
 			f.rows.rows = append(f.rows.rows, row)
 			continue
 		}
-		f.rows.rows = append(f.rows.rows, newTextRow(string(fd.ID), fd.Label, fd.Hint, fd.Kind, v))
+		hint := fd.Hint
+		if fd.Offers(&f.draft) != nil {
+			if hint != "" {
+				hint += "; "
+			}
+			hint += "ctrl+o picks from the offers, each explained"
+		}
+		f.rows.rows = append(f.rows.rows, newTextRow(string(fd.ID), fd.Label, hint, fd.Kind, v))
 	}
 	f.check()
 	return f
@@ -62,11 +73,23 @@ func newForm(k *kit, id int, d flows.Draft) *form {
 
 func (f *form) Title() string      { return "parameters" }
 func (f *form) Flow() flows.Method { return f.draft.Method }
-func (f *form) Typing() bool       { return f.rows.Typing() }
+func (f *form) Typing() bool       { return f.pick == nil && f.rows.Typing() }
 func (f *form) SetSize(w, h int)   { f.frame.SetSize(w, h); f.rows.setWidth(w) }
 func (f *form) ShortHelp() []key.Binding {
+	if f.pick != nil {
+		return f.pick.shortHelp()
+	}
 	f.rk.Cycle.SetEnabled(!f.rows.Typing())
-	return []key.Binding{f.keys.Run, f.rk.Next, f.rk.Prev, f.rk.Cycle, f.keys.Reveal, f.keys.Back}
+	f.keys.Pick.SetEnabled(f.focusedOffers() != nil)
+	return []key.Binding{f.keys.Run, f.rk.Next, f.rk.Prev, f.keys.Pick, f.rk.Cycle, f.keys.Reveal, f.keys.Back}
+}
+
+// focusedOffers are the values the focused field offers to pick from.
+func (f *form) focusedOffers() []flows.Offer {
+	if fd, ok := flows.Field(flows.FieldID(f.rows.focused().id)); ok {
+		return fd.Offers(&f.draft)
+	}
+	return nil
 }
 func (f *form) FullHelp() [][]key.Binding { return [][]key.Binding{f.ShortHelp()} }
 
@@ -121,7 +144,26 @@ func (f *form) Update(msg tea.Msg) (Screen, tea.Cmd) {
 		}
 		return f, nil
 	case tea.KeyPressMsg:
+		if f.pick != nil {
+			r := f.rows.row(f.pickRow)
+			v, done, apply := f.pick.update(msg, r.input.Value())
+			if done {
+				f.pick = nil
+				if apply {
+					r.input.SetValue(v)
+					r.input.CursorEnd()
+					f.changed()
+				}
+			}
+			return f, nil
+		}
 		switch {
+		case key.Matches(msg, f.keys.Pick):
+			if offers := f.focusedOffers(); len(offers) > 0 {
+				r := f.rows.focused()
+				f.pick, f.pickRow = newOfferPicker(r.label, offers, r.input.Value()), r.id
+			}
+			return f, nil
 		case key.Matches(msg, f.keys.Back):
 			return f, emit(showPickerMsg{})
 		case key.Matches(msg, f.keys.Reveal):
@@ -196,6 +238,9 @@ func (f *form) View() string {
 	spec := flows.SpecOf(f.draft.Method)
 	info := spec.Info
 	head := stepper(s, spec.Stages, 0, false) + "\n\n"
+	if f.pick != nil {
+		return head + f.pick.view(s, w, f.height-lipgloss.Height(head))
+	}
 	summary := wrapIndent(info.Summary, w-4, 2, s.Text) + "\n"
 	warning := ""
 	if info.Warning != "" {

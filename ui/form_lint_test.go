@@ -20,10 +20,10 @@ import (
 // client authentication: what the form plans against it is linted before
 // anything is sent.
 func TestFormLintsAgainstTheDiscoveryDocument(t *testing.T) {
-	var srv *httptest.Server
-	srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
-		io.WriteString(w, `{"issuer":"`+srv.URL+`","authorization_endpoint":"`+srv.URL+`/authorize","token_endpoint":"`+srv.URL+`/token",
+		origin := "http://" + r.Host // not srv.URL: see TestLintBeforeSending
+		io.WriteString(w, `{"issuer":"`+origin+`","authorization_endpoint":"`+origin+`/authorize","token_endpoint":"`+origin+`/token",
 			"grant_types_supported":["authorization_code"],"token_endpoint_auth_methods_supported":["client_secret_post"],
 			"scopes_supported":["openid","profile"],"code_challenge_methods_supported":["S256"]}`)
 	}))

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -67,6 +68,9 @@ var fuzzSeeds = [][]byte{
 	[]byte("\x01\x01\ra\x02v\x02\x02\x1bs\x1b"),
 	[]byte("\x01\x01\r\r\x02\x02r\x1b\x20\x10\x03\x02\x1bv\x7f"),
 	[]byte("\x02\ral\ra\x1b\x1b"),
+	// ctrl+o on every row: the scope row opens its picker, picks and applies.
+	[]byte("\x04" + strings.Repeat("\x1c\x02\x0f\r\t", 8)),
+	[]byte("\x03\t\t\t\x1c\x01\x0f\x02\x02\x0fk\x1b\x1cq\x1b"),
 }
 
 // The seeds are where the fuzzer starts from: together they must reach
@@ -134,6 +138,8 @@ func fuzzEvent(b byte) (tea.KeyPressMsg, bool) {
 		return tea.KeyPressMsg{Code: tea.KeySpace, Text: " "}, true
 	case 0x1b:
 		return tea.KeyPressMsg{Code: tea.KeyEscape}, true
+	case 0x1c:
+		return tea.KeyPressMsg{Code: 'o', Mod: tea.ModCtrl}, true // a list field's picker
 	case 0x20, 0x7e, 0x7f:
 		return tea.KeyPressMsg{}, false
 	}

@@ -325,14 +325,17 @@ func TestVerboseShowsDiscovery(t *testing.T) {
 // With --issuer the discovery document is at hand, so what it does not
 // list is said before the request goes out.
 func TestLintBeforeSending(t *testing.T) {
-	var srv *httptest.Server
-	srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	// The handler names its own origin from the request: reading srv.URL
+	// there races with its assignment, since the request comes from another
+	// process and the race detector sees no order between the two.
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
 		if r.URL.Path == "/token" {
 			io.WriteString(w, `{"access_token":"opaque-token-0123456789","token_type":"bearer","expires_in":60}`)
 			return
 		}
-		io.WriteString(w, `{"issuer":"`+srv.URL+`","token_endpoint":"`+srv.URL+`/token","grant_types_supported":["authorization_code"]}`)
+		origin := "http://" + r.Host
+		io.WriteString(w, `{"issuer":"`+origin+`","token_endpoint":"`+origin+`/token","grant_types_supported":["authorization_code"]}`)
 	}))
 	defer srv.Close()
 	r := authplay(t, nil, nil, []string{"CS=x"}, "token", "--flow", "client_credentials", "--issuer", srv.URL,
