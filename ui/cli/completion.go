@@ -151,8 +151,8 @@ func newCompletionFlagSet(stdio IO) *flag.FlagSet {
 
 Prints a completion script for the shell: commands, flags, and the values
 of --flow, --output, --theme and the other flags that take one of a list.
-  bash:  source <(authplay completion bash)        (in ~/.bashrc)
-  zsh:   authplay completion zsh > "${fpath[1]}/_authplay"
+  bash:  source <(authplay completion bash)              (in ~/.bashrc)
+  zsh:   authplay completion zsh > ~/.zfunc/_authplay    (fpath+=~/.zfunc before compinit)
   fish:  authplay completion fish > ~/.config/fish/completions/authplay.fish
 `)
 	}
