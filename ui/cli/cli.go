@@ -1,6 +1,10 @@
 // Package cli is authplay's command line: it parses arguments, wires the
 // store, the built-in server and the TUI together, and runs the headless
-// commands. main only calls Main.
+// commands. main sets the User-Agent's version (ReadBuild) and calls Main.
+//
+// The commands are one table (commands.go): Main runs them from it, and
+// --help, the shell completions and the man page describe them from it,
+// walking the very flag sets the commands parse.
 //
 // `authplay token` takes one flag per flows field (a secret by variable or
 // file), defined from the same table as the TUI's form, and builds the
