@@ -31,9 +31,10 @@ type command struct {
 	operands []string
 	// values lists, per flag, the values the command accepts, from the
 	// same list it checks them against. Flags that set a choice field of
-	// flows (--auth-style, --pkce, …) need no entry: their choices come
-	// from the field.
-	values map[string]func() []string
+	// flows (--auth-style, --pkce, …) need no entry: their choices are
+	// the field's that Draft.Set takes for one of fieldMethods.
+	values       map[string]func() []string
+	fieldMethods []flows.Method
 }
 
 // root is authplay without a command: the playground.
@@ -53,9 +54,10 @@ func root() command {
 func commands() []command {
 	return []command{
 		{name: "token", synopsis: "--flow NAME [flags]", summary: "get a token without the TUI",
-			flags:  func(stdio IO) *flag.FlagSet { _, fs := newTokenFlagSet(stdio); return fs },
-			run:    runToken,
-			values: map[string]func() []string{"flow": methodNames, "output": tokenFormNames}},
+			flags:        func(stdio IO) *flag.FlagSet { _, fs := newTokenFlagSet(stdio); return fs },
+			run:          runToken,
+			values:       map[string]func() []string{"flow": methodNames, "output": tokenFormNames},
+			fieldMethods: methods()},
 		{name: "endpoint", synopsis: "--listen 127.0.0.1:PORT [flags]", summary: "verify the requests Space sends to an application",
 			flags:  func(stdio IO) *flag.FlagSet { _, fs := newEndpointFlagSet(stdio); return fs },
 			run:    runEndpoint,
@@ -69,9 +71,10 @@ func commands() []command {
 			run:    runDemoServer,
 			values: map[string]func() []string{"weak": spacetest.Weaknesses}},
 		{name: "probe", synopsis: "[--demo | --profile NAME | endpoint flags] [--only ID,ID]", summary: "try, for real, what an authorization server must refuse",
-			flags:  func(stdio IO) *flag.FlagSet { _, fs := newProbeFlagSet(stdio); return fs },
-			run:    runProbe,
-			values: map[string]func() []string{"only": lab.IDs}},
+			flags:        func(stdio IO) *flag.FlagSet { _, fs := newProbeFlagSet(stdio); return fs },
+			run:          runProbe,
+			values:       map[string]func() []string{"only": lab.IDs},
+			fieldMethods: []flows.Method{flows.AuthorizationCode}}, // the experiments run the code flow
 		{name: "version", summary: "print the version and the commit it was built from",
 			flags: newVersionFlagSet, run: runVersion},
 		{name: "completion", synopsis: "bash|zsh|fish", summary: "print a shell completion script",
@@ -118,11 +121,19 @@ func writeRootUsage(w io.Writer, fs *flag.FlagSet) {
 	fs.PrintDefaults()
 }
 
-// methodNames are the flows --flow accepts, by their canonical names.
+// methods are the flows --flow accepts; methodNames, by their canonical names.
+func methods() []flows.Method {
+	var out []flows.Method
+	for _, s := range flows.Specs() {
+		out = append(out, s.Info.Method)
+	}
+	return out
+}
+
 func methodNames() []string {
 	var out []string
-	for _, s := range flows.Specs() {
-		out = append(out, string(s.Info.Method))
+	for _, m := range methods() {
+		out = append(out, string(m))
 	}
 	return out
 }

@@ -44,9 +44,11 @@ type commandSpec struct {
 	operands      []string
 }
 
-// plainWord is what a value must look like to be written into a script
-// unquoted: every value the commands list does.
-var plainWord = regexp.MustCompile(`^[A-Za-z0-9_.:/+-]+$`)
+// plainValue is what a value must look like to be written into a
+// script: words of letters, digits and URL punctuation, with single
+// spaces between them (a response type such as "code id_token"). Each
+// writer quotes the spaces for its shell.
+var plainValue = regexp.MustCompile(`^[A-Za-z0-9_.:/+-]+( [A-Za-z0-9_.:/+-]+)*$`)
 
 // describe walks the flag set c.flags builds.
 func describe(c command) (commandSpec, error) {
@@ -72,39 +74,47 @@ func describe(c command) (commandSpec, error) {
 		case fl.Name == "dir":
 			f.arg = argDir
 		default:
-			f.values = fieldChoices(fl.Name)
+			f.values = fieldChoices(fl.Name, c.fieldMethods)
 		}
 		for _, v := range f.values {
-			if !plainWord.MatchString(v) && err == nil {
-				err = fmt.Errorf("authplay %s --%s: the value %q cannot be offered unquoted", c.name, fl.Name, v)
+			if !plainValue.MatchString(v) && err == nil {
+				err = fmt.Errorf("authplay %s --%s: the value %q cannot be written into a completion script", c.name, fl.Name, v)
 			}
 		}
 		out.flags = append(out.flags, f)
 	})
 	for _, v := range out.operands {
-		if !plainWord.MatchString(v) && err == nil {
-			err = fmt.Errorf("authplay %s: the operand %q cannot be offered unquoted", c.name, v)
+		if !plainValue.MatchString(v) && err == nil {
+			err = fmt.Errorf("authplay %s: the operand %q cannot be written into a completion script", c.name, v)
 		}
 	}
 	return out, err
 }
 
-// fieldChoices are the values a choice field's flag takes: each choice's
-// value, or its label where the value is empty ("auto"), as Draft.Set
-// accepts both. A label that is not one word (such as "(not sent)") is
-// left out: it cannot be typed as one argument.
-func fieldChoices(flagName string) []string {
+// fieldChoices are the values a choice field's flag takes, for the
+// methods the command runs that have the field: each choice's value, or
+// its label where the value is empty ("auto"), kept when Draft.Set, the
+// check the command makes, takes it for one of those methods. A label
+// that does not read as a value (such as "(not sent)") is left out.
+func fieldChoices(flagName string, methods []flows.Method) []string {
 	fd, ok := fieldOf(flagName)
 	if !ok || fd.Kind != flows.KindChoice || flagName != fd.Flag() {
 		return nil
 	}
 	var out []string
-	for _, c := range fd.Choices {
-		switch {
-		case c.Value != "":
-			out = append(out, c.Value)
-		case plainWord.MatchString(c.Label):
-			out = append(out, c.Label)
+	for _, m := range methods {
+		if !flows.SpecOf(m).Accepts(fd.ID) {
+			continue
+		}
+		for _, c := range fd.Choices {
+			v := c.Value
+			if v == "" && plainValue.MatchString(c.Label) {
+				v = c.Label
+			}
+			d := flows.Draft{Method: m}
+			if v != "" && !slices.Contains(out, v) && d.Set(fd.ID, v) == nil {
+				out = append(out, v)
+			}
 		}
 	}
 	return out

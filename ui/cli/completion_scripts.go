@@ -6,8 +6,9 @@ import (
 )
 
 // The three writers below turn the commands' descriptions into scripts.
-// Values are plain words (describe checks), so they go in unquoted; the
-// usage texts are quoted for each shell.
+// Values are words with at most single spaces between them (describe
+// checks), quoted for each shell where they have spaces; usage texts are
+// quoted for each shell.
 
 func writeBash(b *strings.Builder, cs []commandSpec) {
 	names := func(pick func(commandSpec, flagSpec) bool) []string {
@@ -25,7 +26,8 @@ func writeBash(b *strings.Builder, cs []commandSpec) {
 # the flags its commands parse. Load it with: source <(authplay completion bash)
 
 _authplay() {
-    local cur=${COMP_WORDS[COMP_CWORD]} prev= cmd= flag= values=
+    local cur=${COMP_WORDS[COMP_CWORD]} prev= cmd= flag= words= v
+    local -a values=()
     ((COMP_CWORD > 0)) && prev=${COMP_WORDS[COMP_CWORD-1]}
     ((COMP_CWORD > 1)) && cmd=${COMP_WORDS[1]}
     case $cmd in
@@ -50,7 +52,7 @@ _authplay() {
 	for _, c := range cs {
 		for _, f := range c.flags {
 			if len(f.values) > 0 {
-				fmt.Fprintf(b, "        %s/%s) values=%q ;;\n", c.name, f.name, strings.Join(f.values, " "))
+				fmt.Fprintf(b, "        %s/%s) values=(%s) ;;\n", c.name, f.name, strings.Join(mapStrings(f.values, bashWord), " "))
 			}
 		}
 	}
@@ -71,7 +73,15 @@ _authplay() {
 		fmt.Fprintf(b, "        %s)\n            COMPREPLY=(); return 0 ;; # a URL, an ID, a number: nothing to offer\n", strings.Join(ns, "|"))
 	}
 	b.WriteString(`    esac
-    if [[ -z $values && $cur == -* ]]; then
+    if ((${#values[@]})); then
+        # A value may have spaces ("code id_token"): matched as typed,
+        # offered escaped.
+        for v in "${values[@]}"; do
+            [[ $v == "${cur//\\/}"* ]] && COMPREPLY+=("$(printf '%q' "$v")")
+        done
+        return 0
+    fi
+    if [[ $cur == -* ]]; then
         case $cmd in
 `)
 	for _, c := range cs {
@@ -79,25 +89,41 @@ _authplay() {
 		for _, f := range c.flags {
 			fl = append(fl, "--"+f.name)
 		}
-		fmt.Fprintf(b, "            %q) values=%q ;;\n", c.name, strings.Join(fl, " "))
+		fmt.Fprintf(b, "            %q) words=%q ;;\n", c.name, strings.Join(fl, " "))
 	}
 	b.WriteString(`        esac
-    elif [[ -z $values ]]; then
+    else
         case $cmd in
 `)
-	fmt.Fprintf(b, "            \"\") ((COMP_CWORD == 1)) && values=%q ;;\n", strings.Join(cmds, " "))
+	fmt.Fprintf(b, "            \"\") ((COMP_CWORD == 1)) && words=%q ;;\n", strings.Join(cmds, " "))
 	for _, c := range cs[1:] {
 		if len(c.operands) > 0 {
-			fmt.Fprintf(b, "            %s) ((COMP_CWORD == 2)) && values=%q ;;\n", c.name, strings.Join(c.operands, " "))
+			fmt.Fprintf(b, "            %s) ((COMP_CWORD == 2)) && words=%q ;;\n", c.name, strings.Join(c.operands, " "))
 		}
 	}
 	b.WriteString(`        esac
     fi
-    COMPREPLY=($(compgen -W "$values" -- "$cur"))
+    COMPREPLY=($(compgen -W "$words" -- "$cur"))
 }
 
 complete -F _authplay authplay
 `)
+}
+
+func mapStrings(in []string, f func(string) string) []string {
+	out := make([]string, len(in))
+	for i, s := range in {
+		out[i] = f(s)
+	}
+	return out
+}
+
+// bashWord quotes a value with spaces for a bash array.
+func bashWord(v string) string {
+	if strings.Contains(v, " ") {
+		return "'" + v + "'"
+	}
+	return v
 }
 
 // zshQuote puts s in single quotes for zsh.
@@ -118,7 +144,7 @@ func zshFlags(b *strings.Builder, indent string, c commandSpec) {
 		switch {
 		case f.boolean:
 		case len(f.values) > 0:
-			spec += ":" + f.name + ":(" + strings.Join(f.values, " ") + ")"
+			spec += ":" + f.name + ":(" + strings.Join(mapStrings(f.values, func(v string) string { return strings.ReplaceAll(v, " ", `\ `) }), " ") + ")"
 		case f.arg == argFile:
 			spec += ":file:_files"
 		case f.arg == argDir:
@@ -193,6 +219,15 @@ func fishQuote(s string) string {
 	return "'" + strings.NewReplacer(`\`, `\\`, `'`, `\'`).Replace(s) + "'"
 }
 
+// fishWord quotes a value with spaces for fish's -a list, which fish
+// splits as it splits a command line.
+func fishWord(v string) string {
+	if strings.Contains(v, " ") {
+		return `"` + v + `"`
+	}
+	return v
+}
+
 func writeFish(b *strings.Builder, cs []commandSpec) {
 	b.WriteString(`# fish completion for authplay, written by ` + "`authplay completion fish`" + ` from
 # the flags its commands parse. Save it as ~/.config/fish/completions/authplay.fish,
@@ -228,7 +263,7 @@ complete -c authplay -f
 			switch {
 			case f.boolean:
 			case len(f.values) > 0:
-				arg = " -x -a " + fishQuote(strings.Join(f.values, " "))
+				arg = " -x -a " + fishQuote(strings.Join(mapStrings(f.values, fishWord), " "))
 			case f.arg == argFile:
 				arg = " -r -F"
 			case f.arg == argDir:
