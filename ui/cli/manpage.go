@@ -32,11 +32,25 @@ func runMan(args []string, stdio IO) int {
 	return ExitOK
 }
 
-// roffText escapes text for a roff line: backslashes, and a leading dot
-// or quote, which would make the line a request.
+// roffText escapes text for a roff line: backslashes; dashes, which
+// would otherwise print as hyphens (and not copy as the ASCII a flag
+// needs); characters beyond ASCII, which troff reads only as \[uXXXX];
+// and a leading dot or quote, which would make the line a request.
 func roffText(s string) string {
-	s = strings.ReplaceAll(s, `\`, `\e`)
-	s = strings.ReplaceAll(s, "-", `\-`)
+	var b strings.Builder
+	for _, r := range s {
+		switch {
+		case r == '\\':
+			b.WriteString(`\e`)
+		case r == '-':
+			b.WriteString(`\-`)
+		case r > 127:
+			fmt.Fprintf(&b, `\[u%04X]`, r)
+		default:
+			b.WriteRune(r)
+		}
+	}
+	s = b.String()
 	if strings.HasPrefix(s, ".") || strings.HasPrefix(s, "'") {
 		s = `\&` + s
 	}
