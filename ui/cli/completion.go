@@ -11,7 +11,6 @@ package cli
 import (
 	"flag"
 	"fmt"
-	"regexp"
 	"slices"
 	"strings"
 
@@ -44,11 +43,22 @@ type commandSpec struct {
 	operands      []string
 }
 
-// plainValue is what a value must look like to be written into a
-// script: words of letters, digits and URL punctuation, with single
-// spaces between them (a response type such as "code id_token"). Each
-// writer quotes the spaces for its shell.
-var plainValue = regexp.MustCompile(`^[A-Za-z0-9_.:/+-]+( [A-Za-z0-9_.:/+-]+)*$`)
+// plainValue says whether a value can be written into a script: words
+// of letters, digits and URL punctuation, with single spaces between them
+// (a response type such as "code id_token"). Each writer quotes the
+// spaces for its shell. (A loop, not a regexp: authplay compiles nothing
+// at start-up that a command may not need.)
+func plainValue(v string) bool {
+	if v == "" || v[0] == ' ' || v[len(v)-1] == ' ' || strings.Contains(v, "  ") {
+		return false
+	}
+	for _, r := range v {
+		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune("_.:/+- ", r)) {
+			return false
+		}
+	}
+	return true
+}
 
 // describe walks the flag set c.flags builds.
 func describe(c command) (commandSpec, error) {
@@ -77,14 +87,14 @@ func describe(c command) (commandSpec, error) {
 			f.values = fieldChoices(fl.Name, c.fieldMethods)
 		}
 		for _, v := range f.values {
-			if !plainValue.MatchString(v) && err == nil {
+			if !plainValue(v) && err == nil {
 				err = fmt.Errorf("authplay %s --%s: the value %q cannot be written into a completion script", c.name, fl.Name, v)
 			}
 		}
 		out.flags = append(out.flags, f)
 	})
 	for _, v := range out.operands {
-		if !plainValue.MatchString(v) && err == nil {
+		if !plainValue(v) && err == nil {
 			err = fmt.Errorf("authplay %s: the operand %q cannot be written into a completion script", c.name, v)
 		}
 	}
@@ -108,7 +118,7 @@ func fieldChoices(flagName string, methods []flows.Method) []string {
 		}
 		for _, c := range fd.Choices {
 			v := c.Value
-			if v == "" && plainValue.MatchString(c.Label) {
+			if v == "" && plainValue(c.Label) {
 				v = c.Label
 			}
 			d := flows.Draft{Method: m}

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"flag"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -77,4 +78,25 @@ func TestCompletionOfValuesWithSpaces(t *testing.T) {
 		t.Errorf("zsh spec: %v\n%s", err, b)
 	}
 	shell("zsh", "-n", zsh)
+}
+
+// A value a script could not hold as written is refused when the scripts
+// are made, rather than written broken.
+func TestPlainValue(t *testing.T) {
+	for v, want := range map[string]bool{
+		"code": true, "code id_token": true, "S256": true, "http://127.0.0.1:0/callback": true, "high-contrast": true,
+		"": false, "(not sent)": false, "a  b": false, " a": false, "a ": false, "it's": false, `a"b`: false, "a$b": false, "a\tb": false, "é": false,
+	} {
+		if got := plainValue(v); got != want {
+			t.Errorf("plainValue(%q) = %v", v, got)
+		}
+	}
+	bad := command{name: "x", flags: func(IO) *flag.FlagSet {
+		fs := flag.NewFlagSet("x", flag.ContinueOnError)
+		fs.String("mode", "", "a mode")
+		return fs
+	}, values: map[string]func() []string{"mode": func() []string { return []string{"ok", "it's"} }}}
+	if _, err := describe(bad); err == nil || !strings.Contains(err.Error(), `"it's"`) {
+		t.Fatalf("describe: %v", err)
+	}
 }
