@@ -216,28 +216,6 @@ func TestClosedStdinKeepsWaitingUntilTimeout(t *testing.T) {
 	}
 }
 
-func TestInterruptExits130(t *testing.T) {
-	s := spacetest.Start(t)
-	var pid int
-	cmd := exec.Command(binary, "token", "--flow", "authorization_code", "--no-browser", "--space-url", s.URL, "--client-id", "demo-app", "--client-secret-env", "CS")
-	cmd.Env = append(os.Environ(), "CS=x", "XDG_STATE_HOME="+t.TempDir(), "DISPLAY=", "BROWSER=")
-	errPipe, _ := cmd.StderrPipe()
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	pid = cmd.Process.Pid
-	sc := bufio.NewScanner(errPipe)
-	for sc.Scan() {
-		if strings.HasPrefix(sc.Text(), s.URL+"/oauth/auth?") {
-			syscall.Kill(pid, syscall.SIGINT)
-		}
-	}
-	err := cmd.Wait()
-	if ee, ok := err.(*exec.ExitError); !ok || ee.ExitCode() != 130 {
-		t.Fatalf("exit: %v", err)
-	}
-}
-
 func TestUsageAndServerErrors(t *testing.T) {
 	s := spacetest.Start(t)
 	base := []string{"token", "--space-url", s.URL, "--client-id", "demo-app"}
