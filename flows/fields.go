@@ -86,6 +86,8 @@ type FieldDef struct {
 	// is "id_token token").
 	canon func(string) string
 	flag  string // the flag's name when it is not the ID's
+	// offers, when set, are values a person may pick for a list field.
+	offers func(*Draft) []Offer
 }
 
 // Flag is the command-line flag of the field (token_url → token-url; a
@@ -139,7 +141,7 @@ var fieldDefs = []FieldDef{
 		Usage: "loopback redirect URI (default http://127.0.0.1:0/callback: any free port)",
 		get:   func(d *Draft) string { return d.Params.RedirectURI }, set: func(d *Draft, v string) { d.Params.RedirectURI = v }},
 	{ID: FieldScope, Label: "Scope", Kind: KindText, Hint: "space-separated", Usage: `scope to request, space-separated ("**" is everything in Space)`,
-		get: func(d *Draft) string { return d.Params.Scope }, set: func(d *Draft, v string) { d.Params.Scope = v }},
+		get: func(d *Draft) string { return d.Params.Scope }, set: func(d *Draft, v string) { d.Params.Scope = v }, offers: scopeOffers},
 	{ID: FieldUsername, Label: "Username", Kind: KindText, Required: true, Usage: "the user whose password is sent (password flow)",
 		get: func(d *Draft) string { return d.Params.Username }, set: func(d *Draft, v string) { d.Params.Username = v }},
 	{ID: FieldPassword, Label: "Password", Kind: KindSecret, Required: true, Usage: "the user's password (password flow)",

@@ -258,7 +258,9 @@ func (p Provider) Lint(m Method, style AuthStyle, scope string, pkce PKCEMethod)
 	if m == AuthorizationCode && pkce != PKCEOff && md.CodeChallengeMethods == nil {
 		out = append(out, "the server does not say it supports PKCE; it may ignore the challenge")
 	}
-	if len(md.Scopes) > 0 {
+	// Space's scopes are composed (context:permission), so no list of
+	// them can be whole: its family's scopes are not linted.
+	if len(md.Scopes) > 0 && !p.SpaceLike() {
 		for _, s := range strings.Fields(scope) {
 			if !slices.Contains(md.Scopes, s) {
 				out = append(out, fmt.Sprintf("scope %q is not among those the server lists (servers may accept unlisted scopes)", s))

@@ -3,6 +3,7 @@ package ui
 import (
 	"context"
 	"crypto/ed25519"
+	"crypto/rand"
 	"time"
 
 	"github.com/authplay/authplay/flows"
@@ -32,7 +33,8 @@ type Deps struct {
 	SaveProfile func(store.Profile) error
 	// SaveSettings remembers the theme and step mode for next time.
 	SaveSettings func(store.Settings) error
-	// GenerateKey makes an ed25519 key pair (the registration guide's SSH key).
+	// GenerateKey makes an ed25519 key pair (the registration guide's SSH
+	// key); nil means crypto/rand's.
 	GenerateKey func() (ed25519.PublicKey, ed25519.PrivateKey, error)
 	// Demo is the built-in server's demo shortcut; nil when there is none.
 	Demo DemoApprover
@@ -88,4 +90,11 @@ func (d *Deps) now() time.Time {
 		return d.Now()
 	}
 	return time.Now()
+}
+
+func (d *Deps) generateKey() (ed25519.PublicKey, ed25519.PrivateKey, error) {
+	if d.GenerateKey != nil {
+		return d.GenerateKey()
+	}
+	return ed25519.GenerateKey(rand.Reader)
 }

@@ -1,3 +1,8 @@
+//go:build unix
+
+// The first-frame benchmarks drive tmux and script(1) and kill process
+// groups: Unix only.
+
 package ui_test
 
 import (

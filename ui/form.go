@@ -1,9 +1,11 @@
 package ui
 
 import (
+	"context"
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
@@ -13,7 +15,7 @@ import (
 	"github.com/authplay/authplay/flows/wire"
 )
 
-type formKeys struct{ Run, Back, Reveal key.Binding }
+type formKeys struct{ Run, Back, Reveal, Pick key.Binding }
 
 // form is the parameter form of one method: its fields as the method's
 // spec lists them, checked as the person types, and the request the first
@@ -34,11 +36,15 @@ type form struct {
 	// key is the private key file being read, or read, and what is wrong
 	// with it (formkey.go).
 	key formKey
+	// pick is open over the form while a list field's offers are picked.
+	pick    *offerPicker
+	pickRow string
 }
 
 func newForm(k *kit, id int, d flows.Draft) *form {
 	f := &form{frame: frame{k: k, id: id}, draft: d, rk: newRowKeys(), keys: formKeys{
 		Run: bind("enter", "enter", "run"), Back: bind("esc", "esc", "back"), Reveal: bind("ctrl+r", "ctrl+r", "reveal secrets"),
+		Pick: bind("ctrl+o", "ctrl+o", "pick from the offers"),
 	}}
 	f.prev, _ = d.Start()
 	// A row for every field of the method; check hides those that do not
@@ -57,7 +63,14 @@ func newForm(k *kit, id int, d flows.Draft) *form {
 			f.rows.rows = append(f.rows.rows, row)
 			continue
 		}
-		f.rows.rows = append(f.rows.rows, newTextRow(string(fd.ID), fd.Label, fd.Hint, fd.Kind, v))
+		hint := fd.Hint
+		if fd.Offers(&f.draft) != nil {
+			if hint != "" {
+				hint += "; "
+			}
+			hint += "ctrl+o picks from the offers, each explained"
+		}
+		f.rows.rows = append(f.rows.rows, newTextRow(string(fd.ID), fd.Label, hint, fd.Kind, v))
 	}
 	f.check()
 	return f
@@ -65,11 +78,23 @@ func newForm(k *kit, id int, d flows.Draft) *form {
 
 func (f *form) Title() string      { return "parameters" }
 func (f *form) Flow() flows.Method { return f.draft.Method }
-func (f *form) Typing() bool       { return f.rows.Typing() }
+func (f *form) Typing() bool       { return f.pick == nil && f.rows.Typing() }
 func (f *form) SetSize(w, h int)   { f.frame.SetSize(w, h); f.rows.setWidth(w) }
 func (f *form) ShortHelp() []key.Binding {
+	if f.pick != nil {
+		return f.pick.shortHelp()
+	}
 	f.rk.Cycle.SetEnabled(!f.rows.Typing())
-	return []key.Binding{f.keys.Run, f.rk.Next, f.rk.Prev, f.rk.Cycle, f.keys.Reveal, f.keys.Back}
+	f.keys.Pick.SetEnabled(f.focusedOffers() != nil)
+	return []key.Binding{f.keys.Run, f.rk.Next, f.rk.Prev, f.keys.Pick, f.rk.Cycle, f.keys.Reveal, f.keys.Back}
+}
+
+// focusedOffers are the values the focused field offers to pick from.
+func (f *form) focusedOffers() []flows.Offer {
+	if fd, ok := flows.Field(flows.FieldID(f.rows.focused().id)); ok {
+		return fd.Offers(&f.draft)
+	}
+	return nil
 }
 func (f *form) FullHelp() [][]key.Binding { return [][]key.Binding{f.ShortHelp()} }
 
@@ -79,6 +104,15 @@ func (f *form) Init() tea.Cmd {
 	cmds := []tea.Cmd{f.rows.setFocus(0), f.readKey()}
 	if slices.Contains(flows.SpecOf(f.draft.Method).Fields, flows.FieldRefreshToken) && f.draft.Seed == "" && f.k.deps.Sessions != nil {
 		cmds = append(cmds, latestRefreshToken(f.k.deps.Sessions, f.k.state.profile.Name, f.id))
+	}
+	if prov := f.draft.Params.Provider; prov.MetadataIssuer() != "" && f.k.deps.Env.HTTP != nil {
+		client, owner := f.k.deps.Env.HTTP, f.id
+		cmds = append(cmds, func() tea.Msg {
+			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+			defer cancel()
+			md, _ := prov.FetchMetadata(ctx, client) // without it the form only lints less
+			return metadataMsg{owner: owner, md: md}
+		})
 	}
 	return tea.Batch(cmds...)
 }
@@ -102,6 +136,11 @@ func latestRefreshToken(sessions Sessions, profile string, owner int) tea.Cmd {
 
 func (f *form) Update(msg tea.Msg) (Screen, tea.Cmd) {
 	switch msg := msg.(type) {
+	case metadataMsg:
+		if msg.owner == f.id && msg.md != nil {
+			f.draft.Params.Provider.Advertised = msg.md
+		}
+		return f, nil
 	case refreshTokenFoundMsg:
 		if r := f.rows.row(string(flows.FieldRefreshToken)); msg.owner == f.id && r != nil && r.input.Value() == "" && msg.token != "" {
 			r.input.SetValue(msg.token.Reveal())
@@ -113,7 +152,26 @@ func (f *form) Update(msg tea.Msg) (Screen, tea.Cmd) {
 		f.keyRead(msg)
 		return f, nil
 	case tea.KeyPressMsg:
+		if f.pick != nil {
+			r := f.rows.row(f.pickRow)
+			v, done, apply := f.pick.update(msg, r.input.Value())
+			if done {
+				f.pick = nil
+				if apply {
+					r.input.SetValue(v)
+					r.input.CursorEnd()
+					f.changed()
+				}
+			}
+			return f, nil
+		}
 		switch {
+		case key.Matches(msg, f.keys.Pick):
+			if offers := f.focusedOffers(); len(offers) > 0 {
+				r := f.rows.focused()
+				f.pick, f.pickRow = newOfferPicker(r.label, offers, r.input.Value()), r.id
+			}
+			return f, nil
 		case key.Matches(msg, f.keys.Back):
 			return f, emit(showPickerMsg{})
 		case key.Matches(msg, f.keys.Reveal):
@@ -198,6 +256,9 @@ func (f *form) View() string {
 	spec := flows.SpecOf(f.draft.Method)
 	info := spec.Info
 	head := stepper(s, spec.Stages, 0, false) + "\n\n"
+	if f.pick != nil {
+		return head + f.pick.view(s, w, f.height-lipgloss.Height(head))
+	}
 	summary := wrapIndent(info.Summary, w-4, 2, s.Text) + "\n"
 	warning := ""
 	if info.Warning != "" {
@@ -261,7 +322,11 @@ func (f *form) View() string {
 	for i, warn := range warnings {
 		warnings[i] = s.Warn.Render(warn)
 	}
-	box := s.Box.Width(w - 2).Render(s.Subtle.Render("will send") + "\n" + strings.Join(append(warnings, lines...), "\n"))
+	title := "will send"
+	if f.draft.Params.Provider.Advertised != nil {
+		title += " · checked against the server's discovery document"
+	}
+	box := s.Box.Width(w - 2).Render(s.Subtle.Render(title) + "\n" + strings.Join(append(warnings, lines...), "\n"))
 	return body + gap + indent(box, 1)
 }
 
@@ -280,13 +345,21 @@ func (f *form) preview() (warnings []string, request string) {
 		return nil, ""
 	}
 	for _, k := range req.Overrides {
-		warnings = append(warnings, truncate("⚠ "+k+": your custom value overrides authplay's own", f.width-6))
+		warnings = append(warnings, "⚠ "+k+": your custom value overrides authplay's own")
+	}
+	for _, l := range f.draft.Lint() {
+		warnings = append(warnings, "⚠ "+l)
+	}
+	// One entry per line: the box counts them, and nothing is cut.
+	var lines []string
+	for _, warn := range warnings {
+		lines = append(lines, strings.Split(beside("", warn, f.width-6), "\n")...)
 	}
 	request = requestLines(req.Shown(), f.width-6)
 	if details := flows.RequestDetails(req, st.Params); len(details) > 0 {
 		request += "\n" + detailsView(details, f.width-6, f.k.styles.Subtle)
 	}
-	return warnings, request
+	return lines, request
 }
 
 // requestLines writes a request as a person reads it: the request line,

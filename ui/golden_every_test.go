@@ -59,6 +59,13 @@ func goldenScreens(t *testing.T) map[string]func(a *App) Screen {
 		in.panel = panelSteps
 		return in
 	}
+	out["form/scope-picker"] = func(a *App) Screen {
+		f := out["form/"+string(flows.AuthorizationCode)](a).(*form)
+		fd, _ := flows.Field(flows.FieldScope)
+		f.pick, f.pickRow = newOfferPicker("Scope", fd.Offers(&f.draft), f.draft.Params.Scope), string(flows.FieldScope)
+		f.pick.cursor = 1
+		return f
+	}
 	out["lab/detail"] = func(a *App) Screen {
 		l := newLab(a.k, a.nextID(), a.k.state.profile.Params, a.k.state.profile.Creds, showPickerMsg{})
 		l.results, l.detail = labResults(), true

@@ -88,7 +88,7 @@ func (g *guide) Update(msg tea.Msg) (Screen, tea.Cmd) {
 // command. The private key goes to a 0600 file in the state dir; only the
 // public half is shown.
 func (g *guide) makeKey() tea.Cmd {
-	gen, write, owner := g.k.deps.GenerateKey, g.k.deps.WriteFile, g.id
+	gen, write, owner := g.k.deps.generateKey, g.k.deps.WriteFile, g.id
 	comment := "authplay-" + cmpOr(g.k.state.profile.Params.ClientID, "app")
 	dir := g.k.deps.StateDir
 	return func() tea.Msg {

@@ -29,6 +29,8 @@ type harness struct {
 	frames  []string          // every frame drawn, colours stripped
 	keep    bool              // keep frames (off for the fuzzer: it only checks)
 	shown   map[string]bool   // the titles of the screens that drew a frame
+	budget  time.Duration     // how long run plays a script (scriptBudget unless set)
+	quick   time.Duration     // how long a quick command may take (quickCommand unless set)
 }
 
 type harnessResult struct {
@@ -46,7 +48,7 @@ const quickCommand = 5 * time.Millisecond
 // newHarness starts the program with deps at w×h. deps.Env.Loopback is
 // closed with the harness; stop ends waits that take it (Env.Sleep).
 func newHarness(t *testing.T, deps Deps, w, h int, stop chan struct{}) *harness {
-	hs := &harness{t: t, w: w, h: h, results: make(chan harnessResult, 256), running: map[int]time.Time{}, stop: stop, lb: deps.Env.Loopback, shown: map[string]bool{}}
+	hs := &harness{t: t, w: w, h: h, results: make(chan harnessResult, 256), running: map[int]time.Time{}, stop: stop, lb: deps.Env.Loopback, shown: map[string]bool{}, budget: scriptBudget, quick: quickCommand}
 	hs.app = New(deps)
 	hs.deliver(tea.WindowSizeMsg{Width: w, Height: h})
 	hs.start(hs.app.Init())
@@ -119,7 +121,7 @@ func (h *harness) collect() {
 				youngest = at
 			}
 		}
-		wait := quickCommand - time.Since(youngest)
+		wait := h.quick - time.Since(youngest)
 		if len(h.running) == 0 || wait <= 0 {
 			wait = 0
 		}

@@ -157,6 +157,12 @@ type (
 		what string
 		err  error
 	}
+	// metadataMsg brings the server's discovery document to a form, for
+	// its lint.
+	metadataMsg struct {
+		owner int
+		md    *flows.Metadata
+	}
 	callsLoadedMsg struct {
 		owner int
 		calls []flows.APIRequest

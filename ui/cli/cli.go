@@ -1,6 +1,10 @@
 // Package cli is authplay's command line: it parses arguments, wires the
 // store, the built-in server and the TUI together, and runs the headless
-// commands. main only calls Main.
+// commands. main sets the User-Agent's version (ReadBuild) and calls Main.
+//
+// The commands are one table (commands.go): Main runs them from it, and
+// --help, the shell completions and the man page describe them from it,
+// walking the very flag sets the commands parse.
 //
 // `authplay token` takes one flag per flows field (a secret by variable or
 // file), defined from the same table as the TUI's form, and builds the
@@ -61,24 +65,12 @@ func Main(args []string, stdio IO) int {
 	// terminal through them. stdout carries results, which are exact.
 	stdio.Err = termsafe.NewWriter(stdio.Err)
 	if len(args) > 0 {
+		if c, ok := lookupCommand(args[0]); ok {
+			return c.run(args[1:], stdio)
+		}
 		switch args[0] {
-		case "token":
-			return runToken(args[1:], stdio)
-		case "endpoint":
-			return runEndpoint(args[1:], stdio)
-		case "sign":
-			return runSign(args[1:], stdio)
-		case "demo-server":
-			return runDemoServer(args[1:], stdio)
-		case "probe":
-			return runProbe(args[1:], stdio)
-		case "providers":
-			return runProviders(args[1:], stdio)
-		case "keygen":
-			return runKeygen(args[1:], stdio)
-		case "version", "--version":
-			fmt.Fprintln(stdio.Out, "authplay", wire.Version, runtime.Version())
-			return ExitOK
+		case "--version":
+			return runVersion(nil, stdio)
 		case "help":
 			args = []string{"--help"}
 		}
@@ -91,52 +83,44 @@ func usageError(stdio IO, format string, a ...any) int {
 	return ExitUsage
 }
 
-func runTUI(args []string, stdio IO) int {
+// rootFlags are the playground's flags.
+type rootFlags struct {
+	demo, noBrowser, step bool
+	flow, theme, profile  string
+}
+
+func newRootFlagSet(stdio IO) (*rootFlags, *flag.FlagSet) {
+	f := &rootFlags{}
 	fs := flag.NewFlagSet("authplay", flag.ContinueOnError)
 	fs.SetOutput(stdio.Err)
-	demo := fs.Bool("demo", false, "use the built-in offline Space-compatible server")
-	flow := fs.String("flow", "", "open this flow's form at once (client_credentials, authorization_code, device_code, refresh_token, permanent_token, password, implicit)")
-	theme := fs.String("theme", "", "colour theme (default: the last one chosen with ctrl+t, else "+themes.Default()+")")
-	noBrowser := fs.Bool("no-browser", false, "never open a browser; show the URL to open yourself")
-	profileName := fs.String("profile", "", "start with this saved profile")
-	step := fs.Bool("step", false, "step mode: pause before each request, to look at it, edit it or skip it (ctrl+p toggles it)")
-	fs.Usage = func() {
-		fmt.Fprint(stdio.Err, `authplay: an OAuth 2.0 playground for the terminal
+	fs.BoolVar(&f.demo, "demo", false, "use the built-in offline Space-compatible server")
+	fs.StringVar(&f.flow, "flow", "", "open this flow's form at once ("+strings.Join(methodNames(), ", ")+")")
+	fs.StringVar(&f.theme, "theme", "", "colour theme (default: the last one chosen with ctrl+t, else "+themes.Default()+")")
+	fs.BoolVar(&f.noBrowser, "no-browser", false, "never open a browser; show the URL to open yourself")
+	fs.StringVar(&f.profile, "profile", "", "start with this saved profile")
+	fs.BoolVar(&f.step, "step", false, "step mode: pause before each request, to look at it, edit it or skip it (ctrl+p toggles it)")
+	fs.Usage = func() { writeRootUsage(stdio.Err, fs) }
+	return f, fs
+}
 
-Usage:
-  authplay [--demo] [--flow NAME] [--theme NAME]   open the playground
-  authplay token --flow NAME ...                   get a token without the TUI (authplay token --help)
-  authplay endpoint --listen 127.0.0.1:PORT ...     verify requests Space sends to an app (authplay endpoint --help)
-  authplay sign --signing-key-env VAR ...           sign a body as Space would, send it or print curl
-  authplay demo-server [--addr 127.0.0.1:9090]     run the built-in server in the foreground
-  authplay probe [--demo | --profile NAME ...]      try what a server must refuse (authplay probe --help)
-  authplay providers [NAME]                        the providers with presets: what each needs, what to register
-  authplay keygen [--out PATH] [--ec]              make a client key pair for private_key_jwt; prints the public JWK
-  authplay version
-
-Flags:
-`)
-		fs.PrintDefaults()
-	}
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return ExitOK
-		}
-		return ExitUsage
+func runTUI(args []string, stdio IO) int {
+	f, fs := newRootFlagSet(stdio)
+	if code := parseFlags(fs, args); code >= 0 {
+		return code
 	}
 	if fs.NArg() > 0 {
 		return usageError(stdio, "unknown command %q (see authplay --help)", fs.Arg(0))
 	}
-	if *theme != "" {
-		if err := themes.Check(*theme); err != nil {
+	if f.theme != "" {
+		if err := themes.Check(f.theme); err != nil {
 			return usageError(stdio, "%v", err)
 		}
 	}
 	given := map[string]bool{}
-	fs.Visit(func(f *flag.Flag) { given[f.Name] = true })
+	fs.Visit(func(fl *flag.Flag) { given[fl.Name] = true })
 	var method flows.Method
-	if *flow != "" {
-		m, err := flows.ParseMethod(*flow)
+	if f.flow != "" {
+		m, err := flows.ParseMethod(f.flow)
 		if err != nil {
 			return usageError(stdio, "--flow: %v", err)
 		}
@@ -162,7 +146,7 @@ Flags:
 	defer lb.CloseAll()
 	httpClient := wire.NewClient(30 * time.Second)
 	env := flows.Env{HTTP: httpClient, Loopback: lb}
-	if !*noBrowser && canOpenBrowser() {
+	if !f.noBrowser && canOpenBrowser() {
 		env.OpenBrowser = browser.OpenURL
 	}
 	browser.Stdout, browser.Stderr = io.Discard, io.Discard // a browser's chatter must not garble the screen
@@ -170,7 +154,7 @@ Flags:
 		Sessions: st, Env: env, OpenBrowser: env.OpenBrowser, Clipboard: systemClipboard(),
 		WriteFile: store.WritePrivate, GenerateKey: func() (ed25519.PublicKey, ed25519.PrivateKey, error) { return ed25519.GenerateKey(rand.Reader) },
 		Demo: demoApprover{srv: srv, client: httpClient}, StateDir: stateDir,
-		Profile: demoProfile(srv), Theme: *theme, Flow: method, StepMode: *step,
+		Profile: demoProfile(srv), Theme: f.theme, Flow: method, StepMode: f.step,
 	}
 	// Remembered choices, unless the command line says otherwise.
 	if path, err := store.SettingsPath(); err == nil {
@@ -200,18 +184,18 @@ Flags:
 			deps.Profiles = append(deps.Profiles, ui.ProfileFromStore(sp))
 		}
 	}
-	if *profileName != "" {
+	if f.profile != "" {
 		found := false
 		for _, p := range deps.Profiles {
-			if p.Name == *profileName {
+			if p.Name == f.profile {
 				deps.Profile, found = p, true
 			}
 		}
 		if !found {
-			return usageError(stdio, "--profile %q: no such profile (see %s)", *profileName, deps.ProfilesPath)
+			return usageError(stdio, "--profile %q: no such profile (see %s)", f.profile, deps.ProfilesPath)
 		}
 	}
-	if *demo || *profileName != "" || method != "" {
+	if f.demo || f.profile != "" || method != "" {
 		deps.Profiles = nil
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
@@ -248,27 +232,36 @@ func systemClipboard() func(string) error {
 	return clipboard.WriteAll
 }
 
-func runDemoServer(args []string, stdio IO) int {
-	fs := flag.NewFlagSet("demo-server", flag.ContinueOnError)
+// demoServerFlags are `authplay demo-server`'s flags.
+type demoServerFlags struct {
+	addr, dir, weak string
+	printKey        bool
+}
+
+func newDemoServerFlagSet(stdio IO) (*demoServerFlags, *flag.FlagSet) {
+	f := &demoServerFlags{}
+	fs := flag.NewFlagSet("authplay demo-server", flag.ContinueOnError)
 	fs.SetOutput(stdio.Err)
-	addr := fs.String("addr", "127.0.0.1:9090", "loopback address to listen on")
-	dir := fs.String("dir", "", "keep the server's key and grants here (default: in memory)")
-	weakList := fs.String("weak", "", "turn defences off to watch attacks work (unsafe on purpose): a comma-separated list of "+strings.Join(spacetest.Weaknesses(), ", "))
-	printKey := fs.Bool("print-client-key", false, "print the published private key "+spacetest.DemoJWTClientID+" signs with (private_key_jwt) as PEM, and exit")
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return ExitOK
-		}
-		return ExitUsage
+	fs.StringVar(&f.addr, "addr", "127.0.0.1:9090", "loopback address to listen on")
+	fs.StringVar(&f.dir, "dir", "", "keep the server's key and grants here (default: in memory)")
+	fs.StringVar(&f.weak, "weak", "", "turn defences off to watch attacks work (unsafe on purpose): a comma-separated list of "+strings.Join(spacetest.Weaknesses(), ", "))
+	fs.BoolVar(&f.printKey, "print-client-key", false, "print the published private key "+spacetest.DemoJWTClientID+" signs with (private_key_jwt) as PEM, and exit")
+	return f, fs
+}
+
+func runDemoServer(args []string, stdio IO) int {
+	f, fs := newDemoServerFlagSet(stdio)
+	if code := parseNoOperands(fs, args, stdio); code >= 0 {
+		return code
 	}
-	if *printKey {
+	if f.printKey {
 		return printDemoClientKey(stdio)
 	}
-	weak, err := spacetest.ParseWeak(*weakList)
+	weak, err := spacetest.ParseWeak(f.weak)
 	if err != nil {
 		return usageError(stdio, "--weak: %v", err)
 	}
-	srv, err := newDemoServer(*addr, *dir, weak, stdio.Err)
+	srv, err := newDemoServer(f.addr, f.dir, weak, stdio.Err)
 	if err != nil {
 		fmt.Fprintln(stdio.Err, "authplay demo-server:", err)
 		return ExitFailed

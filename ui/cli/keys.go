@@ -21,27 +21,34 @@ func keysDir() (string, error) {
 	return filepath.Join(filepath.Dir(p), "keys"), nil
 }
 
-// runKeygen makes a client key pair for private_key_jwt and request
-// objects: the private half in a 0600 PEM file, the public half printed as
-// a JWK for the server's registration of the client.
-func runKeygen(args []string, stdio IO) int {
+// keygenFlags are `authplay keygen`'s flags.
+type keygenFlags struct {
+	out string
+	ec  bool
+}
+
+func newKeygenFlagSet(stdio IO) (*keygenFlags, *flag.FlagSet) {
+	f := &keygenFlags{}
 	fs := flag.NewFlagSet("authplay keygen", flag.ContinueOnError)
 	fs.SetOutput(stdio.Err)
-	out := fs.String("out", "", "write the private key here (default: a new file under "+displayKeysDir()+")")
-	ec := fs.Bool("ec", false, "make a P-256 key (ES256) instead of RSA 2048 (RS256)")
+	fs.StringVar(&f.out, "out", "", "write the private key here (default: a new file under "+displayKeysDir()+")")
+	fs.BoolVar(&f.ec, "ec", false, "make a P-256 key (ES256) instead of RSA 2048 (RS256)")
 	fs.Usage = func() {
 		fmt.Fprint(stdio.Err, "Usage: authplay keygen [--out PATH] [--ec]\n\nMakes a key pair for private_key_jwt client authentication and request objects:\nthe private key in a PEM file only you can read (0600), the public key on stdout\nas a JWK to register with the server. authplay never overwrites a key file.\n\n")
 		fs.PrintDefaults()
 	}
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return ExitOK
-		}
-		return ExitUsage
+	return f, fs
+}
+
+// runKeygen makes a client key pair for private_key_jwt and request
+// objects: the private half in a 0600 PEM file, the public half printed as
+// a JWK for the server's registration of the client.
+func runKeygen(args []string, stdio IO) int {
+	f, fs := newKeygenFlagSet(stdio)
+	if code := parseNoOperands(fs, args, stdio); code >= 0 {
+		return code
 	}
-	if fs.NArg() > 0 {
-		return usageError(stdio, "keygen: unexpected argument %q", fs.Arg(0))
-	}
+	out, ec := &f.out, &f.ec
 	key, err := flows.GenerateClientKey(*ec)
 	if err != nil {
 		fmt.Fprintln(stdio.Err, "authplay keygen:", err)

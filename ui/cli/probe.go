@@ -40,6 +40,24 @@ const (
 )
 
 func parseProbeFlags(args []string, stdio IO) (*probeFlags, int) {
+	f, fs := newProbeFlagSet(stdio)
+	t := f.token
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return nil, ExitOK
+		}
+		return nil, ExitUsage
+	}
+	if fs.NArg() > 0 {
+		return nil, usageError(stdio, "probe: unexpected argument %q", fs.Arg(0))
+	}
+	fs.Visit(func(fl *flag.Flag) { t.set[fl.Name] = true })
+	return f, -1
+}
+
+// newProbeFlagSet defines the flags; the completions and the man page
+// read the same definitions (see commands).
+func newProbeFlagSet(stdio IO) (*probeFlags, *flag.FlagSet) {
 	t := &tokenFlags{set: map[string]bool{}, values: map[flows.FieldID]*string{}, envs: map[flows.FieldID]*string{}, files: map[flows.FieldID]*string{}}
 	f := &probeFlags{token: t}
 	fs := flag.NewFlagSet("authplay probe", flag.ContinueOnError)
@@ -78,17 +96,7 @@ Exit codes: 0 nothing vulnerable, 1 something vulnerable, 2 usage, 130 interrupt
 `)
 		fs.PrintDefaults()
 	}
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return nil, ExitOK
-		}
-		return nil, ExitUsage
-	}
-	if fs.NArg() > 0 {
-		return nil, usageError(stdio, "probe: unexpected argument %q", fs.Arg(0))
-	}
-	fs.Visit(func(fl *flag.Flag) { t.set[fl.Name] = true })
-	return f, -1
+	return f, fs
 }
 
 // selected is the experiments --only names, in the catalogue's order.

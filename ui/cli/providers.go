@@ -2,7 +2,6 @@ package cli
 
 import (
 	"encoding/json"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -16,25 +15,9 @@ import (
 // each, or everything about one of them (where to register, what, the
 // steps and the quirks authplay handles).
 func runProviders(args []string, stdio IO) int {
-	fs := flag.NewFlagSet("authplay providers", flag.ContinueOnError)
-	fs.SetOutput(stdio.Err)
-	output := fs.String("output", "text", "text or json")
-	fs.Usage = func() {
-		fmt.Fprint(stdio.Err, `Usage: authplay providers [--output json] [NAME]
-
-Lists the providers authplay has presets for: what each needs from you
-([name]: optional, or has a default) and the redirect URI to register.
-With a NAME, shows that provider's endpoints, registration steps and the
-habits authplay handles for it. The TUI's New profile offers the same.
-
-`)
-		fs.PrintDefaults()
-	}
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return ExitOK
-		}
-		return ExitUsage
+	output, fs := newProvidersFlagSet(stdio)
+	if code := parseFlags(fs, args); code >= 0 {
+		return code
 	}
 	if *output != "text" && *output != "json" {
 		return usageError(stdio, "providers: --output %q: choose text or json", *output)
@@ -64,12 +47,15 @@ habits authplay handles for it. The TUI's New profile offers the same.
 	return ExitOK
 }
 
-func presetIDs() string {
+func presetIDs() string { return strings.Join(presetNames(), ", ") }
+
+// presetNames are the names authplay providers takes.
+func presetNames() []string {
 	var ids []string
 	for _, p := range flows.Presets() {
 		ids = append(ids, string(p.ID))
 	}
-	return strings.Join(ids, ", ")
+	return ids
 }
 
 func writeJSON(w io.Writer, v any) int {
@@ -148,4 +134,24 @@ func describePreset(w io.Writer, p flows.Preset) {
 	for _, q := range p.Quirks {
 		fmt.Fprintf(w, "  - %s\n", q)
 	}
+}
+
+// newProvidersFlagSet defines the flags; the completions and the man page
+// read the same definitions (see commands).
+func newProvidersFlagSet(stdio IO) (*string, *flag.FlagSet) {
+	fs := flag.NewFlagSet("authplay providers", flag.ContinueOnError)
+	fs.SetOutput(stdio.Err)
+	output := fs.String("output", "text", "text or json")
+	fs.Usage = func() {
+		fmt.Fprint(stdio.Err, `Usage: authplay providers [--output json] [NAME]
+
+Lists the providers authplay has presets for: what each needs from you
+([name]: optional, or has a default) and the redirect URI to register.
+With a NAME, shows that provider's endpoints, registration steps and the
+habits authplay handles for it. The TUI's New profile offers the same.
+
+`)
+		fs.PrintDefaults()
+	}
+	return output, fs
 }

@@ -34,6 +34,23 @@ type tokenFlags struct {
 }
 
 func parseTokenFlags(args []string, stdio IO) (*tokenFlags, int) {
+	f, fs := newTokenFlagSet(stdio)
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return nil, ExitOK
+		}
+		return nil, ExitUsage
+	}
+	if fs.NArg() > 0 {
+		return nil, usageError(stdio, "token: unexpected argument %q", fs.Arg(0))
+	}
+	fs.Visit(func(fl *flag.Flag) { f.set[fl.Name] = true })
+	return f, -1
+}
+
+// newTokenFlagSet defines the flags; the completions and the man page
+// read the same definitions (see commands).
+func newTokenFlagSet(stdio IO) (*tokenFlags, *flag.FlagSet) {
 	f := &tokenFlags{set: map[string]bool{}, values: map[flows.FieldID]*string{}, envs: map[flows.FieldID]*string{}, files: map[flows.FieldID]*string{},
 		lists: map[flows.FieldID]flows.CustomParams{}}
 	fs := flag.NewFlagSet("authplay token", flag.ContinueOnError)
@@ -73,17 +90,7 @@ func parseTokenFlags(args []string, stdio IO) (*tokenFlags, int) {
 		fmt.Fprint(stdio.Err, "Usage: authplay token --flow NAME [flags]\n\nGets a token without the TUI: the result on stdout, everything else on stderr.\nExit codes: 0 token obtained, 1 the flow failed, 2 usage, 130 interrupted.\n\n")
 		fs.PrintDefaults()
 	}
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return nil, ExitOK
-		}
-		return nil, ExitUsage
-	}
-	if fs.NArg() > 0 {
-		return nil, usageError(stdio, "token: unexpected argument %q", fs.Arg(0))
-	}
-	fs.Visit(func(fl *flag.Flag) { f.set[fl.Name] = true })
-	return f, -1
+	return f, fs
 }
 
 // fieldOf is the field a flag gives, if it gives one.
@@ -155,6 +162,12 @@ func runToken(args []string, stdio IO) int {
 	}
 	if f.secretValue != "" {
 		fmt.Fprintln(stdio.Err, "authplay: warning: --client-secret shows in the process list; prefer --client-secret-env or --client-secret-file")
+	}
+	// What the server's discovery document says against the run, before
+	// anything is sent (known with --issuer; a saved profile does not keep
+	// the document, and a script's token costs no extra request for it).
+	for _, l := range d.Lint() {
+		fmt.Fprintln(stdio.Err, "authplay: warning:", l)
 	}
 	st, creds := d.Start()
 	return runHeadless(ctx, f, st, creds, env, stdio)
