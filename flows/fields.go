@@ -31,6 +31,7 @@ const (
 	FieldPKCE         FieldID = "pkce"
 	FieldAccessType   FieldID = "access_type"
 	FieldCAFile       FieldID = "ca_file"
+	FieldDPoP         FieldID = "dpop"
 )
 
 // FieldKind says how a field is edited and shown.
@@ -61,8 +62,11 @@ type FieldDef struct {
 	Choices     []Choice
 	// Required is checked as the person types and before a run.
 	Required bool
-	get      func(*Draft) string
-	set      func(*Draft, string)
+	// Switch marks a choice of off ("") or on: its command-line flag
+	// takes no value (--dpop).
+	Switch bool
+	get    func(*Draft) string
+	set    func(*Draft, string)
 }
 
 // Flag is the command-line flag of the field (token_url → token-url).
@@ -112,6 +116,15 @@ var fieldDefs = []FieldDef{
 	{ID: FieldAccessType, Label: "Access type", Kind: KindChoice, Hint: "Space: offline asks for a refresh token", Usage: "Space: online or offline (offline asks for a refresh token)",
 		Choices: []Choice{{"offline", "offline"}, {"online", "online"}, {"", "(not sent)"}},
 		get:     func(d *Draft) string { return d.Params.AccessType }, set: func(d *Draft, v string) { d.Params.AccessType = v }},
+	{ID: FieldDPoP, Label: "DPoP", Kind: KindChoice, Switch: true, Hint: "bind the tokens to a key of this session (RFC 9449)",
+		Usage:   "DPoP (RFC 9449): sign a fresh proof with a key of this session for every token request and API call, so the tokens are bound to the key",
+		Choices: []Choice{{"", "off"}, {"on", "on"}},
+		get: func(d *Draft) string {
+			if d.Params.DPoP {
+				return "on"
+			}
+			return ""
+		}, set: func(d *Draft, v string) { d.Params.DPoP = v == "on" }},
 }
 
 // Field describes a field by its ID.

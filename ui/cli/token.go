@@ -50,6 +50,10 @@ func parseTokenFlags(args []string, stdio IO) (*tokenFlags, int) {
 			f.files[fd.ID] = fs.String(fd.Flag()+"-file", "", fd.Usage+": read it from this file")
 			continue
 		}
+		if fd.Switch {
+			f.values[fd.ID] = switchFlag(fs, fd)
+			continue
+		}
 		f.values[fd.ID] = fs.String(fd.Flag(), "", fd.Usage)
 	}
 	fs.StringVar(&f.secretValue, "client-secret", "", "the client secret itself (visible in the process list: prefer -env or -file)")
