@@ -237,3 +237,41 @@ func TestDPoPEveryMethodSendsProofs(t *testing.T) {
 		}
 	})
 }
+
+// The inspector's verdict on the binding: Pass for a token bound to the
+// session's key, Fail for one bound to a key the session lacks or to
+// another, NotApplicable for a plain bearer token, each with what binding
+// buys and the RFC section.
+func TestDPoPVerdictChecksCnfJKTAgainstTheSessionKey(t *testing.T) {
+	s := newSpace(t)
+	env := newEnv(t)
+	m := authorizedWithDPoP(t, s, env)
+	verdict := func(st flows.State) flows.Verdict {
+		for _, v := range flows.Judge(st, flows.OfflineChecks(time.Now(), st)) {
+			if v.Check == "cnf.jkt" {
+				return v
+			}
+		}
+		t.Fatal("no cnf.jkt verdict")
+		return flows.Verdict{}
+	}
+	bound := m.State()
+	if v := verdict(bound); v.Outcome != flows.Pass || !strings.Contains(v.Detail, "useless without the private key") || !strings.Contains(v.Detail, "RFC 9449 §6") {
+		t.Errorf("bound to the session's key: %+v", v)
+	}
+	asBearer := bound
+	asBearer.DPoP = nil
+	if v := verdict(asBearer); v.Outcome != flows.Fail || !strings.Contains(v.Detail, "sent as Bearer it is refused") {
+		t.Errorf("a bound token in a session without the key: %+v", v)
+	}
+	other := bound
+	other.DPoP = &flows.DPoPState{JKT: "another-key-thumbprint"}
+	if v := verdict(other); v.Outcome != flows.Fail || !strings.Contains(v.Detail, "another key") {
+		t.Errorf("bound to another key: %+v", v)
+	}
+	plain, _ := flows.New(flows.Start(flows.ClientCredentials, spaceParams(t, s)), demoCreds())
+	run(t, plain, env, flows.Input{})
+	if v := verdict(plain.State()); v.Outcome != flows.NotApplicable || !strings.Contains(v.Detail, "whoever holds a copy can use it") {
+		t.Errorf("a bearer token: %+v", v)
+	}
+}
