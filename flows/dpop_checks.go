@@ -32,7 +32,7 @@ func dpopVerdict(st State) Verdict {
 	case ours != "":
 		v.Outcome, v.Detail = Warn, "a Bearer token although this session sent DPoP proofs: the server did not bind it, so whoever holds a copy can use it. [RFC 9449 §5]"
 	default:
-		v.Outcome, v.Detail = NotApplicable, "a bearer token, bound to nothing: whoever holds a copy can use it. With DPoP on, the token would be bound to a key of this session, and a stolen copy would be useless without it. [RFC 9449 §1]"
+		v.Outcome, v.Detail = NotApplicable, "a bearer token: whoever holds a copy can use it. DPoP would bind it to a key of this session. [RFC 9449]"
 	}
 	return v
 }

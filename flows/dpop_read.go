@@ -84,22 +84,27 @@ func (v ProofView) Claim(name string) string {
 	return ""
 }
 
+// ProofLabelWidth is the width of the label column of ProofLines after
+// the first line ("  htm     "): a view wraps the rest beside it.
+const ProofLabelWidth = 10
+
 // ProofLines are a proof decoded as lines of text, for the exchange views
-// (the TUI's Steps panel, `authplay token --verbose`). A value that is not
-// a proof says so in one line.
+// (the TUI's Steps panel, `authplay token --verbose`): a title, then each
+// part under a label of ProofLabelWidth. A value that is not a proof says
+// so in one line.
 func ProofLines(proof string) []string {
 	v, err := ReadProof(proof)
 	if err != nil {
 		return []string{"DPoP proof that does not decode: " + termsafe.Line(err.Error())}
 	}
 	out := []string{"DPoP proof, decoded (RFC 9449 §4.2):"}
-	key := "  header  typ " + v.Type + " · alg " + v.Alg + " · jwk " + v.JWK
+	key := fmt.Sprintf("  %-*s", ProofLabelWidth-2, "header") + "typ " + v.Type + " · alg " + v.Alg + " · jwk " + v.JWK
 	if v.Thumbprint != "" {
 		key += ": the public key; its thumbprint " + v.Thumbprint + " is what a server binds tokens to (cnf.jkt)"
 	}
 	out = append(out, key)
 	for _, c := range v.Claims {
-		out = append(out, fmt.Sprintf("  %-6s  %s: %s", c.Name, c.Value, c.Meaning))
+		out = append(out, fmt.Sprintf("  %-*s%s: %s", ProofLabelWidth-2, c.Name, c.Value, c.Meaning))
 	}
 	return out
 }

@@ -271,7 +271,7 @@ func TestDPoPVerdictChecksCnfJKTAgainstTheSessionKey(t *testing.T) {
 	}
 	plain, _ := flows.New(flows.Start(flows.ClientCredentials, spaceParams(t, s)), demoCreds())
 	run(t, plain, env, flows.Input{})
-	if v := verdict(plain.State()); v.Outcome != flows.NotApplicable || !strings.Contains(v.Detail, "whoever holds a copy can use it") {
+	if v := verdict(plain.State()); v.Outcome != flows.NotApplicable || !strings.Contains(v.Detail, "whoever holds a copy can use it") || !strings.Contains(v.Detail, "DPoP would bind it") {
 		t.Errorf("a bearer token: %+v", v)
 	}
 }

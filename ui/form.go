@@ -111,11 +111,14 @@ func (f *form) Update(msg tea.Msg) (Screen, tea.Cmd) {
 	return f, cmd
 }
 
-// changed takes the rows' values into the draft and checks it again.
+// changed takes the rows' values into the draft and checks it again. The
+// run's first state follows (a DPoP key made once, when DPoP is turned
+// on), so the preview and the run share its random values.
 func (f *form) changed() {
 	for _, r := range f.rows.rows {
 		f.draft.Set(flows.FieldID(r.id), r.value()) //nolint:errcheck // a choice row holds only its choices
 	}
+	f.prev, _ = f.draft.Restart(f.prev)
 	f.check()
 }
 
@@ -175,8 +178,13 @@ func (f *form) View() string {
 			more := len(lines) - room + 1
 			lines = append(lines[:room-1], s.Subtle.Render(fmt.Sprintf("… %d more line(s): the Steps panel shows the whole request", more)))
 		}
-		if room >= 1 {
+		switch {
+		case room >= 1:
 			b.WriteString("\n" + indent(s.Box.Width(w-2).Render(s.Subtle.Render("will send")+"\n"+strings.Join(lines, "\n")), 1))
+		case room == 0:
+			// A form with many fields leaves one line: the box says what
+			// is coming, and where to read it.
+			b.WriteString("\n" + indent(s.Box.Width(w-2).Render(s.Subtle.Render(fmt.Sprintf("will send a request of %d line(s): the Steps panel shows it whole", len(lines)))), 1))
 		}
 	}
 	return b.String()
@@ -206,6 +214,12 @@ func requestLines(m wire.Message, width int) string {
 	for _, k := range sortedKeys(m.Header) {
 		if k == "User-Agent" || k == "Accept" || k == "Content-Type" {
 			continue // the same for every request; the Steps panel shows them
+		}
+		if k == "Dpop" {
+			// Signed afresh at every send (a new jti and time): the value
+			// would change with every frame, so it is said, not shown.
+			b.WriteString("\n" + hardWrap("DPoP: a fresh proof, signed with this session's key when sent", width))
+			continue
 		}
 		for _, v := range m.Header[k] {
 			b.WriteString("\n" + hardWrap(k+": "+v, width))

@@ -118,6 +118,9 @@ func (in *inspect) lifetimeLine() string {
 		// without expiry is not a mystery, it lasts until revoked.
 		parts = append(parts, in.sess.State.Params.Provider.NoExpiryNote())
 	}
+	if tok.TokenType != "" && tok.TokenType != "Bearer" {
+		parts = append(parts, "token_type "+termsafe.Line(tok.TokenType)) // DPoP: bound to the session's key
+	}
 	if tok.RefreshToken != "" {
 		parts = append(parts, "refresh token kept")
 	}

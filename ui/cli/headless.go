@@ -174,6 +174,9 @@ func finish(ctx context.Context, f *tokenFlags, st flows.State, env flows.Env, s
 		fmt.Fprintf(stdio.Err, "authplay: %d check(s) failed and --strict is set; the token is not printed\n", failed)
 		return ExitFailed
 	}
+	if note := ui.TokenFormNote(st, f.output); note != "" {
+		fmt.Fprintln(stdio.Err, "authplay: note: the "+f.output+" form: "+note)
+	}
 	fmt.Fprintln(stdio.Out, text)
 	return ExitOK
 }
@@ -200,7 +203,7 @@ func printStep(stdio IO, step flows.Step) {
 			switch l.Part {
 			case ui.PartStatusLine, ui.PartResponseHeader, ui.PartResponseBody:
 				mark = "< "
-			case ui.PartNote:
+			case ui.PartNote, ui.PartDecoded:
 				mark = "  "
 			}
 			fmt.Fprintln(stdio.Err, mark+l.Text)
