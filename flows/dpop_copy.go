@@ -27,6 +27,23 @@ func (st State) FreshProof(method, target string, now time.Time) (string, error)
 	return d.Key.Proof(method, target, st.Token.AccessToken.Reveal(), d.Nonces[nonceServer(req)], now)
 }
 
+// NeedsResourceNonce says whether a proof for a call to target would
+// likely be refused for want of a nonce: the session's token endpoint gave
+// nonces, so its server wants them, and the resource has given none yet
+// (a resource gives its own, RFC 9449 §9). One call to it teaches one.
+func (st State) NeedsResourceNonce(target string) bool {
+	d := st.DPoP
+	if d == nil {
+		return false
+	}
+	asked := false
+	for server := range d.Nonces {
+		asked = asked || strings.HasSuffix(server, " token endpoint")
+	}
+	_, have := d.Nonces[nonceServer(Request{Purpose: PurposeAPI, URL: target})]
+	return asked && !have
+}
+
 // ProofWindow says, in words, how long this provider's server takes a
 // proof: the built-in server's own figure, or what servers commonly do.
 func ProofWindow(p Provider) string { return proofWindow(p.FamilyOf()) }

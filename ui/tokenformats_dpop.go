@@ -16,7 +16,8 @@ import (
 // be made, the copy says why instead of giving a line that cannot work.
 
 // dpopCurl is the curl line of a DPoP-bound token: the DPoP scheme, and a
-// proof made now for the provider's test call.
+// proof made now for the provider's test call (the call the line makes),
+// with the API's nonce when it gave one.
 func dpopCurl(st flows.State, now time.Time) (string, error) {
 	p := st.Params.Provider
 	call := flows.DefaultTestCall(p, st.Method)
@@ -25,6 +26,9 @@ func dpopCurl(st flows.State, now time.Time) (string, error) {
 		return "", err
 	}
 	method := cmp.Or(call.Method, http.MethodGet)
+	if st.NeedsResourceNonce(api) {
+		return "", fmt.Errorf("no curl line yet: this server wants a nonce of its own in every DPoP proof (RFC 9449 §9), and its API has given this session none, so a line made now would be refused with use_dpop_nonce. Call the API once (a), which learns the nonce, then copy again")
+	}
 	proof, err := st.FreshProof(method, api, now)
 	if err != nil {
 		return "", fmt.Errorf("no curl line: the token is bound to a DPoP key, and a line without a fresh proof by that key would be refused (RFC 9449 §7.1). %s", capitalized(err.Error()))
@@ -51,6 +55,19 @@ func TokenFormNote(st flows.State, form string) string {
 		return "a DPoP token also needs a fresh proof with every request: the curl form makes one"
 	}
 	return ""
+}
+
+// NeedsAPICallFirst says whether the form cannot be made before one call
+// to the API: a DPoP curl line for a server that wants nonces, whose API
+// has given none yet. `authplay token` makes that call (it is the call the
+// line makes); the TUI asks the person to.
+func NeedsAPICallFirst(st flows.State, form string) bool {
+	if form != "curl" || !st.DPoPBound() {
+		return false
+	}
+	p := st.Params.Provider
+	api, err := flows.ResolveAPIURL(p, flows.DefaultTestCall(p, st.Method).Path)
+	return err == nil && st.NeedsResourceNonce(api)
 }
 
 func capitalized(s string) string {

@@ -1,0 +1,132 @@
+package cli_test
+
+import (
+	"crypto/x509"
+	"encoding/base64"
+	"encoding/json"
+	"encoding/pem"
+	"math/big"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/authplay/authplay/flows/spacetest"
+)
+
+// `authplay token --help` offers --dpop, a flag that stands alone.
+func TestTokenHelpShowsDPoP(t *testing.T) {
+	r := authplay(t, nil, nil, nil, "token", "--help")
+	if r.code != 0 || !strings.Contains(r.stderr, "-dpop\n") || !strings.Contains(r.stderr, "DPoP (RFC 9449)") {
+		t.Fatalf("exit %d, help:\n%s", r.code, r.stderr)
+	}
+	r = authplay(t, nil, nil, nil, "token", "--flow", "implicit", "--auth-url", "https://as.example/auth", "--client-id", "c", "--dpop")
+	if r.code != 2 || !strings.Contains(r.stderr, "--dpop makes no sense for --flow implicit") {
+		t.Fatalf("--dpop with implicit: exit %d\n%s", r.code, r.stderr)
+	}
+	r = authplay(t, nil, nil, nil, "token", "--flow", "client_credentials", "--dpop=maybe")
+	if r.code != 2 || !strings.Contains(r.stderr, "give the flag alone") {
+		t.Fatalf("--dpop=maybe: exit %d\n%s", r.code, r.stderr)
+	}
+}
+
+// runCurl runs a curl line as a shell would, and returns what it printed.
+func runCurl(t *testing.T, line string) string {
+	t.Helper()
+	if _, err := exec.LookPath("curl"); err != nil {
+		t.Skip("curl is not installed")
+	}
+	out, err := exec.Command("bash", "-c", line+" --silent --show-error --max-time 10").CombinedOutput()
+	if err != nil {
+		t.Fatalf("curl: %v\n%s\n%s", err, out, line)
+	}
+	return string(out)
+}
+
+// The code flow of demo-dpop-app with --dpop (nonces and all), headless:
+// --output curl gives a line with a fresh proof that the built-in server
+// takes, stderr says for how long, and neither stdout nor stderr ever
+// holds the session's private key, whatever the output form.
+func TestDPoPHeadlessCurlLineWorks(t *testing.T) {
+	s := spacetest.Start(t)
+	state := t.TempDir()
+	args := []string{"token", "--flow", "authorization_code", "--space-url", s.URL, "--client-id", spacetest.DemoDPoPClientID,
+		"--auth-style", "none", "--no-browser", "--dpop", "--access-type", "offline", "--verbose"}
+	env := []string{"XDG_STATE_HOME=" + state}
+	r := authplay(t, nil, approver(t, s), env, append(args, "--output", "curl")...)
+	if r.code != 0 {
+		t.Fatalf("exit %d\n%s", r.code, r.stderr)
+	}
+	line := strings.TrimSpace(r.stdout)
+	if !strings.HasPrefix(line, "curl -H 'Authorization: DPoP ") || !strings.Contains(line, "-H 'DPoP: ey") {
+		t.Fatalf("not a DPoP curl line: %s", line)
+	}
+	for _, want := range []string{"good for one request", "60 s", "DPoP proof, decoded", "use_dpop_nonce"} {
+		if !strings.Contains(r.stderr, want) {
+			t.Errorf("stderr does not say %q:\n%s", want, r.stderr)
+		}
+	}
+	var me map[string]any
+	out := runCurl(t, line)
+	if err := json.Unmarshal([]byte(out), &me); err != nil || me["username"] != "demo" {
+		t.Fatalf("the curl line was refused: %s", out)
+	}
+	private := sessionKeys(t, state)
+	r2 := authplay(t, nil, approver(t, s), env, append(args, "--output", "json")...)
+	if r2.code != 0 {
+		t.Fatalf("json: exit %d\n%s", r2.code, r2.stderr)
+	}
+	private = append(private, sessionKeys(t, state)...)
+	for _, out := range []string{r.stdout, r.stderr, r2.stdout, r2.stderr} {
+		for _, p := range private {
+			if strings.Contains(out, p) {
+				t.Fatal("the output holds a session's private key")
+			}
+		}
+	}
+}
+
+// Client credentials with --dpop: demo-app's token is bound, and the curl
+// line works, once: its proof's jti is spent by the first use.
+func TestDPoPClientCredentialsCurlLineWorks(t *testing.T) {
+	s := spacetest.Start(t)
+	r := authplay(t, nil, nil, []string{"CS=" + spacetest.DemoClientSecret}, "token", "--flow", "client_credentials", "--space-url", s.URL,
+		"--client-id", spacetest.DemoClientID, "--client-secret-env", "CS", "--dpop", "--output", "curl")
+	if r.code != 0 {
+		t.Fatalf("exit %d\n%s", r.code, r.stderr)
+	}
+	var app map[string]any
+	if out := runCurl(t, strings.TrimSpace(r.stdout)); json.Unmarshal([]byte(out), &app) != nil || app["clientId"] != spacetest.DemoClientID {
+		t.Fatalf("the curl line was refused: %s", out)
+	}
+	// The same line again is a replay: the proof is good once.
+	if out := runCurl(t, strings.TrimSpace(r.stdout)); !strings.Contains(out, "already used") {
+		t.Fatalf("a replayed curl line was accepted: %s", out)
+	}
+}
+
+// sessionKeys are the private keys of the sessions under a state
+// directory, in the forms they could be written down.
+func sessionKeys(t *testing.T, state string) []string {
+	t.Helper()
+	files, _ := filepath.Glob(filepath.Join(state, "authplay", "dpop-keys", "*.pem"))
+	if len(files) == 0 {
+		t.Fatal("no DPoP key file was kept")
+	}
+	var out []string
+	for _, f := range files {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		block, _ := pem.Decode(b)
+		priv, err := x509.ParseECPrivateKey(block.Bytes)
+		if err != nil {
+			t.Fatal(err)
+		}
+		d, _ := priv.Bytes()
+		out = append(out, base64.StdEncoding.EncodeToString(block.Bytes)[:40], base64.RawURLEncoding.EncodeToString(d), new(big.Int).SetBytes(d).String())
+	}
+	return out
+}
