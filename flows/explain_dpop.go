@@ -33,7 +33,7 @@ func dpopSetting(ec ExplainContext) string {
 	case voiceBuiltin:
 		return demoDPoP + " always wants proofs, and every registration does when the server runs with --require-dpop"
 	case voiceSpace:
-		return "Space itself has no DPoP and issues Bearer tokens only, so against a real Space turn DPoP off"
+		return "this server wants proofs, which Space itself never asks for (it has no DPoP), so it is a Space-compatible server with DPoP, such as authplay's built-in one started with --require-dpop"
 	}
 	return "client " + orQuote(ec.ClientID) + " is set to want DPoP-bound tokens (dpop_bound_access_tokens)" + inConsole(ec.Family)
 }

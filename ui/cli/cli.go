@@ -251,6 +251,7 @@ func runDemoServer(args []string, stdio IO) int {
 	addr := fs.String("addr", "127.0.0.1:9090", "loopback address to listen on")
 	dir := fs.String("dir", "", "keep the server's key and grants here (default: in memory)")
 	weakList := fs.String("weak", "", "turn defences off to watch attacks work (unsafe on purpose): a comma-separated list of "+strings.Join(spacetest.Weaknesses(), ", "))
+	requireDPoP := fs.Bool("require-dpop", false, "refuse token requests without a DPoP proof, for every registration (RFC 9449 §5.2; demo-dpop-app always wants one)")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return ExitOK
@@ -261,7 +262,7 @@ func runDemoServer(args []string, stdio IO) int {
 	if err != nil {
 		return usageError(stdio, "--weak: %v", err)
 	}
-	srv, err := newDemoServer(*addr, *dir, weak, stdio.Err)
+	srv, err := newDemoServer(*addr, *dir, weak, stdio.Err, spacetest.WithDPoPRequired(*requireDPoP))
 	if err != nil {
 		fmt.Fprintln(stdio.Err, "authplay demo-server:", err)
 		return ExitFailed

@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/authplay/authplay/flows/spacetest"
 )
@@ -129,4 +130,29 @@ func sessionKeys(t *testing.T, state string) []string {
 		out = append(out, base64.StdEncoding.EncodeToString(block.Bytes)[:40], base64.RawURLEncoding.EncodeToString(d), new(big.Int).SetBytes(d).String())
 	}
 	return out
+}
+
+// `authplay demo-server --require-dpop` refuses a token request without a
+// proof, which authplay explains, and takes one with --dpop; its banner
+// says so and offers the DPoP command.
+func TestDemoServerRequireDPoP(t *testing.T) {
+	u, banner := demoServer(t, "--require-dpop")
+	deadline := time.Now().Add(10 * time.Second)
+	for !strings.Contains(banner(), "Press ctrl+c to stop") && time.Now().Before(deadline) {
+		time.Sleep(20 * time.Millisecond)
+	}
+	for _, want := range []string{"--require-dpop is on", "--client-id demo-dpop-app --auth-style none --dpop"} {
+		if !strings.Contains(banner(), want) {
+			t.Errorf("the banner lacks %q:\n%s", want, banner())
+		}
+	}
+	args := []string{"token", "--flow", "client_credentials", "--space-url", u, "--client-id", spacetest.DemoClientID, "--client-secret-env", "CS", "--output", "access_token"}
+	env := []string{"CS=" + spacetest.DemoClientSecret}
+	r := authplay(t, nil, nil, env, args...)
+	if r.code != 1 || !strings.Contains(r.stderr, "invalid_dpop_proof") || !strings.Contains(r.stderr, "fix: Turn DPoP on") || !strings.Contains(r.stderr, "--require-dpop") {
+		t.Fatalf("without --dpop: exit %d\n%s", r.code, r.stderr)
+	}
+	if r := authplay(t, nil, nil, env, append(args, "--dpop")...); r.code != 0 {
+		t.Fatalf("with --dpop: exit %d\n%s", r.code, r.stderr)
+	}
 }
