@@ -6,6 +6,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/go-jose/go-jose/v4"
@@ -19,7 +21,7 @@ import (
 // to print: a person's edit may have put anything in a proof.
 type ProofView struct {
 	Type, Alg string
-	JWK       string // the public key, compact JSON
+	JWK       string // the public key, its members as "name value" pairs
 	// Thumbprint is the key's RFC 7638 thumbprint, what a server binds
 	// tokens to (cnf.jkt); empty when the jwk is not a usable public key.
 	Thumbprint string
@@ -51,7 +53,7 @@ func ReadProof(proof string) (ProofView, error) {
 		return v, errors.New("the proof carries no jwk header")
 	}
 	b, _ := json.Marshal(raw)
-	v.JWK = termsafe.Line(string(b))
+	v.JWK = termsafe.Line(readableJWK(raw, string(b)))
 	var key jose.JSONWebKey
 	if key.UnmarshalJSON(b) == nil && key.IsPublic() {
 		if tp, err := key.Thumbprint(crypto.SHA256); err == nil {
@@ -97,14 +99,19 @@ func ProofLines(proof string) []string {
 	if err != nil {
 		return []string{"DPoP proof that does not decode: " + termsafe.Line(err.Error())}
 	}
-	out := []string{"DPoP proof, decoded (RFC 9449 §4.2):"}
-	key := fmt.Sprintf("  %-*s", ProofLabelWidth-2, "header") + "typ " + v.Type + " · alg " + v.Alg + " · jwk " + v.JWK
-	if v.Thumbprint != "" {
-		key += ": the public key; its thumbprint " + v.Thumbprint + " is what a server binds tokens to (cnf.jkt)"
+	line := func(label, value, meaning string) string {
+		return fmt.Sprintf("  %-*s%s: %s", ProofLabelWidth-2, label, value, meaning)
 	}
-	out = append(out, key)
+	jwk := "the public key, sent with every proof"
+	if v.Thumbprint != "" {
+		jwk += "; its thumbprint " + v.Thumbprint + " is what a server binds tokens to (cnf.jkt)"
+	}
+	out := []string{"DPoP proof, decoded (RFC 9449 §4.2): header, then claims",
+		line("typ", v.Type, "a DPoP proof, which no other kind of JWT can pass for"),
+		line("alg", v.Alg, "signed with the private key, which never leaves this machine"),
+		line("jwk", v.JWK, jwk)}
 	for _, c := range v.Claims {
-		out = append(out, fmt.Sprintf("  %-*s%s: %s", ProofLabelWidth-2, c.Name, c.Value, c.Meaning))
+		out = append(out, line(c.Name, c.Value, c.Meaning))
 	}
 	return out
 }
@@ -131,4 +138,23 @@ func proofAge(proof string, now time.Time) (time.Duration, bool) {
 	}
 	iat, ok := j.Time("iat")
 	return now.Sub(iat), ok
+}
+
+// readableJWK writes a JWK's members as "crv P-256 · kty EC · x …": words
+// a view wraps between members, never inside a JSON string.
+func readableJWK(raw any, compact string) string {
+	m, ok := raw.(map[string]any)
+	if !ok {
+		return compact
+	}
+	names := make([]string, 0, len(m))
+	for k := range m {
+		names = append(names, k)
+	}
+	slices.Sort(names)
+	parts := make([]string, 0, len(names))
+	for _, k := range names {
+		parts = append(parts, k+" "+compactValue(m[k]))
+	}
+	return strings.Join(parts, " · ")
 }

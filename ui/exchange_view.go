@@ -45,6 +45,9 @@ func ExchangeLines(ex wire.Exchange) []ExchangeLine {
 	add(PartRequestLine, ex.Request.Method+" "+ex.Request.URL)
 	for _, k := range sortedKeys(ex.Request.Header) {
 		for _, v := range ex.Request.Header[k] {
+			if k == "Dpop" {
+				v = wire.Peek(v) + "  (decoded below)" // spent once sent; what it says is below
+			}
 			add(PartRequestHeader, k+": "+v)
 		}
 	}
