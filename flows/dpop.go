@@ -150,7 +150,7 @@ func (k *DPoPKey) Proof(method, target, accessToken, nonce string, now time.Time
 // signed says whether proof is a DPoP proof this key signed: one of
 // authplay's own, perhaps from a preview, which is made afresh when sent.
 func (k *DPoPKey) signed(proof string) bool {
-	jws, err := jose.ParseSigned(proof, []jose.SignatureAlgorithm{jose.ES256})
+	jws, err := jose.ParseSignedCompact(proof, []jose.SignatureAlgorithm{jose.ES256})
 	if err != nil {
 		return false
 	}

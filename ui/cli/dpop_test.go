@@ -156,3 +156,52 @@ func TestDemoServerRequireDPoP(t *testing.T) {
 		t.Fatalf("with --dpop: exit %d\n%s", r.code, r.stderr)
 	}
 }
+
+// The README's DPoP commands, as written, against a real demo-server:
+// each `authplay token` line runs in bash (pipe and all) with the
+// address and the binary put in, and does what the README says.
+func TestReadmeDPoPCommandsWork(t *testing.T) {
+	b, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, section, ok := strings.Cut(string(b), "### DPoP: tokens bound to a key\n")
+	if !ok {
+		t.Fatal("the README has no DPoP section")
+	}
+	_, block, _ := strings.Cut(section, "```sh\n")
+	block, _, _ = strings.Cut(block, "```")
+	var cmds []string
+	env := []string{}
+	for _, line := range strings.Split(strings.ReplaceAll(block, "\\\n", ""), "\n") {
+		switch line = strings.TrimSpace(line); {
+		case strings.HasPrefix(line, "export "):
+			env = append(env, strings.TrimPrefix(line, "export "))
+		case strings.HasPrefix(line, "authplay token"):
+			cmds = append(cmds, line)
+		}
+	}
+	if len(cmds) != 2 || len(env) != 1 {
+		t.Fatalf("want two authplay token commands and one export, got %q %q", cmds, env)
+	}
+	u, _ := demoServer(t)
+	s := &spacetest.Server{URL: u} // only its URL: the approver signs in through the running demo-server
+	for i, cmd := range cmds {
+		cmd = strings.ReplaceAll(strings.Replace(cmd, "authplay", binary, 1), "http://127.0.0.1:9090", u)
+		r := runProgram(t, "bash", nil, approver(t, s), env, "-c", cmd)
+		if r.code != 0 {
+			t.Fatalf("%s\nexit %d\n%s", cmd, r.code, r.stderr)
+		}
+		switch i {
+		case 0:
+			var app map[string]any
+			if json.Unmarshal([]byte(r.stdout), &app) != nil || app["clientId"] != spacetest.DemoClientID {
+				t.Errorf("the piped curl line did not reach the API: %q\n%s", r.stdout, r.stderr)
+			}
+		case 1:
+			if !strings.HasPrefix(r.stdout, "curl -H 'Authorization: DPoP ") {
+				t.Errorf("not a DPoP curl line: %q", r.stdout)
+			}
+		}
+	}
+}
