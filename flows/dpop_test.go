@@ -153,6 +153,14 @@ func TestDPoPCodeFlowRetriesWithTheServersNonces(t *testing.T) {
 	}
 	checkProof(t, m.State(), call.Exchanges[1], st.Token.AccessToken.Reveal())
 
+	// userinfo is a resource like any API: the DPoP scheme, a proof with
+	// ath, the resource's nonce kept from the call before.
+	ui := run(t, m, env, flows.Input{Action: flows.ActionCallAPI, API: &flows.APIRequest{Method: "GET", Path: s.URL + "/oauth/userinfo"}})
+	if last := ui.Exchanges[len(ui.Exchanges)-1]; len(ui.Exchanges) != 1 || last.Response.Status != 200 || proofOf(t, last).Claim("nonce") == "" {
+		t.Fatalf("userinfo: %d exchange(s), last %+v", len(ui.Exchanges), last.Response)
+	}
+	checkProof(t, m.State(), ui.Exchanges[0], st.Token.AccessToken.Reveal())
+
 	old := st.Token.RefreshToken
 	refresh := run(t, m, env, flows.Input{Action: flows.ActionRefresh})
 	if len(refresh.Exchanges) != 1 || proofOf(t, refresh.Exchanges[0]).Claim("nonce") != nonce {
