@@ -52,8 +52,11 @@ func (b *base) dpopRefusal(err error, exchanges []wire.Exchange, resource bool) 
 	if errors.As(err, &oe) {
 		code, desc = oe.Code, oe.Description
 	}
-	ch, challenged := dpopChallenge(last.Response.Header["Www-Authenticate"])
-	if challenged && ch.Params["error"] != "" {
+	// A DPoP challenge speaks of this refusal only when it names an error:
+	// a server that takes both schemes offers DPoP beside a Bearer error.
+	ch, found := dpopChallenge(last.Response.Header["Www-Authenticate"])
+	challenged := found && ch.Params["error"] != ""
+	if challenged {
 		code = ch.Params["error"]
 		if desc == "" {
 			desc = ch.Params["error_description"]

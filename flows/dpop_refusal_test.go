@@ -164,3 +164,21 @@ func TestDPoPNonceAskedTwiceIsExplainedNotLooped(t *testing.T) {
 		t.Errorf("the latest nonce is not kept: %v", m.State().DPoP.Nonces)
 	}
 }
+
+// A server that takes both schemes offers DPoP beside its Bearer error:
+// an expired bearer token is not taken for a bound one sent as Bearer.
+func TestABearerRefusalBesideADPoPOfferIsNotADPoPOne(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("WWW-Authenticate", `Bearer error="invalid_token", DPoP algs="ES256"`)
+		w.WriteHeader(401)
+	}))
+	t.Cleanup(srv.Close)
+	d := flows.Draft{Method: flows.PermanentToken, Params: flows.Params{Provider: flows.Provider{Kind: flows.KindEndpoints, APIBase: srv.URL}}, Seed: "expired-token"}
+	st, creds := d.Start()
+	m, _ := flows.New(st, creds)
+	_, err := m.Next(context.Background(), newEnv(t), flows.Input{})
+	var de *flows.DPoPError
+	if err == nil || errors.As(err, &de) {
+		t.Fatalf("want a plain refusal, got %v (%T)", err, err)
+	}
+}
