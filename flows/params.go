@@ -97,6 +97,9 @@ type Params struct {
 	TokenParams CustomParams  `json:"token_params,omitempty"`
 	Username    string        `json:"username,omitempty"`
 	Timeout     wire.Duration `json:"timeout,omitempty"` // how long to wait for a person
+	// DPoP binds the tokens to a key of the session (RFC 9449): a fresh
+	// proof with every token request and API call.
+	DPoP bool `json:"dpop,omitempty"`
 }
 
 // Credentials are the secrets a flow needs. They are never part of State, so

@@ -53,7 +53,7 @@ var clientFields = []FieldID{FieldClientID, FieldClientSecret}
 var specs = []Spec{
 	{
 		Info:   AuthorizationCode.Info(),
-		Fields: []FieldID{FieldAuthURL, FieldTokenURL, FieldClientID, FieldClientSecret, FieldRedirectURI, FieldScope, FieldResponseType, FieldResponseMode, FieldPKCE, FieldAccessType, FieldAuthStyle, FieldAuthParams, FieldTokenParams},
+		Fields: []FieldID{FieldAuthURL, FieldTokenURL, FieldClientID, FieldClientSecret, FieldRedirectURI, FieldScope, FieldResponseType, FieldResponseMode, FieldPKCE, FieldAccessType, FieldAuthStyle, FieldAuthParams, FieldTokenParams, FieldDPoP},
 		Stages: []string{"Configure", "Sign in", "Exchange code", "Inspect"},
 		stage: func(st State) int {
 			if st.Phase == PhaseExchanging || (st.Phase == PhaseFailed && st.StateMatched) {
@@ -64,12 +64,12 @@ var specs = []Spec{
 	},
 	{
 		Info:   ClientCredentials.Info(),
-		Fields: slices.Concat([]FieldID{FieldTokenURL}, clientFields, []FieldID{FieldScope, FieldAuthStyle, FieldTokenParams}),
+		Fields: slices.Concat([]FieldID{FieldTokenURL}, clientFields, []FieldID{FieldScope, FieldAuthStyle, FieldTokenParams, FieldDPoP}),
 		Stages: []string{"Configure", "Request token", "Inspect"},
 	},
 	{
 		Info:   DeviceCode.Info(),
-		Fields: slices.Concat([]FieldID{FieldDeviceURL, FieldTokenURL}, clientFields, []FieldID{FieldScope, FieldAuthStyle, FieldAuthParams, FieldTokenParams}),
+		Fields: slices.Concat([]FieldID{FieldDeviceURL, FieldTokenURL}, clientFields, []FieldID{FieldScope, FieldAuthStyle, FieldAuthParams, FieldTokenParams, FieldDPoP}),
 		Stages: []string{"Configure", "Get code", "Approve on a device", "Inspect"},
 		stage: func(st State) int {
 			if st.Device != nil {
@@ -80,17 +80,17 @@ var specs = []Spec{
 	},
 	{
 		Info:   RefreshToken.Info(),
-		Fields: slices.Concat([]FieldID{FieldTokenURL}, clientFields, []FieldID{FieldRefreshToken, FieldScope, FieldAuthStyle, FieldTokenParams}),
+		Fields: slices.Concat([]FieldID{FieldTokenURL}, clientFields, []FieldID{FieldRefreshToken, FieldScope, FieldAuthStyle, FieldTokenParams, FieldDPoP}),
 		Stages: []string{"Configure", "Refresh", "Inspect"},
 	},
 	{
 		Info:   PermanentToken.Info(),
-		Fields: []FieldID{FieldAPIBase, FieldToken},
+		Fields: []FieldID{FieldAPIBase, FieldToken, FieldDPoP},
 		Stages: []string{"Configure", "Try it", "Inspect"},
 	},
 	{
 		Info:   Password.Info(),
-		Fields: slices.Concat([]FieldID{FieldTokenURL}, clientFields, []FieldID{FieldUsername, FieldPassword, FieldScope, FieldAccessType, FieldAuthStyle, FieldTokenParams}),
+		Fields: slices.Concat([]FieldID{FieldTokenURL}, clientFields, []FieldID{FieldUsername, FieldPassword, FieldScope, FieldAccessType, FieldAuthStyle, FieldTokenParams, FieldDPoP}),
 		Stages: []string{"Configure", "Request token", "Inspect"},
 	},
 	{

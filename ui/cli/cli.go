@@ -233,7 +233,10 @@ func systemClipboard() func(string) error {
 }
 
 // demoServerFlags are `authplay demo-server`'s flags.
-type demoServerFlags struct{ addr, dir, weak string }
+type demoServerFlags struct {
+	addr, dir, weak string
+	requireDPoP     bool
+}
 
 func newDemoServerFlagSet(stdio IO) (*demoServerFlags, *flag.FlagSet) {
 	f := &demoServerFlags{}
@@ -242,6 +245,7 @@ func newDemoServerFlagSet(stdio IO) (*demoServerFlags, *flag.FlagSet) {
 	fs.StringVar(&f.addr, "addr", "127.0.0.1:9090", "loopback address to listen on")
 	fs.StringVar(&f.dir, "dir", "", "keep the server's key and grants here (default: in memory)")
 	fs.StringVar(&f.weak, "weak", "", "turn defences off to watch attacks work (unsafe on purpose): a comma-separated list of "+strings.Join(spacetest.Weaknesses(), ", "))
+	fs.BoolVar(&f.requireDPoP, "require-dpop", false, "refuse token requests without a DPoP proof, for every registration (RFC 9449 §5.2; demo-dpop-app always wants one)")
 	return f, fs
 }
 
@@ -254,7 +258,7 @@ func runDemoServer(args []string, stdio IO) int {
 	if err != nil {
 		return usageError(stdio, "--weak: %v", err)
 	}
-	srv, err := newDemoServer(f.addr, f.dir, weak, stdio.Err)
+	srv, err := newDemoServer(f.addr, f.dir, weak, stdio.Err, spacetest.WithDPoPRequired(f.requireDPoP))
 	if err != nil {
 		fmt.Fprintln(stdio.Err, "authplay demo-server:", err)
 		return ExitFailed
