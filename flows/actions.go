@@ -64,6 +64,7 @@ func (m *machine) pendingAction(in Input) (Request, bool, error) {
 		return m.tokenRequest(PurposeRevocation, p.RevokeURL, url.Values{"token": {tok.Reveal()}, "token_type_hint": {hint}}), true, nil
 	case ActionCallAPI:
 		req, err := apiRequest(p, m.st.Token.AccessToken, m.apiCall(in))
+		presentToken(&req, m.st.Token.AccessToken, m.st.Token.TokenType)
 		return req, err == nil, err
 	}
 	return Request{}, false, settingMissing("unknown action %q", in.Action)
@@ -169,7 +170,7 @@ func (m *machine) called(step Step, rec *wire.Recorder, callErr error, req Reque
 		return m.actionFailed(step, callErr, req.URL)
 	}
 	status := exchanges[len(exchanges)-1].Response.Status
-	step.WhatHappened = fmt.Sprintf("authplay sent the access token as Authorization: Bearer to %s, and the API answered HTTP %d. [RFC 6750 §2.1]", req.URL, status)
+	step.WhatHappened = fmt.Sprintf("authplay sent the access token as Authorization: %s to %s, and the API answered HTTP %d. [%s]", schemeSent(exchanges), req.URL, status, schemeRef(exchanges))
 	if status >= 400 {
 		_, body, _ := outcome(rec, nil)
 		var e OAuthError
@@ -177,7 +178,7 @@ func (m *machine) called(step Step, rec *wire.Recorder, callErr error, req Reque
 		if json.Unmarshal(body, &e) == nil && e.Code != "" {
 			err = serverError(e.Code, e.Description, e.URI, status)
 		}
-		return m.actionFailed(step, err, req.URL)
+		return m.actionFailed(step, m.dpopRefusal(err, exchanges, true), req.URL)
 	}
 	step.OK = true
 	step.WhatNext = "Change the call, or try another token action."

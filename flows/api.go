@@ -117,12 +117,11 @@ func CallAPI(ctx context.Context, env Env, p Provider, token Secret, call APIReq
 	if err != nil {
 		return APIResponse{}, err
 	}
-	return callRequest(ctx, env, req)
+	return (&base{}).callRequest(ctx, env, req)
 }
 
 // callRequest sends an API request and reads its answer.
-func callRequest(ctx context.Context, env Env, req Request) (APIResponse, error) {
-	var b base
+func (b *base) callRequest(ctx context.Context, env Env, req Request) (APIResponse, error) {
 	rec, err := b.send(ctx, env, Input{}, req)
 	ex := rec.Exchanges()
 	out := APIResponse{}

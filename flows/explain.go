@@ -97,7 +97,10 @@ func Explain(err error, ec ExplainContext) *Diagnosis {
 	var re *oauth2.RetrieveError
 	var ae *AnswerError
 	var se *settingError
+	var de *DPoPError
 	switch {
+	case errors.As(err, &de):
+		return explainDPoP(de, ec)
 	case errors.As(err, &oe):
 		return explainCode(oe.Code, oe.Description, err.Error(), ec)
 	case errors.As(err, &re):

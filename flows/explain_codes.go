@@ -31,6 +31,8 @@ var codeAdvice = map[string]func(ec ExplainContext, desc string) advice{
 	"expired_token": func(ExplainContext, string) advice {
 		return advice{"Start the device flow again and enter the new code sooner.", "The device code expired before the user approved it.", "RFC 8628 §3.5"}
 	},
+	"invalid_dpop_proof":      dpopCodeAdvice("invalid_dpop_proof"),
+	"use_dpop_nonce":          dpopCodeAdvice("use_dpop_nonce"),
 	"authorization_pending":   stillWaiting,
 	"slow_down":               stillWaiting,
 	"temporarily_unavailable": serverTrouble,

@@ -51,6 +51,8 @@ var codeMethods = map[string][]flows.Method{
 	"permission-denied":         {flows.ClientCredentials, flows.AuthorizationCode, flows.PermanentToken},
 	"invalid_token":             {flows.ClientCredentials, flows.AuthorizationCode, flows.PermanentToken},
 	"insufficient_scope":        {flows.ClientCredentials, flows.AuthorizationCode, flows.PermanentToken},
+	"invalid_dpop_proof":        {flows.ClientCredentials, flows.AuthorizationCode, flows.Password, flows.RefreshToken, flows.DeviceCode, flows.PermanentToken},
+	"use_dpop_nonce":            {flows.ClientCredentials, flows.AuthorizationCode, flows.Password, flows.RefreshToken, flows.DeviceCode, flows.PermanentToken},
 	"x_not_a_known_code":        {flows.ClientCredentials, flows.AuthorizationCode},
 }
 
@@ -58,6 +60,7 @@ var codeMethods = map[string][]flows.Method{
 var codeDescriptions = map[string][]string{
 	"unauthorized_client": {"the flow is not enabled for this application", "redirect_uri is not registered"},
 	"invalid_scope":       {"scope is wider than what the client may have", "the application is not authorized in project DEMO"},
+	"invalid_dpop_proof":  {"demo-dpop-app must send a DPoP proof (a DPoP header) with every token request"},
 }
 
 // namesAPlace says whether the advice for a code, in a method, is about a

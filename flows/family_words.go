@@ -21,11 +21,12 @@ const (
 	demoPending      = "demo-pending-rights"
 	demoNoRights     = "demo-no-rights"
 	demoNotInProject = "demo-not-in-project"
+	demoDPoP         = "demo-dpop-app"
 	demoUsers        = "demo (password demo) or alice (password alice)"
 	demoRedirects    = "http://127.0.0.1/callback, http://localhost/callback and http://[::1]/callback, on any port"
 )
 
-var demoClients = []string{demoApp, demoPublic, demoNoCodeFlow, demoPending, demoNoRights, demoNotInProject, demoJWTApp, demoMTLSApp}
+var demoClients = []string{demoApp, demoPublic, demoNoCodeFlow, demoPending, demoNoRights, demoNotInProject, demoJWTApp, demoMTLSApp, demoDPoP}
 
 // voice is whose words advice speaks.
 type voice int

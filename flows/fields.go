@@ -38,6 +38,7 @@ const (
 
 	FieldPrivateKeyFile FieldID = "private_key_file"
 	FieldKeyID          FieldID = "key_id"
+	FieldDPoP           FieldID = "dpop"
 )
 
 // FieldKind says how a field is edited and shown.
@@ -88,6 +89,9 @@ type FieldDef struct {
 	flag  string // the flag's name when it is not the ID's
 	// offers, when set, are values a person may pick for a list field.
 	offers func(*Draft) []Offer
+	// Switch marks a choice of off ("") or on: its command-line flag
+	// takes no value (--dpop).
+	Switch bool
 }
 
 // Flag is the command-line flag of the field (token_url → token-url; a
@@ -194,6 +198,15 @@ var fieldDefs = []FieldDef{
 		Usage: "an extra token-request parameter, key=value (repeat the flag for more): resource, audience, …",
 		get:   func(d *Draft) string { return d.Params.TokenParams.String() },
 		set:   func(d *Draft, v string) { d.Params.TokenParams, _ = ParseCustomParams(v) }},
+	{ID: FieldDPoP, Label: "DPoP", Kind: KindChoice, Switch: true, Hint: "bind the tokens to a key of this session (RFC 9449)",
+		Usage:   "DPoP (RFC 9449): sign a fresh proof with a key of this session for every token request and API call, so the tokens are bound to the key",
+		Choices: []Choice{{"", "off"}, {"on", "on"}},
+		get: func(d *Draft) string {
+			if d.Params.DPoP {
+				return "on"
+			}
+			return ""
+		}, set: func(d *Draft, v string) { d.Params.DPoP = v == "on" }},
 }
 
 func choicesOf(values []string) []Choice {

@@ -21,7 +21,7 @@ func FuzzParseTokenResponse(f *testing.F) {
 	f.Add("application/json", `{"access_token":1}`)
 	f.Fuzz(func(t *testing.T, ct, body string) {
 		tok, err := flows.ParseTokenResponse(ct, []byte(body), time.Unix(1e9, 0))
-		if err == nil && (tok.AccessToken == "" || tok.TokenType != "Bearer") {
+		if err == nil && (tok.AccessToken == "" || (tok.TokenType != "Bearer" && tok.TokenType != "DPoP")) {
 			t.Fatalf("accepted %q as %+v", body, tok)
 		}
 		if err != nil && len(err.Error()) > 600 {

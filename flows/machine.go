@@ -71,6 +71,9 @@ type State struct {
 	// ClientAssertions counts the client assertions sent, so each gets its
 	// own jti (clientauth.go).
 	ClientAssertions int `json:"client_assertions,omitempty"`
+	// DPoP is the session's DPoP key (its thumbprint) and the nonces its
+	// servers gave, when the session binds its tokens (RFC 9449).
+	DPoP *DPoPState `json:"dpop,omitempty"`
 }
 
 // DeviceState is the device flow's pending authorization (RFC 8628 §3.2).
@@ -230,11 +233,21 @@ type machine struct {
 	method method
 }
 
+// Pending finishes the request as a send would (a DPoP proof), so the
+// preview shows it; the send makes those parts afresh.
 func (m *machine) Pending(in Input) (Request, bool, error) {
+	var req Request
+	var ok bool
+	var err error
 	if in.Action != ActionNext {
-		return m.pendingAction(in)
+		req, ok, err = m.pendingAction(in)
+	} else {
+		req, ok, err = m.method.pending()
 	}
-	return m.method.pending()
+	if ok && err == nil && !req.Browser {
+		req, err = m.finishAll(Env{}, req)
+	}
+	return req, ok, err
 }
 
 // Next performs one step. Each step carries, among its notes, every
@@ -247,6 +260,7 @@ func (m *machine) Next(ctx context.Context, env Env, in Input) (Step, error) {
 	if req, ok, perr := m.Pending(in); perr == nil && ok && in.Request == nil {
 		overrides = req.Overrides
 	}
+	m.run = nil // after the preview above: it signs a proof of its own
 	if in.Action != ActionNext {
 		step, err = m.act(ctx, env, in)
 	} else {
@@ -265,6 +279,7 @@ func (m *machine) Next(ctx context.Context, env Env, in Input) (Step, error) {
 			}
 		}
 	}
+	m.tellDPoP(&step)
 	return step, err
 }
 
@@ -281,7 +296,7 @@ func Start(m Method, p Params) State {
 	if p.Timeout == 0 {
 		p.Timeout = wire.Duration(5 * time.Minute)
 	}
-	return State{Method: m, Phase: PhaseReady, Params: p, StateValue: randomToken(), Nonce: randomToken(), Verifier: Secret(oauth2.GenerateVerifier())}
+	return State{Method: m, Phase: PhaseReady, Params: p, StateValue: randomToken(), Nonce: randomToken(), Verifier: Secret(oauth2.GenerateVerifier()), DPoP: startDPoP(m, p)}
 }
 
 // Start begins a run of the draft: its first state, and the secrets the run
@@ -299,6 +314,9 @@ func (d Draft) Restart(prev State) (State, Credentials) {
 	if prev.Method == d.Method {
 		st.StateValue, st.Nonce, st.Verifier = prev.StateValue, prev.Nonce, prev.Verifier
 	}
+	if st.DPoP != nil && prev.DPoP != nil && prev.DPoP.Key != nil {
+		st.DPoP = prev.DPoP // the key the preview showed is the run's
+	}
 	return st, creds
 }
 
@@ -306,6 +324,7 @@ type base struct {
 	st    State
 	creds Credentials
 	sent  []Request // this step's requests, as sent
+	run   *dpopRun  // what DPoP did during the step under way
 }
 
 // authStyle is how this run authenticates the client: the chosen style, or

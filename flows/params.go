@@ -110,6 +110,9 @@ type Params struct {
 	// (private_key_jwt, request objects); KeyID is the kid it signs under.
 	PrivateKeyFile string `json:"private_key_file,omitempty"`
 	KeyID          string `json:"key_id,omitempty"`
+	// DPoP binds the tokens to a key of the session (RFC 9449): a fresh
+	// proof with every token request and API call.
+	DPoP bool `json:"dpop,omitempty"`
 }
 
 // Credentials are the secrets a flow needs. They are never part of State, so

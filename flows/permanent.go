@@ -53,6 +53,7 @@ func (m *permanentToken) pending() (Request, bool, error) {
 	}
 	p := m.st.Params.Provider
 	req, err := apiRequest(p, m.brought(), DefaultTestCall(p, PermanentToken))
+	presentToken(&req, m.brought(), "")
 	return req, err == nil, err
 }
 
@@ -76,7 +77,7 @@ func (m *permanentToken) next(ctx context.Context, env Env, in Input) (Step, err
 	if in.Request != nil {
 		req = *in.Request
 	}
-	resp, err := callRequest(ctx, env, req)
+	resp, err := m.callRequest(ctx, env, req)
 	step.Exchanges = []wire.Exchange{resp.Exchange}
 	if err != nil {
 		return m.fail(step, err, req.URL)
@@ -85,7 +86,8 @@ func (m *permanentToken) next(ctx context.Context, env Env, in Input) (Step, err
 	// about the token, not a failure, so ask the application endpoint instead.
 	if resp.Status == 403 && (p.Kind == KindSpace || p.Builtin) {
 		if again, err := apiRequest(p, tok, DefaultTestCall(p, ClientCredentials)); err == nil {
-			if r2, err2 := callRequest(ctx, env, again); err2 == nil {
+			presentToken(&again, tok, "")
+			if r2, err2 := m.callRequest(ctx, env, again); err2 == nil {
 				resp, req = r2, again
 				step.Exchanges = append(step.Exchanges, r2.Exchange)
 			}
@@ -97,9 +99,9 @@ func (m *permanentToken) next(ctx context.Context, env Env, in Input) (Step, err
 			err = apiRefused(resp.Status)
 		}
 		step.WhatHappened = "authplay called " + req.URL + " with the token, and the API refused it."
-		return m.fail(step, err, req.URL)
+		return m.fail(step, m.dpopRefusal(err, step.Exchanges, true), req.URL)
 	}
-	m.authorized(&Token{AccessToken: tok, TokenType: "Bearer", ObtainedAt: env.now()})
+	m.authorized(&Token{AccessToken: tok, TokenType: broughtType(tok), ObtainedAt: env.now()})
 	m.st.Owner = termsafe.Line(ownerFrom(resp.Body))
 	if j, err := jwtcheck.Decode(tok.Reveal()); err == nil {
 		if exp, ok := j.Time("exp"); ok {
@@ -107,7 +109,7 @@ func (m *permanentToken) next(ctx context.Context, env Env, in Input) (Step, err
 		}
 	}
 	step.OK = true
-	step.WhatHappened = "authplay sent the token as Authorization: Bearer to " + req.URL + " and the API accepted it (HTTP " + strconv.Itoa(resp.Status) + "). A permanent token works until someone revokes it: keep it like a password, and prefer OAuth flows for anything that runs unattended. [RFC 6750 §2.1]"
+	step.WhatHappened = "authplay sent the token as Authorization: " + schemeSent(step.Exchanges) + " to " + req.URL + " and the API accepted it (HTTP " + strconv.Itoa(resp.Status) + "). A permanent token works until someone revokes it: keep it like a password, and prefer OAuth flows for anything that runs unattended. [RFC 6750 §2.1]"
 	step.WhatNext = "Inspect the token or call other APIs with it."
 	return step, nil
 }

@@ -2,8 +2,10 @@ package flows_test
 
 import (
 	"context"
+	"maps"
 	"net/url"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -17,10 +19,11 @@ import (
 
 // What a front door shows before a step (Pending) is exactly what the step
 // sends: method, URL, headers with secrets masked, body. For every method,
-// every client authentication style, every request of the flow and every
-// action on the token. A client assertion is signed again as it is sent,
-// so its iat, exp and signature differ from the one shown; its header and
-// its other claims, jti included, are the same (sameAssertion).
+// every client authentication style, with DPoP and without, every request
+// of the flow and every action on the token. A DPoP proof and a client
+// assertion are signed afresh at send time, so their jti or iat and exp
+// (and signatures) may differ from the preview's: the rest of them,
+// header and claims, must be the same (sameProof, sameAssertion).
 func TestPendingIsWhatIsSent(t *testing.T) {
 	s := newSpace(t)
 	keyFile := writeKey(t, spacetest.DemoClientKeyPEM)
@@ -30,82 +33,99 @@ func TestPendingIsWhatIsSent(t *testing.T) {
 	}
 	for _, spec := range flows.Specs() {
 		for _, style := range []flows.AuthStyle{flows.AuthAuto, flows.AuthBasic, flows.AuthBody, flows.AuthNone, flows.AuthPrivateKeyJWT, flows.AuthClientSecretJWT} {
-			m := spec.Info.Method
-			t.Run(string(m)+"/"+string(style)+"auto"[:4*boolInt(style == "")], func(t *testing.T) {
-				p := spaceParams(t, s)
-				p.AuthStyle, p.Scope, p.Username = style, "** openid", spacetest.DemoUsername
-				creds := demoCreds()
-				switch style {
-				case flows.AuthPrivateKeyJWT:
-					p.ClientID, p.PrivateKeyFile, creds.ClientSecret, creds.ClientKey = spacetest.DemoJWTClientID, keyFile, "", key
-				case flows.AuthClientSecretJWT:
-					p.ClientID, creds.ClientSecret = spacetest.DemoJWTClientID, spacetest.DemoJWTClientSecret
+			for _, dpop := range []bool{false, true} {
+				m := spec.Info.Method
+				if dpop && !flows.SpecOf(m).Accepts(flows.FieldDPoP) {
+					continue
 				}
-				// Custom parameters are part of what is shown and sent.
-				p.AuthParams = flows.CustomParams{{Key: "login_hint", Value: "demo"}}
-				p.TokenParams = flows.CustomParams{{Key: "resource", Value: "https://api.example/v1"}}
-				d := flows.Draft{Method: m, Params: p, Creds: creds, Seed: seedFor(t, s, m, p, creds)}
-				st, creds := d.Start()
-				mach, err := flows.New(st, creds)
-				if err != nil {
-					t.Fatal(err)
-				}
-				env, raw := recordingEnv(t)
-				env.Sleep = func(context.Context, time.Duration) error { return nil }
-				compared := 0
-				for i := 0; i < 6 && mach.State().Phase != flows.PhaseAuthorized && mach.State().Phase != flows.PhaseFailed; i++ {
-					want, ok, err := mach.Pending(flows.Input{})
-					if err != nil {
-						t.Fatal(err)
+				t.Run(string(m)+"/"+string(style)+"auto"[:4*boolInt(style == "")]+"/dpop"[:5*boolInt(dpop)], func(t *testing.T) {
+					p := spaceParams(t, s)
+					p.AuthStyle, p.Scope, p.Username, p.DPoP = style, "** openid", spacetest.DemoUsername, dpop
+					creds := demoCreds()
+					switch style {
+					case flows.AuthPrivateKeyJWT:
+						p.ClientID, p.PrivateKeyFile, creds.ClientSecret, creds.ClientKey = spacetest.DemoJWTClientID, keyFile, "", key
+					case flows.AuthClientSecretJWT:
+						p.ClientID, creds.ClientSecret = spacetest.DemoJWTClientID, spacetest.DemoJWTClientSecret
 					}
-					authURL := mach.State().AuthURL
-					step, _ := mach.Next(context.Background(), env, flows.Input{})
-					switch {
-					case ok && want.Browser:
-						comparableAuthURL(t, want, mach.State())
-						compared++
-						go approveHeadless(t, s, mach.State().AuthURL)
-					case ok:
-						if len(step.Exchanges) == 0 {
-							t.Fatalf("%s: nothing was sent; pending was %+v", step.Caption, want.Shown())
-						}
-						sameMessage(t, step.Caption, want.Shown(), step.Exchanges[0].Request)
-						sameAssertion(t, step.Caption, want, raw)
-						compared++
-					case authURL == "":
-						t.Fatalf("%s sent %d request(s) but Pending said none", step.Caption, len(step.Exchanges))
-					}
-					if m == flows.DeviceCode && mach.State().Phase == flows.PhaseAwaitingUser && mach.State().Device.Polls == 0 {
-						if err := s.ApproveDevice(mach.State().Device.UserCode, spacetest.DemoUsername, true); err != nil {
-							t.Fatal(err)
-						}
-					}
-				}
-				if compared == 0 {
-					t.Fatal("no request was compared")
-				}
-				if mach.State().Phase != flows.PhaseAuthorized {
-					return // this style is refused here; its requests were compared
-				}
-				actions := 0
-				for _, a := range []flows.Action{flows.ActionIntrospect, flows.ActionCallAPI, flows.ActionRefresh, flows.ActionRevoke} {
-					if !mach.State().Can(a) {
-						continue
-					}
-					want, _, err := mach.Pending(flows.Input{Action: a})
-					if err != nil {
-						t.Fatal(err)
-					}
-					step, _ := mach.Next(context.Background(), env, flows.Input{Action: a})
-					sameMessage(t, string(a), want.Shown(), step.Exchanges[0].Request)
-					sameAssertion(t, string(a), want, raw)
-					actions++
-				}
-				if actions == 0 {
-					t.Error("no action was compared")
-				}
-			})
+					// Custom parameters are part of what is shown and sent.
+					p.AuthParams = flows.CustomParams{{Key: "login_hint", Value: "demo"}}
+					p.TokenParams = flows.CustomParams{{Key: "resource", Value: "https://api.example/v1"}}
+					d := flows.Draft{Method: m, Params: p, Creds: creds, Seed: seedFor(t, s, m, p, creds)}
+					pendingIsSent(t, s, d)
+				})
+			}
 		}
+	}
+}
+
+// pendingIsSent runs a draft to its end, comparing what each request's
+// preview showed with what was sent, then does the same for each action
+// on the token.
+func pendingIsSent(t *testing.T, s *spacetest.Server, d flows.Draft) {
+	t.Helper()
+	m := d.Method
+	st, creds := d.Start()
+	mach, err := flows.New(st, creds)
+	if err != nil {
+		t.Fatal(err)
+	}
+	env, raw := recordingEnv(t)
+	env.Sleep = func(context.Context, time.Duration) error { return nil }
+	compared := 0
+	for i := 0; i < 6 && mach.State().Phase != flows.PhaseAuthorized && mach.State().Phase != flows.PhaseFailed; i++ {
+		want, ok, err := mach.Pending(flows.Input{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		authURL := mach.State().AuthURL
+		step, _ := mach.Next(context.Background(), env, flows.Input{})
+		switch {
+		case ok && want.Browser:
+			comparableAuthURL(t, want, mach.State())
+			compared++
+			go approveHeadless(t, s, mach.State().AuthURL)
+		case ok:
+			if len(step.Exchanges) == 0 {
+				t.Fatalf("%s: nothing was sent; pending was %+v", step.Caption, want.Shown())
+			}
+			sameMessage(t, step.Caption, want.Shown(), step.Exchanges[0].Request)
+			sameAssertion(t, step.Caption, want, raw)
+			compared++
+		case authURL == "":
+			t.Fatalf("%s sent %d request(s) but Pending said none", step.Caption, len(step.Exchanges))
+		}
+		if m == flows.DeviceCode && mach.State().Phase == flows.PhaseAwaitingUser && mach.State().Device.Polls == 0 {
+			if err := s.ApproveDevice(mach.State().Device.UserCode, spacetest.DemoUsername, true); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	if compared == 0 {
+		t.Fatal("no request was compared")
+	}
+	if mach.State().Phase != flows.PhaseAuthorized {
+		return // this style is refused here; its requests were compared
+	}
+	actions := 0
+	for _, a := range []flows.Action{flows.ActionIntrospect, flows.ActionCallAPI, flows.ActionRefresh, flows.ActionRevoke} {
+		if !mach.State().Can(a) {
+			continue
+		}
+		want, _, err := mach.Pending(flows.Input{Action: a})
+		if err != nil {
+			t.Fatal(err)
+		}
+		step, _ := mach.Next(context.Background(), env, flows.Input{Action: a})
+		sameMessage(t, string(a), want.Shown(), step.Exchanges[0].Request)
+		sameAssertion(t, string(a), want, raw)
+		actions++
+		if d.Params.DPoP && (a == flows.ActionCallAPI || a == flows.ActionRefresh) && len(want.Header["Dpop"]) != 1 {
+			t.Errorf("%s with DPoP on: the preview shows no proof", a)
+		}
+	}
+	if actions == 0 {
+		t.Error("no action was compared")
 	}
 }
 
@@ -123,7 +143,7 @@ func seedFor(t *testing.T, s *spacetest.Server, m flows.Method, p flows.Params, 
 	case flows.PermanentToken:
 		return spacetest.DemoPersonalToken
 	case flows.RefreshToken:
-		p.AccessType, p.Username, p.Scope = "offline", spacetest.DemoUsername, "**"
+		p.AccessType, p.Username, p.Scope, p.DPoP = "offline", spacetest.DemoUsername, "**", false
 		creds.Password = spacetest.DemoPassword
 		if p.AuthStyle == flows.AuthNone {
 			p.AuthStyle = flows.AuthBasic // demo-app has a secret; the refresh itself then goes without
@@ -161,6 +181,7 @@ func sameAssertion(t *testing.T, what string, shown flows.Request, raw *rawForms
 
 func sameMessage(t *testing.T, what string, want, got wire.Message) {
 	t.Helper()
+	want.Header, got.Header = sameProof(t, what, want.Header, got.Header)
 	if want.Method != got.Method || want.URL != got.URL || want.Body != got.Body || !reflect.DeepEqual(want.Header, got.Header) {
 		t.Errorf("%s: shown before\n  %s %s\n  %v\n  %s\nbut sent\n  %s %s\n  %v\n  %s", what, want.Method, want.URL, want.Header, want.Body, got.Method, got.URL, got.Header, got.Body)
 	}
@@ -262,4 +283,38 @@ func waitFor(t *testing.T, cond func() bool) {
 		}
 		time.Sleep(5 * time.Millisecond)
 	}
+}
+
+// sameProof compares the DPoP proofs of two headers but for what a send
+// makes afresh (jti, iat), and returns the headers without them.
+func sameProof(t *testing.T, what string, want, got map[string][]string) (map[string][]string, map[string][]string) {
+	t.Helper()
+	w, g := want["Dpop"], got["Dpop"]
+	if len(w) != len(g) {
+		t.Errorf("%s: %d DPoP proof(s) shown, %d sent", what, len(w), len(g))
+		return want, got
+	}
+	for i := range w {
+		pw, errW := flows.ReadProof(w[i])
+		pg, errG := flows.ReadProof(g[i])
+		if errW != nil || errG != nil {
+			t.Errorf("%s: proofs that do not decode: %v, %v", what, errW, errG)
+			continue
+		}
+		if pw.Claim("jti") == pg.Claim("jti") {
+			t.Errorf("%s: the proof sent reuses the preview's jti", what)
+		}
+		for _, v := range []*flows.ProofView{&pw, &pg} {
+			v.Claims = slices.DeleteFunc(v.Claims, func(c flows.ProofClaim) bool { return c.Name == "jti" || c.Name == "iat" })
+		}
+		if !reflect.DeepEqual(pw, pg) {
+			t.Errorf("%s: DPoP proof shown\n  %+v\nbut sent\n  %+v", what, pw, pg)
+		}
+	}
+	strip := func(h map[string][]string) map[string][]string {
+		out := maps.Clone(h)
+		delete(out, "Dpop")
+		return out
+	}
+	return strip(want), strip(got)
 }

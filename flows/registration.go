@@ -73,8 +73,12 @@ func builtinRegistration(m Method) []string {
 	if m.Info().Browser && m != DeviceCode {
 		use += " Any port works with http://127.0.0.1/callback (or localhost, or [::1])."
 	}
+	first := "The built-in server needs no registration: for this flow, " + use
+	if d := builtinDPoP(m); d != "" {
+		first += " " + d
+	}
 	return []string{
-		"The built-in server needs no registration: for this flow, " + use,
+		first,
 		demoNoCodeFlow + ", " + demoPending + ", " + demoNoRights + " and " + demoNotInProject + " each carry one registration mistake, to show what a server answers. On a real Space, these steps register an app of your own:",
 	}
 }

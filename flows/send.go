@@ -50,8 +50,10 @@ func (b *base) authenticate(r *Request) {
 	}
 }
 
-// send sends a step's request, or the person's edit of it, and records the
-// exchange. The outcome is read from the recorder.
+// send sends a step's request, or the person's edit of it, finished at
+// send time (finishers: a fresh DPoP proof), and records the exchange. A
+// finisher may ask for one more sending after seeing the answer; both
+// exchanges are recorded. The outcome is read from the recorder.
 func (b *base) send(ctx context.Context, env Env, in Input, req Request) (*wire.Recorder, error) {
 	edited := in.Request != nil
 	if edited {
@@ -67,15 +69,25 @@ func (b *base) send(ctx context.Context, env Env, in Input, req Request) (*wire.
 		_, empty := wire.Record(nil, false)
 		return empty, err
 	}
-	hr, err := req.httpRequest(ctx)
-	if err != nil {
-		return rec, err
-	}
-	resp, err := c.Do(hr)
-	if err == nil {
+	for sendings := 1; ; sendings++ {
+		sent, err := b.finishAll(env, req)
+		if err != nil {
+			return rec, err
+		}
+		hr, err := sent.httpRequest(ctx)
+		if err != nil {
+			return rec, err
+		}
+		resp, err := c.Do(hr)
+		if err != nil {
+			return rec, err
+		}
+		again := b.again(sent, resp)
 		resp.Body.Close()
+		if !again || sendings == 2 {
+			return rec, nil
+		}
 	}
-	return rec, err
 }
 
 // finish completes a request at send time, after a person's edit: each
@@ -95,7 +107,10 @@ func (b *base) finish(env Env, req *Request, edited bool) error {
 func (b *base) sendForToken(ctx context.Context, env Env, in Input, req Request) (Token, []wire.Exchange, error) {
 	rec, err := b.send(ctx, env, in, req)
 	tok, err := tokenResult(rec, err, env.now())
-	return tok, rec.Exchanges(), err
+	if err == nil {
+		b.checkBinding(&tok)
+	}
+	return tok, rec.Exchanges(), b.dpopRefusal(err, rec.Exchanges(), false)
 }
 
 // tokenResult reads the token endpoint's answer from the recorded response,

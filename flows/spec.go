@@ -57,7 +57,7 @@ var signingFields = []FieldID{FieldPrivateKeyFile, FieldKeyID}
 var specs = []Spec{
 	{
 		Info:   AuthorizationCode.Info(),
-		Fields: []FieldID{FieldAuthURL, FieldTokenURL, FieldClientID, FieldClientSecret, FieldRedirectURI, FieldScope, FieldResponseType, FieldResponseMode, FieldPKCE, FieldAccessType, FieldAuthStyle, FieldPrivateKeyFile, FieldKeyID, FieldAuthParams, FieldTokenParams},
+		Fields: []FieldID{FieldAuthURL, FieldTokenURL, FieldClientID, FieldClientSecret, FieldRedirectURI, FieldScope, FieldResponseType, FieldResponseMode, FieldPKCE, FieldAccessType, FieldAuthStyle, FieldPrivateKeyFile, FieldKeyID, FieldAuthParams, FieldTokenParams, FieldDPoP},
 		Stages: []string{"Configure", "Sign in", "Exchange code", "Inspect"},
 		stage: func(st State) int {
 			if st.Phase == PhaseExchanging || (st.Phase == PhaseFailed && st.StateMatched) {
@@ -68,12 +68,12 @@ var specs = []Spec{
 	},
 	{
 		Info:   ClientCredentials.Info(),
-		Fields: slices.Concat([]FieldID{FieldTokenURL}, clientFields, []FieldID{FieldScope, FieldAuthStyle}, signingFields, []FieldID{FieldTokenParams}),
+		Fields: slices.Concat([]FieldID{FieldTokenURL}, clientFields, []FieldID{FieldScope, FieldAuthStyle}, signingFields, []FieldID{FieldTokenParams, FieldDPoP}),
 		Stages: []string{"Configure", "Request token", "Inspect"},
 	},
 	{
 		Info:   DeviceCode.Info(),
-		Fields: slices.Concat([]FieldID{FieldDeviceURL, FieldTokenURL}, clientFields, []FieldID{FieldScope, FieldAuthStyle}, signingFields, []FieldID{FieldAuthParams, FieldTokenParams}),
+		Fields: slices.Concat([]FieldID{FieldDeviceURL, FieldTokenURL}, clientFields, []FieldID{FieldScope, FieldAuthStyle}, signingFields, []FieldID{FieldAuthParams, FieldTokenParams, FieldDPoP}),
 		Stages: []string{"Configure", "Get code", "Approve on a device", "Inspect"},
 		stage: func(st State) int {
 			if st.Device != nil {
@@ -84,17 +84,17 @@ var specs = []Spec{
 	},
 	{
 		Info:   RefreshToken.Info(),
-		Fields: slices.Concat([]FieldID{FieldTokenURL}, clientFields, []FieldID{FieldRefreshToken, FieldScope, FieldAuthStyle}, signingFields, []FieldID{FieldTokenParams}),
+		Fields: slices.Concat([]FieldID{FieldTokenURL}, clientFields, []FieldID{FieldRefreshToken, FieldScope, FieldAuthStyle}, signingFields, []FieldID{FieldTokenParams, FieldDPoP}),
 		Stages: []string{"Configure", "Refresh", "Inspect"},
 	},
 	{
 		Info:   PermanentToken.Info(),
-		Fields: []FieldID{FieldAPIBase, FieldToken},
+		Fields: []FieldID{FieldAPIBase, FieldToken, FieldDPoP},
 		Stages: []string{"Configure", "Try it", "Inspect"},
 	},
 	{
 		Info:   Password.Info(),
-		Fields: slices.Concat([]FieldID{FieldTokenURL}, clientFields, []FieldID{FieldUsername, FieldPassword, FieldScope, FieldAccessType, FieldAuthStyle}, signingFields, []FieldID{FieldTokenParams}),
+		Fields: slices.Concat([]FieldID{FieldTokenURL}, clientFields, []FieldID{FieldUsername, FieldPassword, FieldScope, FieldAccessType, FieldAuthStyle}, signingFields, []FieldID{FieldTokenParams, FieldDPoP}),
 		Stages: []string{"Configure", "Request token", "Inspect"},
 	},
 	{

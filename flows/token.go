@@ -76,8 +76,10 @@ func ParseTokenResponse(contentType string, body []byte, now time.Time) (Token, 
 			t.Notes = append(t.Notes, fmt.Sprintf("token_type %q read as Bearer (the name is case-insensitive)", t.TokenType))
 		}
 		t.TokenType = "Bearer"
+	case strings.EqualFold(t.TokenType, "dpop"):
+		t.TokenType = "DPoP" // bound to the key of the request's DPoP proof (RFC 9449 §5)
 	default:
-		return t, fmt.Errorf("token_type is %q, but authplay can only use Bearer tokens (RFC 6750); the server may need a setting to issue Bearer tokens", t.TokenType)
+		return t, fmt.Errorf("token_type is %q, but authplay can only use Bearer and DPoP tokens (RFC 6750, RFC 9449); the server may need a setting to issue Bearer tokens", t.TokenType)
 	}
 	t.RefreshToken = Secret(str("refresh_token"))
 	t.IDToken = Secret(str("id_token"))

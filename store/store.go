@@ -12,6 +12,10 @@
 // password in memory and hands them to each Advance. Nothing here keeps
 // them, so nothing here can write them down; a session resumed after a
 // restart has none until the person gives them again.
+//
+// A session's DPoP key is not a credential a person gives but the
+// session's own, and its tokens are bound to it, so the store keeps it:
+// in a 0600 file of its own, never in the record (dpopkey.go says why).
 package store
 
 import (
@@ -203,7 +207,13 @@ func newID() string {
 func (s *Store) Create(profile string, st flows.State) (Session, error) {
 	now := time.Now()
 	sess := Session{ID: newID(), Profile: profile, Method: st.Method, Created: now, Updated: now, State: st}
+	if st.DPoP != nil && st.DPoP.Key != nil {
+		if err := s.saveDPoPKey(sess.ID, st.DPoP.Key); err != nil {
+			return Session{}, err
+		}
+	}
 	if err := s.update(func(tx *bolt.Tx) error { return put(tx, sess) }); err != nil {
+		s.deleteDPoPKey(sess.ID) //nolint:errcheck // the session was not made; its key goes too, if it can
 		return Session{}, err
 	}
 	return sess, nil
@@ -234,6 +244,9 @@ func (s *Store) Get(id string) (Session, error) {
 		}
 		return nil
 	})
+	if err == nil {
+		s.loadDPoPKey(&sess)
+	}
 	return sess, err
 }
 
@@ -263,9 +276,9 @@ func (s *Store) List(profile, search string) ([]Summary, error) {
 	return out, err
 }
 
-// Delete removes a session.
+// Delete removes a session, and its DPoP key if it has one.
 func (s *Store) Delete(id string) error {
-	return s.update(func(tx *bolt.Tx) error {
+	err := s.update(func(tx *bolt.Tx) error {
 		if tx.Bucket(bucketSessions).Get([]byte(id)) == nil {
 			return ErrNotFound
 		}
@@ -274,6 +287,13 @@ func (s *Store) Delete(id string) error {
 		}
 		return tx.Bucket(bucketIndex).Delete([]byte(id))
 	})
+	if err != nil {
+		return err
+	}
+	if err := s.deleteDPoPKey(id); err != nil {
+		return fmt.Errorf("the session is deleted, but its DPoP key file could not be removed: %w", pathCause(err))
+	}
+	return nil
 }
 
 // Advance runs the session's next step with its credentials and commits

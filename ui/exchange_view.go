@@ -27,7 +27,8 @@ const (
 	PartStatusLine
 	PartResponseHeader
 	PartResponseBody
-	PartNote // the proxy, a transport error
+	PartNote    // the proxy, a transport error
+	PartDecoded // a signed header decoded for the reader (a DPoP proof)
 )
 
 // ExchangeLines writes an exchange whole, as the TUI's Steps panel and
@@ -44,7 +45,15 @@ func ExchangeLines(ex wire.Exchange) []ExchangeLine {
 	add(PartRequestLine, ex.Request.Method+" "+ex.Request.URL)
 	for _, k := range sortedKeys(ex.Request.Header) {
 		for _, v := range ex.Request.Header[k] {
+			if k == "Dpop" {
+				v = wire.Peek(v) + "  (decoded below)" // spent once sent; what it says is below
+			}
 			add(PartRequestHeader, k+": "+v)
+		}
+	}
+	for _, proof := range ex.Request.Header["Dpop"] {
+		for _, l := range flows.ProofLines(proof) {
+			add(PartDecoded, l)
 		}
 	}
 	if ex.Request.Body != "" {
@@ -84,12 +93,25 @@ func exchangeView(s *themes.Styles, ex wire.Exchange, width int) string {
 			st = s.Subtle
 		case PartNote:
 			st = s.Warn
+		case PartDecoded:
+			b.WriteString(decodedLine(s, l.Text, width) + "\n")
+			continue
 		}
 		for _, piece := range wrapLine(l.Text, width) {
 			b.WriteString(st.Render(piece) + "\n")
 		}
 	}
 	return strings.TrimSuffix(b.String(), "\n")
+}
+
+// decodedLine is a line of a decoded proof: its label, and the rest
+// wrapped beside it by words (a URL or a key cut only where it must be).
+func decodedLine(s *themes.Styles, text string, width int) string {
+	if !strings.HasPrefix(text, "  ") || len(text) <= flows.ProofLabelWidth {
+		return wrapIndent(s.Subtle.Render(text), width, 0, s.Subtle)
+	}
+	head, body := text[:flows.ProofLabelWidth], text[flows.ProofLabelWidth:]
+	return beside(s.Subtle.Render(head), s.Subtle.Render(body), width)
 }
 
 // wrapLine breaks a line longer than width. A JSON member breaks after its

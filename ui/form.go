@@ -192,7 +192,9 @@ func (f *form) Update(msg tea.Msg) (Screen, tea.Cmd) {
 
 // changed takes the rows' values into the draft and checks it again. A
 // value the draft refuses (only a list row's malformed pair can be) is
-// kept in its row and said beside it.
+// kept in its row and said beside it. The run's first state follows (a
+// DPoP key made once, when DPoP is turned on), so the preview and the run
+// share its random values.
 func (f *form) changed() {
 	f.setErrs = map[string]string{}
 	for _, r := range f.rows.rows {
@@ -200,6 +202,7 @@ func (f *form) changed() {
 			f.setErrs[r.id] = err.Error()
 		}
 	}
+	f.prev, _ = f.draft.Restart(f.prev)
 	f.check()
 }
 
@@ -370,6 +373,12 @@ func requestLines(m wire.Message, width int) string {
 	for _, k := range sortedKeys(m.Header) {
 		if k == "User-Agent" || k == "Accept" || k == "Content-Type" {
 			continue // the same for every request; the Steps panel shows them
+		}
+		if k == "Dpop" {
+			// Signed afresh at every send (a new jti and time): the value
+			// would change with every frame, so it is said, not shown.
+			b.WriteString("\n" + hardWrap("DPoP: a fresh proof, signed with this session's key when sent", width))
+			continue
 		}
 		for _, v := range m.Header[k] {
 			b.WriteString("\n" + hardWrap(k+": "+v, width))

@@ -46,6 +46,9 @@ func goldenScreens(t *testing.T) map[string]func(a *App) Screen {
 		return in
 	}
 	out["inspector/copy-as"] = func(a *App) Screen { in := inspector(a, panelToken); in.copyAs = true; return in }
+	for name, build := range dpopGoldenScreens() {
+		out[name] = build
+	}
 	out["inspector/step-mode-pause"] = func(a *App) Screen {
 		in := inspector(a, panelToken)
 		in.gate.pause(flows.Request{Method: "POST", URL: "http://127.0.0.1:9090/oauth/token",

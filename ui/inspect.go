@@ -259,7 +259,11 @@ func (in *inspect) key(k tea.KeyPressMsg) tea.Cmd {
 			if err != nil {
 				return emit(statusMsg(err.Error()))
 			}
-			return copyCmd(in.k.deps, text, f.What)
+			what := f.What
+			if note := TokenFormNote(in.sess.State, f.Name); note != "" {
+				what += ": " + note
+			}
+			return copyCmd(in.k.deps, text, what)
 		}
 		return nil
 	}

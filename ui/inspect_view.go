@@ -34,7 +34,11 @@ func (in *inspect) View() string {
 	if tok.AccessToken == "" { // response_type=id_token: who signed in, and no token to act with
 		title, shown = "ID token", tok.IDToken.Peek()
 	}
-	fmt.Fprintf(&b, "  %s  %s   %s\n", s.Title.Render(title), s.Value.Render(shown), s.Accent.Render("acts for "+st.ActsFor()))
+	title = s.Title.Render(title)
+	if tok.AccessToken != "" && tok.TokenType != "" && tok.TokenType != "Bearer" {
+		title += s.Subtle.Render(" · token_type " + termsafe.Line(tok.TokenType)) // DPoP: bound to a key
+	}
+	fmt.Fprintf(&b, "  %s  %s   %s\n", title, s.Value.Render(shown), s.Accent.Render("acts for "+st.ActsFor()))
 	b.WriteString("  " + s.Subtle.Render(in.lifetimeLine()) + "\n")
 	for _, warn := range in.transportWarnings() {
 		b.WriteString(wrapIndent("⚠ "+warn, w, 2, s.Warn) + "\n")

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/authplay/authplay/flows"
 )
@@ -48,8 +49,14 @@ func FormatToken(st flows.State, form string) (string, error) {
 	case "access_token":
 		return at, nil
 	case "header":
+		if st.DPoPBound() {
+			return "Authorization: DPoP " + at, nil
+		}
 		return "Authorization: Bearer " + at, nil
 	case "curl":
+		if st.DPoPBound() {
+			return dpopCurl(st, time.Now())
+		}
 		api, err := flows.ResolveAPIURL(st.Params.Provider, flows.DefaultTestCall(st.Params.Provider, st.Method).Path)
 		if err != nil {
 			return "", err
@@ -98,6 +105,8 @@ func authplayCommand(st flows.State) string {
 				args = append(args, "--"+fd.Flag()+"-env", strings.ToUpper(string(fd.ID)))
 			}
 		case fd.Kind == flows.KindURL && !endpoints, v == "":
+		case fd.Switch:
+			args = append(args, "--"+fd.Flag()) // on: the flag alone
 		case fd.ID == flows.FieldRedirectURI && v == "http://127.0.0.1:0/callback":
 		default:
 			args = append(args, "--"+fd.Flag(), shellWord(v))

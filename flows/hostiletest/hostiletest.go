@@ -83,6 +83,8 @@ type Row struct {
 	Strict bool
 	// Verbose runs it with --verbose (every exchange shown).
 	Verbose bool
+	// DPoP runs it with DPoP on (--dpop): a proof with every token request.
+	DPoP bool
 	// Serve answers every request to the hostile server.
 	Serve func(s *Servers, w http.ResponseWriter, r *http.Request)
 	// Browser plays the person's browser for browser flows (default
@@ -148,7 +150,7 @@ func (s *Servers) Provider() flows.Provider {
 func (r Row) Params(s *Servers) flows.Params {
 	return flows.Params{
 		Provider: s.Provider(), ClientID: ClientID, AuthStyle: r.Style, Scope: r.Scope, Username: Username,
-		RedirectURI: "http://127.0.0.1:0/callback", PKCE: flows.PKCES256, Timeout: wire.Duration(20 * time.Second),
+		RedirectURI: "http://127.0.0.1:0/callback", PKCE: flows.PKCES256, Timeout: wire.Duration(20 * time.Second), DPoP: r.DPoP,
 	}
 }
 

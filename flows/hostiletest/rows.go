@@ -12,7 +12,7 @@ import (
 
 // Rows is the table. Each front door's test runs all of them.
 func Rows() []Row {
-	return []Row{
+	rows := []Row{
 		{
 			Name: "escapes in error_description", Method: flows.ClientCredentials,
 			Serve: func(s *Servers, w http.ResponseWriter, r *http.Request) {
@@ -165,4 +165,5 @@ func Rows() []Row {
 			Want:  Want{Token: "code-token", Warning: "nonce"},
 		},
 	}
+	return append(rows, dpopRows()...)
 }

@@ -50,9 +50,16 @@ type result struct {
 // plays the browser for the URL the binary prints.
 func authplay(t *testing.T, stdin io.Reader, browse func(line string) bool, env []string, args ...string) result {
 	t.Helper()
+	return runProgram(t, binary, stdin, browse, env, args...)
+}
+
+// runProgram is authplay for any program (bash running a line of the
+// README, say), with the same private state dir and browser.
+func runProgram(t *testing.T, program string, stdin io.Reader, browse func(line string) bool, env []string, args ...string) result {
+	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, binary, args...)
+	cmd := exec.CommandContext(ctx, program, args...)
 	cmd.Env = append(os.Environ(), "XDG_STATE_HOME="+t.TempDir(), "XDG_CONFIG_HOME="+t.TempDir(), "DISPLAY=", "BROWSER=")
 	cmd.Env = append(cmd.Env, env...)
 	cmd.Stdin = stdin

@@ -236,6 +236,7 @@ func systemClipboard() func(string) error {
 type demoServerFlags struct {
 	addr, dir, weak string
 	printKey        bool
+	requireDPoP     bool
 }
 
 func newDemoServerFlagSet(stdio IO) (*demoServerFlags, *flag.FlagSet) {
@@ -246,6 +247,7 @@ func newDemoServerFlagSet(stdio IO) (*demoServerFlags, *flag.FlagSet) {
 	fs.StringVar(&f.dir, "dir", "", "keep the server's key and grants here (default: in memory)")
 	fs.StringVar(&f.weak, "weak", "", "turn defences off to watch attacks work (unsafe on purpose): a comma-separated list of "+strings.Join(spacetest.Weaknesses(), ", "))
 	fs.BoolVar(&f.printKey, "print-client-key", false, "print the published private key "+spacetest.DemoJWTClientID+" signs with (private_key_jwt) as PEM, and exit")
+	fs.BoolVar(&f.requireDPoP, "require-dpop", false, "refuse token requests without a DPoP proof, for every registration (RFC 9449 §5.2; demo-dpop-app always wants one)")
 	return f, fs
 }
 
@@ -261,7 +263,7 @@ func runDemoServer(args []string, stdio IO) int {
 	if err != nil {
 		return usageError(stdio, "--weak: %v", err)
 	}
-	srv, err := newDemoServer(f.addr, f.dir, weak, stdio.Err)
+	srv, err := newDemoServer(f.addr, f.dir, weak, stdio.Err, spacetest.WithDPoPRequired(f.requireDPoP))
 	if err != nil {
 		fmt.Fprintln(stdio.Err, "authplay demo-server:", err)
 		return ExitFailed

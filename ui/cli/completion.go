@@ -83,6 +83,7 @@ func describe(c command) (commandSpec, error) {
 			f.arg = argEnv
 		case fl.Name == "dir":
 			f.arg = argDir
+		case f.boolean: // a switch stands alone (--dpop): no value to offer
 		default:
 			f.values = fieldChoices(fl.Name, c.fieldMethods)
 		}

@@ -9,9 +9,10 @@ import (
 	"github.com/authplay/authplay/flows/spacetest"
 )
 
-func newDemoServer(addr, dir string, weak []string, notices io.Writer) (*spacetest.Server, error) {
+func newDemoServer(addr, dir string, weak []string, notices io.Writer, extra ...spacetest.Option) (*spacetest.Server, error) {
 	opts := []spacetest.Option{spacetest.WithAddr(addr), spacetest.WithHeadlessApproval(true), spacetest.WithWeak(weak...),
 		spacetest.WithNotices(func(n string) { fmt.Fprintln(notices, "authplay demo-server:", n) })}
+	opts = append(opts, extra...)
 	if dir != "" {
 		opts = append(opts, spacetest.WithDir(dir))
 	}
@@ -43,11 +44,7 @@ func printDemoBanner(w io.Writer, srv *spacetest.Server) {
 	fmt.Fprintf(w, "or with the secret %s (client_secret_jwt); %s's JWT-bearer grant trusts that key for issuer %s.\n", spacetest.DemoJWTClientSecret, spacetest.DemoClientID, spacetest.DemoJWTBearerIssuer)
 	fmt.Fprintf(w, "\nUsers: demo / demo, alice / alice\nPermanent tokens: %s (personal, demo), %s (application)\n\n", spacetest.DemoPersonalToken, spacetest.DemoApplicationToken)
 	fmt.Fprintln(w, "Try:")
-	cmds := []string{
-		fmt.Sprintf("curl -u %s:%s -d grant_type=client_credentials -d 'scope=**' %s/oauth/token", spacetest.DemoClientID, spacetest.DemoClientSecret, srv.URL),
-		fmt.Sprintf("CLIENT_SECRET=%s authplay token --flow client_credentials --space-url %s --client-id %s --client-secret-env CLIENT_SECRET", spacetest.DemoClientSecret, srv.URL, spacetest.DemoClientID),
-		fmt.Sprintf("curl -H 'Authorization: Bearer %s' %s/api/http/team-directory/profiles/me", spacetest.DemoPersonalToken, srv.URL),
-	}
+	cmds := append(tryCommands(srv), dpopTry(srv))
 	fmt.Fprintln(w, "  "+strings.Join(cmds, "\n  "))
 	fmt.Fprintln(w, "\nHeadless approval is on (POST /demo/approve), for scripts and tests. Press ctrl+c to stop.")
 }

@@ -28,14 +28,14 @@ func runHeadless(ctx context.Context, f *tokenFlags, st flows.State, creds flows
 			fmt.Fprintln(stdio.Err, "authplay:", err)
 			return ExitFailed
 		}
-		advance = func(ctx context.Context) (flows.State, flows.Step, error) {
-			step, err := m.Next(ctx, env, flows.Input{})
+		advance = func(ctx context.Context, in flows.Input) (flows.State, flows.Step, error) {
+			step, err := m.Next(ctx, env, in)
 			return m.State(), step, err
 		}
 	}
 	announced := false
 	for {
-		cur, step, err := advance(ctx)
+		cur, step, err := advance(ctx, flows.Input{})
 		if f.verbose {
 			printStep(stdio, step)
 		} else {
@@ -53,7 +53,7 @@ func runHeadless(ctx context.Context, f *tokenFlags, st flows.State, creds flows
 			fmt.Fprintf(stdio.Err, "authplay: %s\nfix: %s\nwhy: %s\n", oneLine(d.Raw), d.Fix, d.Cause)
 			return ExitFailed
 		case cur.Phase == flows.PhaseAuthorized:
-			return finish(ctx, f, cur, env, stdio)
+			return finish(ctx, f, learnNonce(ctx, f, cur, advance, stdio), env, stdio)
 		case !announced && (cur.Phase == flows.PhaseAwaitingRedirect || cur.Phase == flows.PhaseAwaitingUser):
 			announced = true
 			announce(f, cur, env, stdio)
@@ -63,7 +63,7 @@ func runHeadless(ctx context.Context, f *tokenFlags, st flows.State, creds flows
 
 // storeAdvance also prints, on stderr, what the store had to do to go on
 // (a damaged database moved aside), when it happens.
-func storeAdvance(st flows.State, creds flows.Credentials, env flows.Env, errw io.Writer) (func(context.Context) (flows.State, flows.Step, error), error) {
+func storeAdvance(st flows.State, creds flows.Credentials, env flows.Env, errw io.Writer) (advancer, error) {
 	dir, err := store.DefaultDir()
 	if err != nil {
 		return nil, err
@@ -77,11 +77,32 @@ func storeAdvance(st flows.State, creds flows.Credentials, env flows.Env, errw i
 	if err != nil {
 		return nil, err
 	}
-	return func(ctx context.Context) (flows.State, flows.Step, error) {
-		got, step, err := s.Advance(ctx, sess.ID, creds, env, flows.Input{})
+	return func(ctx context.Context, in flows.Input) (flows.State, flows.Step, error) {
+		got, step, err := s.Advance(ctx, sess.ID, creds, env, in)
 		printNotices(errw, s)
 		return got.State, step, err
 	}, nil
+}
+
+// advancer takes the session's next step, or an action on its token.
+type advancer func(context.Context, flows.Input) (flows.State, flows.Step, error)
+
+// learnNonce makes the one API call a DPoP curl line needs first, when the
+// server wants nonces and its API gave none yet: it is the call the line
+// makes, and its answer brings the nonce the line's proof carries.
+func learnNonce(ctx context.Context, f *tokenFlags, st flows.State, advance advancer, stdio IO) flows.State {
+	if !ui.NeedsAPICallFirst(st, f.output) {
+		return st
+	}
+	fmt.Fprintln(stdio.Err, "authplay: this server wants a nonce of its own in every DPoP proof, and its API has given none yet: calling it once to learn one (RFC 9449 §9)")
+	next, step, err := advance(ctx, flows.Input{Action: flows.ActionCallAPI})
+	if f.verbose {
+		printStep(stdio, step)
+	}
+	if err != nil {
+		return st // the curl form then says why it cannot be made
+	}
+	return next
 }
 
 func printNotices(w io.Writer, s *store.Store) {
@@ -178,6 +199,9 @@ func finish(ctx context.Context, f *tokenFlags, st flows.State, env flows.Env, s
 		fmt.Fprintf(stdio.Err, "authplay: %d check(s) failed and --strict is set; the token is not printed\n", failed)
 		return ExitFailed
 	}
+	if note := ui.TokenFormNote(st, f.output); note != "" {
+		fmt.Fprintln(stdio.Err, "authplay: note: the "+f.output+" form: "+note)
+	}
 	fmt.Fprintln(stdio.Out, text)
 	return ExitOK
 }
@@ -204,7 +228,7 @@ func printStep(stdio IO, step flows.Step) {
 			switch l.Part {
 			case ui.PartStatusLine, ui.PartResponseHeader, ui.PartResponseBody:
 				mark = "< "
-			case ui.PartNote:
+			case ui.PartNote, ui.PartDecoded:
 				mark = "  "
 			}
 			fmt.Fprintln(stdio.Err, mark+l.Text)

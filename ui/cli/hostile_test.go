@@ -49,6 +49,9 @@ func TestHostileTableHeadless(t *testing.T) {
 			if row.Verbose {
 				args = append(args, "--verbose")
 			}
+			if row.DPoP {
+				args = append(args, "--dpop")
+			}
 			args = append(args, "--jwks-url", p.Provider.JWKSURL)
 			env := []string{"CS=" + hostiletest.ClientSecret, "PW=" + hostiletest.Password, "PATH=" + opener, "DISPLAY=:99"}
 			browse := func(line string) bool {

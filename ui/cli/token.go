@@ -76,6 +76,8 @@ func newTokenFlagSet(stdio IO) (*tokenFlags, *flag.FlagSet) {
 				f.lists[fd.ID] = append(f.lists[fd.ID], p)
 				return err
 			})
+		case fd.Switch:
+			f.values[fd.ID] = switchFlag(fs, fd)
 		default:
 			f.values[fd.ID] = fs.String(fd.Flag(), "", fd.Usage)
 		}
