@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"golang.org/x/oauth2"
 
@@ -24,7 +25,11 @@ type authorizationCode struct{ *base }
 func (m *authorizationCode) pending() (Request, bool, error) {
 	switch m.st.Phase {
 	case PhaseReady:
-		req, err := m.authorizationRequest(m.st.Params.RedirectURI)
+		if m.pushes() && m.st.Pushed == nil {
+			req, err := m.pushRequest(m.st.Params.RedirectURI)
+			return req, err == nil, err
+		}
+		req, err := m.browserRequest(m.st.Params.RedirectURI, time.Now(), false)
 		return req, err == nil, err
 	case PhaseExchanging:
 		req, err := m.exchangeRequest()
@@ -36,6 +41,9 @@ func (m *authorizationCode) pending() (Request, bool, error) {
 func (m *authorizationCode) next(ctx context.Context, env Env, in Input) (Step, error) {
 	switch m.st.Phase {
 	case PhaseReady:
+		if m.pushes() && m.st.Pushed == nil {
+			return m.push(ctx, env, in)
+		}
 		step, err := m.start(env, in)
 		if err == nil {
 			m.startText(&step)
@@ -118,31 +126,34 @@ func (b *base) authorizationRequest(redirectURI string) (Request, error) {
 func (b *base) start(env Env, in Input) (Step, error) {
 	step := Step{Name: "authorization_request", Caption: "Build the authorization URL and send the browser to it", At: env.now()}
 	p := b.st.Params
-	if b.st.StateValue == "" { // a session saved by an authplay that made them here
-		b.st.StateValue, b.st.Nonce, b.st.Verifier = randomToken(), randomToken(), Secret(oauth2.GenerateVerifier())
-	}
-	if !p.wantsIDToken(b.st.Method) {
-		b.st.Nonce = "" // none is sent, so none is expected back
-	}
+	b.prepareRandoms()
 	draft, err := b.authorizationRequest(p.RedirectURI)
 	if err != nil {
 		return b.fail(step, err, p.Provider.AuthURL)
 	}
 	// The listener expects what the URL asks for; only the port changes.
+	// After a push it is open already, at the address that was pushed.
 	b.st.AuthURL = draft.URL
-	redirect, err := env.Loopback.Prepare(p.RedirectURI, b.expect())
+	listen := p.RedirectURI
+	if b.st.Pushed != nil {
+		listen = b.st.RedirectURI
+	}
+	redirect, err := env.Loopback.Prepare(listen, b.expect())
 	if err != nil {
 		b.st.AuthURL = ""
 		return b.fail(step, err, p.RedirectURI)
 	}
 	b.st.RedirectURI = redirect
-	req, err := b.authorizationRequest(redirect)
+	req, err := b.browserRequest(redirect, env.now(), true)
 	if err != nil {
+		env.Loopback.Close(redirect)
 		return b.fail(step, err, p.Provider.AuthURL)
 	}
 	if in.Request != nil {
-		req.URL = withRedirect(in.Request.URL, p.RedirectURI, redirect)
+		req.URL = b.editedBrowserURL(withRedirect(in.Request.URL, p.RedirectURI, redirect), redirect, env.now())
 	}
+	b.noteFrontChannel(req.URL)
+	step.Details = frontChannelDetails(Request{URL: req.URL, Browser: true})
 	b.st.AuthURL = req.URL
 	if in.Request != nil {
 		// The edited URL may ask for the answer another way (response_mode):
@@ -167,14 +178,17 @@ func (m *authorizationCode) startText(step *Step) {
 	step.WhatHappened = "authplay made a random state, which the server will send back so authplay can tell its own redirect from a forged one. " +
 		pkceWords(p.PKCE) + " It is listening at " + m.st.RedirectURI + " for the browser to come back. [RFC 6749 §4.1.1 · RFC 8252 §7.3]"
 	step.WhatNext = "Sign in and accept in the browser. The server then sends the browser to the redirect URI with a one-time code."
+	if words := m.frontChannelWords(); words != "" {
+		step.WhatHappened = words + " " + step.WhatHappened
+	}
 }
 
 func pkceWords(p PKCEMethod) string {
 	switch p {
 	case PKCES256:
-		return "It also made a PKCE code_verifier, a secret that stays here: only its SHA-256 hash (the code_challenge) goes in the URL, so a stolen code is useless without it."
+		return "It also made a PKCE code_verifier, a secret that stays here: only its SHA-256 hash (the code_challenge) goes to the server, so a stolen code is useless without it."
 	case PKCEPlain:
-		return "PKCE is set to plain: the code_verifier itself goes in the URL as the challenge, which protects far less than S256. Use plain only for a server that cannot do S256."
+		return "PKCE is set to plain: the code_verifier itself goes to the server as the challenge, which protects far less than S256. Use plain only for a server that cannot do S256."
 	}
 	return "PKCE is off: anyone who intercepts the code can redeem it. Turn PKCE on unless the server rejects it."
 }
@@ -213,7 +227,7 @@ func (b *base) waitRedirect(ctx context.Context, env Env) (Step, loopback.Redire
 	if err != nil {
 		env.Loopback.Close(b.st.RedirectURI)
 		if errors.Is(err, context.DeadlineExceeded) {
-			err = errors.New("no redirect arrived within " + Human(b.timeout()) + "; start again, or paste the URL the browser ended on")
+			err = errors.New("no redirect arrived within " + Human(b.timeout()) + "; start again, or paste the URL the browser ended on" + b.pushedTimeoutWords())
 		}
 		step, err = b.fail(step, err, b.st.RedirectURI)
 		return step, loopback.Redirect{}, err

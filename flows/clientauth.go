@@ -51,11 +51,14 @@ func (d *Draft) checkSigning() []FieldError {
 		return nil
 	}
 	var out []FieldError
+	switch {
+	case d.Params.AuthStyle == AuthPrivateKeyJWT && strings.TrimSpace(d.Params.PrivateKeyFile) == "":
+		out = append(out, FieldError{FieldPrivateKeyFile, "required for private_key_jwt (authplay keygen makes a key)"})
+	case d.Params.RequestObject && d.Method == AuthorizationCode && strings.TrimSpace(d.Params.PrivateKeyFile) == "":
+		out = append(out, FieldError{FieldPrivateKeyFile, "required for a request object, which it signs (authplay keygen makes a key)"})
+	}
 	switch d.Params.AuthStyle {
 	case AuthPrivateKeyJWT:
-		if strings.TrimSpace(d.Params.PrivateKeyFile) == "" {
-			out = append(out, FieldError{FieldPrivateKeyFile, "required for private_key_jwt (authplay keygen makes a key)"})
-		}
 		if d.Creds.ClientSecret != "" {
 			out = append(out, FieldError{FieldClientSecret, "ignored: private_key_jwt signs with the key and sends no secret"})
 		}
@@ -261,12 +264,14 @@ func RequestDetails(r Request, p Params) []string {
 		}
 		out = append(out, decodeClientAssertion(r.Form.Get("client_assertion"), keyFile)...)
 	}
-	return out
+	return append(out, frontChannelDetails(r)...)
 }
 
 // signingKeyShown says when a signing key field applies: with
 // private_key_jwt, or when it holds a value (a profile's key file stays in
 // sight, so nothing is used unseen).
 func signingKeyShown(value func(*Draft) string) func(*Draft) bool {
-	return func(d *Draft) bool { return d.Params.AuthStyle == AuthPrivateKeyJWT || value(d) != "" }
+	return func(d *Draft) bool {
+		return d.Params.AuthStyle == AuthPrivateKeyJWT || (d.Params.RequestObject && d.Method == AuthorizationCode) || value(d) != ""
+	}
 }

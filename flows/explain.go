@@ -79,6 +79,8 @@ func (p Provider) endpointNamed(url string) (name, advertised string) {
 		return "revocation endpoint", md.RevocationEndpoint
 	case p.UserinfoURL:
 		return "userinfo endpoint", md.UserinfoEndpoint
+	case p.PARURL:
+		return "PAR endpoint", md.PAREndpoint
 	case p.JWKSURL:
 		return "key set", md.JWKSURI
 	}
@@ -98,6 +100,9 @@ func Explain(err error, ec ExplainContext) *Diagnosis {
 	var ae *AnswerError
 	var se *settingError
 	var de *DPoPError
+	if d, ok := explainPage(err, ec); ok {
+		return d
+	}
 	switch {
 	case errors.As(err, &de):
 		return explainDPoP(de, ec)

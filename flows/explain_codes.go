@@ -24,6 +24,8 @@ var codeAdvice = map[string]func(ec ExplainContext, desc string) advice{
 	"unsupported_response_type": unsupportedResponseType,
 	"permission-denied":         permissionDenied,
 	"insufficient_scope":        insufficientScope,
+	"invalid_request_uri":       invalidRequestURI,
+	"invalid_request_object":    invalidRequestObject,
 	"invalid_request": func(ExplainContext, string) advice {
 		return advice{"Correct the parameter the server names; if it names none, compare the request below with the flow's specification.",
 			"The request is malformed: a parameter is missing, repeated or not allowed.", "RFC 6749 §5.2"}

@@ -10,13 +10,12 @@ import "strings"
 // advice then covers every cause in turn.
 
 const (
-	demoJWTApp    = "demo-jwt-app"
-	demoJWTSecret = "demo-jwt-secret-that-is-32-bytes"
-	demoMTLSApp   = "demo-mtls-app"
+	demoJWTApp  = "demo-jwt-app"
+	demoMTLSApp = "demo-mtls-app"
 )
 
 // demoKeyWords say where the built-in server's trusted key comes from.
-const demoKeyWords = "save what authplay demo-server --print-client-key prints (to demo-key.pem, say) and give that file as the private key file"
+const demoKeyWords = "save what authplay demo-server --print-client-key prints (to client-key.pem, say) and give that file as the private key file"
 
 // assertionRefusal is the advice for an invalid_client that is about a
 // client assertion or the authentication method, if desc says it is.
@@ -38,7 +37,7 @@ func assertionRefusal(ec ExplainContext, desc string) (advice, bool) {
 			refs:  "RFC 7518 §3.2 · RFC 7523 §2.2",
 		}
 		if builtin {
-			a.fix = "Use " + demoJWTApp + " with its 32-byte secret " + demoJWTSecret + " for client_secret_jwt; " + demoApp + "'s 11-byte secret is too short. Or use private_key_jwt with " + demoJWTApp + " (" + demoKeyWords + ")."
+			a.fix = "Use " + demoJWTApp + " with its own 32-byte secret (the banner of authplay demo-server shows it) for client_secret_jwt; " + demoApp + "'s 11-byte secret is too short. Or use private_key_jwt with " + demoJWTApp + " (" + demoKeyWords + ")."
 		}
 		return a, true
 	case containsAny(d, "kid", "not a key registered", "no registered", "signature", "wrong key", "key that is not registered"):
@@ -59,8 +58,8 @@ func assertionRefusal(ec ExplainContext, desc string) (advice, bool) {
 			refs:  "RFC 7591 §2 · OIDC Core §9",
 		}
 		if builtin {
-			a.fix = "Match the registration: " + demoJWTApp + " authenticates only with private_key_jwt (" + demoKeyWords + ") or client_secret_jwt (its secret " + demoJWTSecret +
-				"); " + demoApp + " sends its secret (basic or body); " + demoMTLSApp + " uses a TLS client certificate."
+			a.fix = "Match the registration: " + demoJWTApp + " authenticates only with private_key_jwt (" + demoKeyWords + ") or client_secret_jwt (with its own 32-byte secret); " +
+				demoApp + " sends its secret (basic or body); " + demoMTLSApp + " uses a TLS client certificate."
 		}
 		return a, true
 	case strings.Contains(d, "aud"):

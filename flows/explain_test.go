@@ -53,6 +53,8 @@ var codeMethods = map[string][]flows.Method{
 	"insufficient_scope":        {flows.ClientCredentials, flows.AuthorizationCode, flows.PermanentToken},
 	"invalid_dpop_proof":        {flows.ClientCredentials, flows.AuthorizationCode, flows.Password, flows.RefreshToken, flows.DeviceCode, flows.PermanentToken},
 	"use_dpop_nonce":            {flows.ClientCredentials, flows.AuthorizationCode, flows.Password, flows.RefreshToken, flows.DeviceCode, flows.PermanentToken},
+	"invalid_request_uri":       {flows.AuthorizationCode},
+	"invalid_request_object":    {flows.AuthorizationCode},
 	"x_not_a_known_code":        {flows.ClientCredentials, flows.AuthorizationCode},
 }
 

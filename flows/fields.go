@@ -39,6 +39,9 @@ const (
 	FieldPrivateKeyFile FieldID = "private_key_file"
 	FieldKeyID          FieldID = "key_id"
 	FieldDPoP           FieldID = "dpop"
+	FieldPAR            FieldID = "par"
+	FieldPARURL         FieldID = "par_url"
+	FieldRequestObject  FieldID = "request_object"
 )
 
 // FieldKind says how a field is edited and shown.
@@ -167,6 +170,14 @@ var fieldDefs = []FieldDef{
 		Usage: "kid to name in what --private-key-file signs (empty: none, and the server tries each key registered for the client)",
 		get:   func(d *Draft) string { return d.Params.KeyID }, set: func(d *Draft, v string) { d.Params.KeyID = v },
 		shownFor: signingKeyShown(func(d *Draft) string { return d.Params.KeyID })},
+	{ID: FieldPAR, Label: "Pushed request", Kind: KindChoice, Switch: true, Choices: switchChoices, Hint: parHint, Usage: parUsage,
+		get: func(d *Draft) string { return onOff(d.Params.PAR) }, set: func(d *Draft, v string) { d.Params.PAR = v == "on" }},
+	{ID: FieldPARURL, Label: "PAR URL", Kind: KindURL, Hint: "the pushed authorization request endpoint; discovery names it", Required: true,
+		Usage: "pushed authorization request endpoint (RFC 9126; discovery fills it: pushed_authorization_request_endpoint)",
+		get:   func(d *Draft) string { return d.Params.Provider.PARURL }, set: func(d *Draft, v string) { d.Params.Provider.PARURL = v },
+		shownFor: func(d *Draft) bool { return d.Params.PAR }},
+	{ID: FieldRequestObject, Label: "Request object", Kind: KindChoice, Switch: true, Choices: switchChoices, Hint: requestObjectHint, Usage: requestObjectUsage,
+		get: func(d *Draft) string { return onOff(d.Params.RequestObject) }, set: func(d *Draft, v string) { d.Params.RequestObject = v == "on" }},
 	{ID: FieldPKCE, Label: "PKCE", Kind: KindChoice, Hint: "S256 unless the server cannot do it", Usage: "PKCE: S256 (default), plain or off",
 		Choices: []Choice{{"S256", "S256"}, {"plain", "plain"}, {"off", "off"}},
 		get:     func(d *Draft) string { return string(d.Params.PKCE) }, set: func(d *Draft, v string) { d.Params.PKCE = PKCEMethod(v) }},

@@ -30,6 +30,7 @@ func spaceParams(t *testing.T, s *spacetest.Server) flows.Params {
 	p.DeviceURL = s.URL + "/oauth/device"
 	p.IntrospectURL = s.URL + "/oauth/introspect"
 	p.RevokeURL = s.URL + "/oauth/revoke"
+	p.PARURL = s.URL + "/oauth/par"
 	return flows.Params{Provider: p, ClientID: spacetest.DemoClientID, AuthStyle: flows.AuthBasic, Scope: "**", RedirectURI: "http://127.0.0.1:0/callback", PKCE: flows.PKCES256}
 }
 

@@ -74,6 +74,12 @@ type State struct {
 	// DPoP is the session's DPoP key (its thumbprint) and the nonces its
 	// servers gave, when the session binds its tokens (RFC 9449).
 	DPoP *DPoPState `json:"dpop,omitempty"`
+	// Pushed is a pushed authorization request (PAR): the reference the
+	// browser carries, and until when it is good. AuthParams are the
+	// authorization parameters when the browser's URL does not carry them
+	// (pushed, or inside a request object), encoded as a query.
+	Pushed     *PushedRequest `json:"pushed,omitempty"`
+	AuthParams string         `json:"authorization_params,omitempty"`
 }
 
 // DeviceState is the device flow's pending authorization (RFC 8628 §3.2).

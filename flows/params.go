@@ -113,6 +113,10 @@ type Params struct {
 	// DPoP binds the tokens to a key of the session (RFC 9449): a fresh
 	// proof with every token request and API call.
 	DPoP bool `json:"dpop,omitempty"`
+	// PAR pushes the authorization request to the server first (RFC
+	// 9126); RequestObject sends it as a signed JWT (RFC 9101).
+	PAR           bool `json:"par,omitempty"`
+	RequestObject bool `json:"request_object,omitempty"`
 }
 
 // Credentials are the secrets a flow needs. They are never part of State, so

@@ -38,22 +38,25 @@ func TestPendingIsWhatIsSent(t *testing.T) {
 				if dpop && !flows.SpecOf(m).Accepts(flows.FieldDPoP) {
 					continue
 				}
-				t.Run(string(m)+"/"+string(style)+"auto"[:4*boolInt(style == "")]+"/dpop"[:5*boolInt(dpop)], func(t *testing.T) {
-					p := spaceParams(t, s)
-					p.AuthStyle, p.Scope, p.Username, p.DPoP = style, "** openid", spacetest.DemoUsername, dpop
-					creds := demoCreds()
-					switch style {
-					case flows.AuthPrivateKeyJWT:
-						p.ClientID, p.PrivateKeyFile, creds.ClientSecret, creds.ClientKey = spacetest.DemoJWTClientID, keyFile, "", key
-					case flows.AuthClientSecretJWT:
-						p.ClientID, creds.ClientSecret = spacetest.DemoJWTClientID, spacetest.DemoJWTClientSecret
-					}
-					// Custom parameters are part of what is shown and sent.
-					p.AuthParams = flows.CustomParams{{Key: "login_hint", Value: "demo"}}
-					p.TokenParams = flows.CustomParams{{Key: "resource", Value: "https://api.example/v1"}}
-					d := flows.Draft{Method: m, Params: p, Creds: creds, Seed: seedFor(t, s, m, p, creds)}
-					pendingIsSent(t, s, d)
-				})
+				for _, variant := range frontChannelVariants(m) {
+					t.Run(string(m)+variant.name+"/"+string(style)+"auto"[:4*boolInt(style == "")]+"/dpop"[:5*boolInt(dpop)], func(t *testing.T) {
+						p := spaceParams(t, s)
+						p.AuthStyle, p.Scope, p.Username, p.DPoP = style, "** openid", spacetest.DemoUsername, dpop
+						p.PAR = variant.par
+						creds := demoCreds()
+						switch style {
+						case flows.AuthPrivateKeyJWT:
+							p.ClientID, p.PrivateKeyFile, creds.ClientSecret, creds.ClientKey = spacetest.DemoJWTClientID, keyFile, "", key
+						case flows.AuthClientSecretJWT:
+							p.ClientID, creds.ClientSecret = spacetest.DemoJWTClientID, spacetest.DemoJWTClientSecret
+						}
+						// Custom parameters are part of what is shown and sent.
+						p.AuthParams = flows.CustomParams{{Key: "login_hint", Value: "demo"}}
+						p.TokenParams = flows.CustomParams{{Key: "resource", Value: "https://api.example/v1"}}
+						d := flows.Draft{Method: m, Params: p, Creds: creds, Seed: seedFor(t, s, m, p, creds)}
+						pendingIsSent(t, s, d)
+					})
+				}
 			}
 		}
 	}
@@ -72,7 +75,7 @@ func pendingIsSent(t *testing.T, s *spacetest.Server, d flows.Draft) {
 	}
 	env, raw := recordingEnv(t)
 	env.Sleep = func(context.Context, time.Duration) error { return nil }
-	compared := 0
+	compared, pushes := 0, 0
 	for i := 0; i < 6 && mach.State().Phase != flows.PhaseAuthorized && mach.State().Phase != flows.PhaseFailed; i++ {
 		want, ok, err := mach.Pending(flows.Input{})
 		if err != nil {
@@ -89,7 +92,13 @@ func pendingIsSent(t *testing.T, s *spacetest.Server, d flows.Draft) {
 			if len(step.Exchanges) == 0 {
 				t.Fatalf("%s: nothing was sent; pending was %+v", step.Caption, want.Shown())
 			}
-			sameMessage(t, step.Caption, want.Shown(), step.Exchanges[0].Request)
+			shown := want.Shown()
+			if want.Purpose == flows.PurposePAR {
+				// The push names the redirect URI the listener got, as the browser's URL does.
+				shown.Body = strings.Replace(shown.Body, url.QueryEscape(d.Params.RedirectURI), url.QueryEscape(mach.State().RedirectURI), 1)
+				pushes++
+			}
+			sameMessage(t, step.Caption, shown, step.Exchanges[0].Request)
 			sameAssertion(t, step.Caption, want, raw)
 			compared++
 		case authURL == "":
@@ -103,6 +112,9 @@ func pendingIsSent(t *testing.T, s *spacetest.Server, d flows.Draft) {
 	}
 	if compared == 0 {
 		t.Fatal("no request was compared")
+	}
+	if d.Params.PAR && pushes == 0 {
+		t.Fatal("PAR is on, but no push was compared")
 	}
 	if mach.State().Phase != flows.PhaseAuthorized {
 		return // this style is refused here; its requests were compared
@@ -127,6 +139,22 @@ func pendingIsSent(t *testing.T, s *spacetest.Server, d flows.Draft) {
 	if actions == 0 {
 		t.Error("no action was compared")
 	}
+}
+
+// frontChannelVariant is a way the authorization request can travel.
+type frontChannelVariant struct {
+	name string
+	par  bool
+}
+
+// frontChannelVariants are the ways a method's authorization request can
+// travel: in the URL, and for the code flow also pushed (PAR).
+func frontChannelVariants(m flows.Method) []frontChannelVariant {
+	out := []frontChannelVariant{{}}
+	if m == flows.AuthorizationCode {
+		out = append(out, frontChannelVariant{name: "+par", par: true})
+	}
+	return out
 }
 
 func boolInt(b bool) int {

@@ -42,6 +42,8 @@ type Provider struct {
 	IntrospectURL string `json:"introspect_url,omitempty"`
 	RevokeURL     string `json:"revoke_url,omitempty"`
 	UserinfoURL   string `json:"userinfo_url,omitempty"`
+	// PARURL is the pushed authorization request endpoint (RFC 9126 §5).
+	PARURL string `json:"par_url,omitempty"`
 	// CAFile names a PEM file of CA certificates to trust besides the
 	// system's, for a server inside a private network.
 	CAFile string `json:"ca_file,omitempty"`
@@ -80,6 +82,10 @@ type Metadata struct {
 	// how it may come, and whether it names its issuer (RFC 9207 §3).
 	ResponseModes         []string `json:"response_modes_supported"`
 	IssParameterSupported bool     `json:"authorization_response_iss_parameter_supported,omitempty"`
+
+	// PAREndpoint and RequirePAR are RFC 9126 §5's.
+	PAREndpoint string `json:"pushed_authorization_request_endpoint"`
+	RequirePAR  bool   `json:"require_pushed_authorization_requests,omitempty"`
 }
 
 // ValidateURL checks a URL a person typed, with a message that says what is wrong.
@@ -180,7 +186,7 @@ func Discover(ctx context.Context, client *http.Client, issuer string) (Provider
 			Name: u.Host, Kind: KindDiscovery, Family: family, ServiceURL: issuer, Issuer: issuer,
 			AuthURL: md.AuthorizationEndpoint, TokenURL: md.TokenEndpoint, DeviceURL: md.DeviceEndpoint,
 			JWKSURL: md.JWKSURI, IntrospectURL: md.IntrospectionEndpoint, RevokeURL: md.RevocationEndpoint,
-			UserinfoURL: md.UserinfoEndpoint, Advertised: md,
+			UserinfoURL: md.UserinfoEndpoint, PARURL: md.PAREndpoint, Advertised: md,
 		}, rec.Exchanges(), nil
 	}
 	return Provider{}, rec.Exchanges(), fmt.Errorf("no discovery document found for %s: %w", issuer, lastErr)
@@ -220,6 +226,7 @@ func ParseMetadata(body []byte) (*Metadata, error) {
 		"authorization_endpoint": md.AuthorizationEndpoint, "token_endpoint": md.TokenEndpoint,
 		"device_authorization_endpoint": md.DeviceEndpoint, "jwks_uri": md.JWKSURI,
 		"introspection_endpoint": md.IntrospectionEndpoint, "revocation_endpoint": md.RevocationEndpoint,
+		"pushed_authorization_request_endpoint": md.PAREndpoint,
 	} {
 		if v == "" {
 			continue

@@ -30,6 +30,10 @@ func (r *Refusal) diagnosis() *Diagnosis {
 // it. The values an answer is judged by (state, nonce) stay authplay's
 // own: a request changed by hand shows what the defences then do.
 func (st State) sentParam(k string) string {
+	if st.AuthParams != "" { // pushed, or signed: not in the browser's URL
+		q, _ := url.ParseQuery(st.AuthParams)
+		return q.Get(k)
+	}
 	if st.AuthURL == "" {
 		return ""
 	}

@@ -22,6 +22,7 @@ const (
 	PurposeIntrospection Purpose = "introspection"
 	PurposeRevocation    Purpose = "revocation"
 	PurposeAPI           Purpose = "api"
+	PurposePAR           Purpose = "pushed_authorization"
 )
 
 // Request is one request a step sends, as a plain value: a machine builds

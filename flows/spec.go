@@ -57,7 +57,7 @@ var signingFields = []FieldID{FieldPrivateKeyFile, FieldKeyID}
 var specs = []Spec{
 	{
 		Info:   AuthorizationCode.Info(),
-		Fields: []FieldID{FieldAuthURL, FieldTokenURL, FieldClientID, FieldClientSecret, FieldRedirectURI, FieldScope, FieldResponseType, FieldResponseMode, FieldPKCE, FieldAccessType, FieldAuthStyle, FieldPrivateKeyFile, FieldKeyID, FieldAuthParams, FieldTokenParams, FieldDPoP},
+		Fields: []FieldID{FieldAuthURL, FieldTokenURL, FieldClientID, FieldClientSecret, FieldRedirectURI, FieldScope, FieldResponseType, FieldResponseMode, FieldPKCE, FieldAccessType, FieldAuthStyle, FieldPrivateKeyFile, FieldKeyID, FieldAuthParams, FieldTokenParams, FieldDPoP, FieldPAR, FieldRequestObject, FieldPARURL},
 		Stages: []string{"Configure", "Sign in", "Exchange code", "Inspect"},
 		stage: func(st State) int {
 			if st.Phase == PhaseExchanging || (st.Phase == PhaseFailed && st.StateMatched) {

@@ -41,6 +41,10 @@ type Profile struct {
 	// key itself), with the kid it signs under.
 	PrivateKeyFile string `json:"private_key_file,omitempty"`
 	KeyID          string `json:"key_id,omitempty"`
+	// PAR and RequestObject are "on" to push the code flow's authorization
+	// request (RFC 9126) or sign it (RFC 9101).
+	PAR           string `json:"par,omitempty"`
+	RequestObject string `json:"request_object,omitempty"`
 }
 
 type profilesFile struct {
@@ -201,6 +205,7 @@ func (p Profile) settings(m flows.Method) (flows.Draft, error) {
 		sp.JWKSURL = cmp.Or(prov.JWKSURL, sp.JWKSURL)
 		sp.APIBase = cmp.Or(prov.APIBase, sp.APIBase)
 		sp.IntrospectURL, sp.RevokeURL, sp.UserinfoURL = prov.IntrospectURL, prov.RevokeURL, prov.UserinfoURL
+		sp.PARURL = prov.PARURL
 		prov = sp
 	}
 	d := flows.Draft{Method: m, Params: flows.Params{Provider: prov, PKCE: flows.PKCES256, RedirectURI: "http://127.0.0.1:0/callback"}}
@@ -226,6 +231,7 @@ func (p Profile) settings(m flows.Method) (flows.Draft, error) {
 		flows.FieldPKCE: p.PKCE, flows.FieldAccessType: p.AccessType, flows.FieldUsername: p.Username,
 		flows.FieldResponseMode: p.ResponseMode, flows.FieldAuthParams: authParams.String(), flows.FieldTokenParams: tokenParams.String(),
 		flows.FieldPrivateKeyFile: p.PrivateKeyFile, flows.FieldKeyID: p.KeyID,
+		flows.FieldPAR: p.PAR, flows.FieldRequestObject: p.RequestObject,
 	} {
 		if v == "" {
 			continue

@@ -176,3 +176,31 @@ func TestPresetProfileParameters(t *testing.T) {
 		t.Errorf("an optional audience left empty is not saved: %q", auth)
 	}
 }
+
+// A profile turns PAR and request objects on by their field names, and
+// names the PAR endpoint with its provider; a value that is neither on nor
+// off is refused, naming the profile.
+func TestProfilePushedAndSignedRequests(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "profiles.json")
+	raw := `{"profiles":[
+	  {"name":"fapi","provider":{"kind":"endpoints","auth_url":"https://f.example/auth","token_url":"https://f.example/token","par_url":"https://f.example/par"},
+	   "client_id":"c","par":"on","request_object":"on","private_key_file":"/keys/c.pem"},
+	  {"name":"bad","provider":{"kind":"endpoints","auth_url":"https://f.example/auth","token_url":"https://f.example/token"},"client_id":"c","par":"yes"}]}`
+	if err := os.WriteFile(path, []byte(raw), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	ps, err := store.LoadProfiles(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, err := ps[0].Draft(flows.AuthorizationCode)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !d.Params.PAR || !d.Params.RequestObject || d.Params.Provider.PARURL != "https://f.example/par" {
+		t.Errorf("par %v, request object %v, PAR URL %q", d.Params.PAR, d.Params.RequestObject, d.Params.Provider.PARURL)
+	}
+	if _, err := ps[1].Draft(flows.AuthorizationCode); err == nil || !strings.Contains(err.Error(), `"bad"`) {
+		t.Errorf("par=yes: %v", err)
+	}
+}

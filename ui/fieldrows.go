@@ -43,6 +43,9 @@ type fieldRow struct {
 	choiceHints map[string]string
 	// hidden rows are skipped: their field does not matter now.
 	hidden bool
+	// onOff rows (a Switch field) share a line with the on/off rows next
+	// to them, so a form with several still fits 80×24 with its preview.
+	onOff bool
 }
 
 type rowKeys struct{ Next, Prev, Cycle key.Binding }
@@ -209,6 +212,49 @@ func (l *fieldRows) view(s *themes.Styles, i, width int) string {
 		val = ansi.Truncate(val, max(0, room), tail)
 	}
 	return truncate(label+val+note, width)
+}
+
+// viewAll is every row not hidden, one a line, but for on/off rows next
+// to each other: those share a line when it holds them all.
+func (l *fieldRows) viewAll(s *themes.Styles, width int) string {
+	var b strings.Builder
+	for i := 0; i < len(l.rows); i++ {
+		if l.rows[i].hidden {
+			continue
+		}
+		group := []int{i}
+		for j := i + 1; l.rows[i].onOff && j < len(l.rows) && l.rows[j].onOff; j++ {
+			if !l.rows[j].hidden {
+				group = append(group, j)
+			}
+		}
+		if line, ok := l.sharedLine(s, group, width); ok {
+			b.WriteString(line + "\n")
+			i = group[len(group)-1]
+			continue
+		}
+		b.WriteString(l.view(s, i, width) + "\n")
+	}
+	return b.String()
+}
+
+// sharedLine is on/off rows side by side, each with its own focus mark,
+// if there are two or more and they fit the width.
+func (l *fieldRows) sharedLine(s *themes.Styles, group []int, width int) (string, bool) {
+	if len(group) < 2 {
+		return "", false
+	}
+	var parts []string
+	for _, i := range group {
+		r := l.rows[i]
+		label := s.Label.Render("  " + r.label + " ")
+		if i == l.focus {
+			label = s.FieldFocused.Render("› " + r.label + " ")
+		}
+		parts = append(parts, label+s.Accent.Render("‹ "+r.choices[r.choice].Label+" ›"))
+	}
+	line := strings.Join(parts, "  ")
+	return line, lipgloss.Width(line) <= width
 }
 
 // hintView is the focused row's hint in full, wrapped, for the screen to

@@ -54,7 +54,7 @@ func newForm(k *kit, id int, d flows.Draft) *form {
 		v := f.draft.Get(fd.ID)
 		if fd.Kind == flows.KindChoice {
 			row := newChoiceRow(string(fd.ID), fd.Label, fd.Hint, fd.ChoicesFor(d.Method), v)
-			row.choiceHints = fd.ChoiceHints
+			row.choiceHints, row.onOff = fd.ChoiceHints, fd.Switch
 			if row.value() != v {
 				// A value saved for another method (a response type):
 				// the draft takes the choice the row shows.
@@ -269,11 +269,7 @@ func (f *form) View() string {
 		warning = wrapIndent("⚠ "+info.Warning, w-4, 2, s.Warn) + "\n"
 	}
 	var rows strings.Builder
-	for i, r := range f.rows.rows {
-		if !r.hidden {
-			rows.WriteString(f.rows.view(s, i, w) + "\n")
-		}
-	}
+	rows.WriteString(f.rows.viewAll(s, w))
 	hint := ""
 	if f.err != "" {
 		rows.WriteString("\n" + wrapIndent(s.Err.Render(f.err), w-4, 2, s.Err) + "\n")
@@ -287,9 +283,11 @@ func (f *form) View() string {
 	// Every row shows, always, and so does a warning about what will be
 	// sent. The rest gives way, in this order, until three lines of the
 	// request show: the method's summary (the picker said it already), the
-	// blank lines; then until one does: the focused field's hint. A form
-	// with many rows still fits 80×24.
-	three := min(3, strings.Count(request, "\n")+1)
+	// blank lines; then until one does: the focused field's hint, and last
+	// the blank line under the stages. A form with many rows still fits
+	// 80×24.
+	// A cut request needs a line more than it shows, to say what is cut.
+	three, one := min(3, strings.Count(request, "\n")+1), min(2, strings.Count(request, "\n")+1)
 	var body, gap string
 	for _, v := range []struct {
 		body, gap string
@@ -298,8 +296,9 @@ func (f *form) View() string {
 		{head + summary + warning + "\n" + rows.String() + hint, "\n", three},
 		{head + warning + "\n" + rows.String() + hint, "\n", three},
 		{head + warning + rows.String() + hint, "", three},
-		{head + warning + rows.String() + hint, "", 1},
-		{head + warning + rows.String(), "", 1},
+		{head + warning + rows.String() + hint, "", one},
+		{head + warning + rows.String(), "", one},
+		{strings.TrimSuffix(head, "\n") + warning + rows.String(), "", one},
 	} {
 		body, gap = v.body, v.gap
 		if f.height-lipgloss.Height(body)-2-len(gap)-len(warnings) >= v.need {

@@ -71,7 +71,13 @@ var fuzzSeeds = [][]byte{
 	// ctrl+o on every row: the scope row opens its picker, picks and applies.
 	[]byte("\x04" + strings.Repeat("\x1c\x02\x0f\r\t", 8)),
 	[]byte("\x03\t\t\t\x1c\x01\x0f\x02\x02\x0fk\x1b\x1cq\x1b"),
+	parSeed,
 }
+
+// parSeed turns Pushed request on in the code flow's form, runs it in
+// step mode (ctrl+p) and sends each request as it pauses: the push, the
+// browser (approved as the demo user), the code's exchange.
+var parSeed = []byte("\x02" + strings.Repeat("\t", 14) + "\x04\x1a\r\r\ra\x7f\r\x7f")
 
 // The seeds are where the fuzzer starts from: together they must reach
 // every screen, so a screen added later without a seed fails here.
@@ -185,6 +191,7 @@ func fuzzDeps(srv *spacetest.Server, st *store.Store, lb *loopback.Listener, sto
 	prov.Builtin, prov.Name = true, "Demo Space (offline)"
 	prov.DeviceURL = srv.URL + "/oauth/device"
 	prov.IntrospectURL, prov.RevokeURL = srv.URL+"/oauth/introspect", srv.URL+"/oauth/revoke"
+	prov.PARURL = srv.URL + "/oauth/par"
 	deps.Profile.Params.Provider = prov
 	deps.Profile.PermanentToken = spacetest.DemoPersonalToken
 	deps.Profile.SigningKey = spacetest.DemoSigningKey

@@ -69,6 +69,7 @@ func goldenScreens(t *testing.T) map[string]func(a *App) Screen {
 		f.pick.cursor = 1
 		return f
 	}
+	frontChannelScreens(t, out)
 	out["lab/detail"] = func(a *App) Screen {
 		l := newLab(a.k, a.nextID(), a.k.state.profile.Params, a.k.state.profile.Creds, showPickerMsg{})
 		l.results, l.detail = labResults(), true

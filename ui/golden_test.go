@@ -25,6 +25,7 @@ func goldenDeps() Deps {
 	prov, _ := flows.Space("http://127.0.0.1:9090")
 	prov.Builtin, prov.Name = true, "Demo Space (offline)"
 	prov.DeviceURL = "http://127.0.0.1:9090/oauth/device"
+	prov.PARURL = "http://127.0.0.1:9090/oauth/par"
 	return Deps{
 		Theme: "mono", Now: func() time.Time { return goldenNow },
 		Profile: Profile{Name: "Demo Space (offline)", Params: flows.Params{

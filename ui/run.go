@@ -220,6 +220,9 @@ func (r *runScreen) Update(msg tea.Msg) (Screen, tea.Cmd) {
 	case approvedMsg:
 		if msg.owner == r.id && msg.err != nil {
 			r.note = "Demo approval failed: " + msg.err.Error()
+			if note, ok := refusalNote(msg.err, r.sess.State); ok {
+				r.note = note
+			}
 		}
 		return r, nil
 	case openedMsg:
@@ -235,6 +238,9 @@ func (r *runScreen) Update(msg tea.Msg) (Screen, tea.Cmd) {
 			r.note = "URL accepted."
 			if msg.err != nil {
 				r.note = "That URL was not accepted: " + msg.err.Error()
+				if note, ok := refusalNote(msg.err, r.sess.State); ok {
+					r.note = note
+				}
 			}
 		}
 		return r, nil
@@ -360,11 +366,28 @@ func (r *runScreen) inputKey(k tea.KeyPressMsg) tea.Cmd {
 		r.mode = inputNone
 		lb, uri, pasted, owner := r.k.deps.Env.Loopback, r.sess.State.RedirectURI, r.input.Value(), r.id
 		r.input.SetValue("")
-		return func() tea.Msg { return pastedMsg{owner: owner, err: lb.Paste(uri, pasted)} }
+		return func() tea.Msg {
+			err := lb.Paste(uri, pasted)
+			if page := flows.ParseRefusal(pasted); err != nil && page != nil {
+				err = page // the error the server's page showed, copied from it
+			}
+			return pastedMsg{owner: owner, err: err}
+		}
 	}
 	var cmd tea.Cmd
 	r.input, cmd = updateInput(r.input, k)
 	return cmd
+}
+
+// refusalNote tells a refusal the server showed on a page of its own (the
+// demo approval's, or one a person copied from the browser) with its fix.
+func refusalNote(err error, st flows.State) (string, bool) {
+	page := flows.ParseRefusal(err.Error())
+	if !errors.As(err, &page) && page == nil {
+		return "", false
+	}
+	d := flows.Explain(page, st.ExplainContext(""))
+	return "The server refused on its own page (" + page.Error() + "). " + d.Fix, true
 }
 
 func (r *runScreen) approve() tea.Cmd {

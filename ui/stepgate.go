@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"cmp"
 	"net/url"
 	"strings"
 
@@ -124,8 +125,8 @@ func (g *gate) view(s *themes.Styles, width, height int) string {
 		what = "Step mode: paused before sending the browser here. enter goes on, e edits the URL, s skips."
 	}
 	b.WriteString(wrapIndent(s.Title.Render(what), width-4, 2, s.Text) + "\n")
-	if g.hint != "" {
-		b.WriteString(wrapIndent(s.Subtle.Render(g.hint), width-4, 2, s.Subtle) + "\n")
+	if hint := cmp.Or(g.hint, g.req.Why()); hint != "" {
+		b.WriteString(wrapIndent(s.Subtle.Render(hint), width-4, 2, s.Subtle) + "\n")
 	}
 	m := g.req.Shown()
 	b.WriteString(indent(s.Value.Render(hardWrap(wholeRequest(m), width-4)), 2))

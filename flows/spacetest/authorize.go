@@ -1,6 +1,7 @@
 package spacetest
 
 import (
+	"errors"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -314,7 +315,12 @@ func (s *Server) handleHeadlessApprove(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	loc, err := s.ApproveAuthorization(form.Get("authorization_url"), username, !deny)
-	if err != nil {
+	var page *oauthError
+	switch {
+	case errors.As(err, &page): // the error the page would show, as it is
+		writeOAuthError(w, badRequest(page.Code, page.Description))
+		return
+	case err != nil:
 		writeOAuthError(w, badRequest("invalid_request", err.Error()))
 		return
 	}

@@ -33,6 +33,7 @@ func demoProvider(srv *spacetest.Server) flows.Provider {
 	p.DeviceURL = srv.URL + "/oauth/device"
 	p.IntrospectURL = srv.URL + "/oauth/introspect"
 	p.RevokeURL = srv.URL + "/oauth/revoke"
+	p.PARURL = srv.URL + "/oauth/par"
 	p.UserinfoURL = srv.URL + "/oauth/userinfo"
 	return p
 }

@@ -137,13 +137,15 @@ func announce(f *tokenFlags, st flows.State, env flows.Env, stdio IO) {
 	}
 	if st.Device == nil && stdio.In != nil {
 		fmt.Fprintln(stdio.Err, "authplay: if the browser cannot reach this machine, paste the address it ended on here and press enter")
-		go readPasted(env.Loopback, st.RedirectURI, stdio)
+		go readPasted(env.Loopback, st, stdio)
 	}
 }
 
 // readPasted feeds pasted redirect URLs to the listener; a closed stdin just
-// leaves the listener waiting until the timeout.
-func readPasted(lb *loopback.Listener, redirectURI string, stdio IO) {
+// leaves the listener waiting until the timeout. An error code copied from
+// the server's page (which sends the browser nowhere) is explained.
+func readPasted(lb *loopback.Listener, st flows.State, stdio IO) {
+	redirectURI := st.RedirectURI
 	sc := bufio.NewScanner(stdio.In)
 	sc.Buffer(make([]byte, 64<<10), 64<<10)
 	for sc.Scan() {
@@ -152,6 +154,12 @@ func readPasted(lb *loopback.Listener, redirectURI string, stdio IO) {
 			continue
 		}
 		if err := lb.Paste(redirectURI, line); err != nil {
+			if page := flows.ParseRefusal(line); page != nil {
+				// The error the server's page showed, copied from the browser.
+				d := flows.Explain(page, st.ExplainContext(""))
+				fmt.Fprintf(stdio.Err, "authplay: the server refused on its own page: %s\nfix: %s\nwhy: %s\n", page, d.Fix, d.Cause)
+				continue
+			}
 			fmt.Fprintln(stdio.Err, "authplay: that address was not accepted:", err)
 			continue
 		}
