@@ -47,8 +47,11 @@ const (
 // Why says, for a request that is not plain to see from its URL, what it
 // is for: what step mode shows above it.
 func (r Request) Why() string {
-	if r.Purpose == PurposePAR {
+	switch {
+	case r.Purpose == PurposePAR:
 		return "The push (PAR): the authorization request goes straight to the server, authenticated as the client; the browser will carry only a reference to it (RFC 9126 §2)."
+	case r.Browser && mustQuery(r.URL).Has("request"):
+		return "request= is the authorization request as a request object (JAR), signed with the client's private key: the server takes the parameters from it alone (RFC 9101 §5). The step shows it decoded."
 	}
 	return ""
 }

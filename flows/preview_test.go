@@ -44,6 +44,9 @@ func TestPendingIsWhatIsSent(t *testing.T) {
 						p.AuthStyle, p.Scope, p.Username, p.DPoP = style, "** openid", spacetest.DemoUsername, dpop
 						p.PAR = variant.par
 						creds := demoCreds()
+						if variant.signed {
+							p.RequestObject, p.PrivateKeyFile, creds.ClientKey = true, keyFile, key
+						}
 						switch style {
 						case flows.AuthPrivateKeyJWT:
 							p.ClientID, p.PrivateKeyFile, creds.ClientSecret, creds.ClientKey = spacetest.DemoJWTClientID, keyFile, "", key
@@ -93,12 +96,18 @@ func pendingIsSent(t *testing.T, s *spacetest.Server, d flows.Draft) {
 				t.Fatalf("%s: nothing was sent; pending was %+v", step.Caption, want.Shown())
 			}
 			shown := want.Shown()
+			sent := step.Exchanges[0].Request
 			if want.Purpose == flows.PurposePAR {
 				// The push names the redirect URI the listener got, as the browser's URL does.
 				shown.Body = strings.Replace(shown.Body, url.QueryEscape(d.Params.RedirectURI), url.QueryEscape(mach.State().RedirectURI), 1)
+				if want.Form.Has("request") {
+					// Signed again as it is sent, around the listener's redirect URI.
+					sameRequestObject(t, "the pushed", want.Form.Get("request"), raw.last(t).Get("request"), mach.State().RedirectURI)
+					shown.Body, sent.Body = withoutForm(shown.Body, "request"), withoutForm(sent.Body, "request")
+				}
 				pushes++
 			}
-			sameMessage(t, step.Caption, shown, step.Exchanges[0].Request)
+			sameMessage(t, step.Caption, shown, sent)
 			sameAssertion(t, step.Caption, want, raw)
 			compared++
 		case authURL == "":
@@ -143,18 +152,52 @@ func pendingIsSent(t *testing.T, s *spacetest.Server, d flows.Draft) {
 
 // frontChannelVariant is a way the authorization request can travel.
 type frontChannelVariant struct {
-	name string
-	par  bool
+	name        string
+	par, signed bool
 }
 
 // frontChannelVariants are the ways a method's authorization request can
-// travel: in the URL, and for the code flow also pushed (PAR).
+// travel: in the URL, and for the code flow also pushed (PAR), as a
+// request object (JAR), or both.
 func frontChannelVariants(m flows.Method) []frontChannelVariant {
 	out := []frontChannelVariant{{}}
 	if m == flows.AuthorizationCode {
-		out = append(out, frontChannelVariant{name: "+par", par: true})
+		out = append(out, frontChannelVariant{name: "+par", par: true}, frontChannelVariant{name: "+jar", signed: true},
+			frontChannelVariant{name: "+par+jar", par: true, signed: true})
 	}
 	return out
+}
+
+// sameRequestObject: the request object sent has the header and claims of
+// the one shown, but for the times it was signed at and the listener's
+// port in its redirect_uri.
+func sameRequestObject(t *testing.T, what, shown, sent, redirect string) {
+	t.Helper()
+	want, err := jwtcheck.Decode(shown)
+	if err != nil {
+		t.Fatalf("%s request object shown: %v", what, err)
+	}
+	got, err := jwtcheck.Decode(sent)
+	if err != nil {
+		t.Fatalf("%s request object sent: %v", what, err)
+	}
+	for _, c := range []string{"iat", "exp"} {
+		delete(want.Claims, c)
+		delete(got.Claims, c)
+	}
+	if strings.Contains(want.Str("redirect_uri"), ":0/") {
+		want.Claims["redirect_uri"] = redirect
+	}
+	if !reflect.DeepEqual(want.Header, got.Header) || !reflect.DeepEqual(want.Claims, got.Claims) {
+		t.Errorf("%s request object shown %v %v, sent %v %v", what, want.Header, want.Claims, got.Header, got.Claims)
+	}
+}
+
+// withoutForm is a form body without one parameter.
+func withoutForm(body, key string) string {
+	f, _ := url.ParseQuery(body)
+	f.Del(key)
+	return f.Encode()
 }
 
 func boolInt(b bool) int {
@@ -225,6 +268,13 @@ func comparableAuthURL(t *testing.T, want flows.Request, st flows.State) {
 	q := shown.Query()
 	if strings.Contains(q.Get("redirect_uri"), ":0/") {
 		q.Set("redirect_uri", st.RedirectURI)
+	}
+	if q.Has("request") {
+		sq := sent.Query()
+		sameRequestObject(t, "the authorization URL's", q.Get("request"), sq.Get("request"), st.RedirectURI)
+		q.Del("request")
+		sq.Del("request")
+		sent.RawQuery = sq.Encode()
 	}
 	shown.RawQuery = q.Encode()
 	if shown.String() != sent.String() {

@@ -283,9 +283,9 @@ func (f *form) View() string {
 	// Every row shows, always, and so does a warning about what will be
 	// sent. The rest gives way, in this order, until three lines of the
 	// request show: the method's summary (the picker said it already), the
-	// blank lines; then until one does: the focused field's hint, and last
-	// the blank line under the stages. A form with many rows still fits
-	// 80×24.
+	// blank lines; then until one does: the focused field's hint, the
+	// blank line under the stages, and last the stages themselves. A form
+	// with many rows still fits 80×24.
 	// A cut request needs a line more than it shows, to say what is cut.
 	three, one := min(3, strings.Count(request, "\n")+1), min(2, strings.Count(request, "\n")+1)
 	var body, gap string
@@ -299,6 +299,7 @@ func (f *form) View() string {
 		{head + warning + rows.String() + hint, "", one},
 		{head + warning + rows.String(), "", one},
 		{strings.TrimSuffix(head, "\n") + warning + rows.String(), "", one},
+		{warning + rows.String(), "", one},
 	} {
 		body, gap = v.body, v.gap
 		if f.height-lipgloss.Height(body)-2-len(gap)-len(warnings) >= v.need {

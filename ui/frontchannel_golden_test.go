@@ -1,6 +1,8 @@
 package ui
 
 import (
+	"encoding/base64"
+	"strconv"
 	"testing"
 	"time"
 
@@ -41,6 +43,21 @@ func frontChannelScreens(t *testing.T, out map[string]func(a *App) Screen) {
 		r.created = true
 		r.gate.pause(req)
 		return r
+	}
+	out["form/request-object"] = func(a *App) Screen {
+		d := a.draftFor(flows.AuthorizationCode)
+		d.Params.RequestObject, d.Params.PrivateKeyFile = true, goldenKeyFile
+		d.Creds.ClientKey = goldenClientKey(t)
+		f := newForm(a.k, a.nextID(), d)
+		f.key.path = goldenKeyFile // read already
+		f.prev.StateValue, f.prev.Verifier, f.prev.Nonce = "Xk2Lr-state", "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk", "n-0S6_WzA2Mj"
+		focusField(f, flows.FieldRequestObject)
+		return f
+	}
+	out["inspector/steps-request-object"] = func(a *App) Screen {
+		in := newInspect(a.k, a.nextID(), jarSession(), flows.Credentials{ClientSecret: "s"})
+		in.panel = panelSteps
+		return in
 	}
 	out["inspector/steps-par"] = func(a *App) Screen {
 		in := newInspect(a.k, a.nextID(), parSession(t), flows.Credentials{ClientSecret: "s"})
@@ -87,5 +104,32 @@ func parSession(t *testing.T) store.Session {
 			Details:      flows.RequestDetails(browser, st.Params)},
 	}
 	sess.Steps = append(steps, sess.Steps[1:]...)
+	return sess
+}
+
+// goldenRequestObject is a request object as authplay signs one, with
+// fixed times and a stand-in signature: the screens decode it, and only
+// the server checks the signature.
+func goldenRequestObject() string {
+	enc := base64.RawURLEncoding.EncodeToString
+	claims := `{"access_type":"offline","aud":"http://127.0.0.1:9090","client_id":"demo-app","code_challenge":"E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM",` +
+		`"code_challenge_method":"S256","exp":` + strconv.FormatInt(goldenNow.Add(-30*time.Second).Unix(), 10) + `,"iat":` + strconv.FormatInt(goldenNow.Add(-10*time.Minute-30*time.Second).Unix(), 10) +
+		`,"iss":"demo-app","jti":"q8vW2mXk4tR9zB1c","redirect_uri":"http://127.0.0.1:53682/callback","response_type":"code","scope":"**","state":"Xk2Lr-state"}`
+	return enc([]byte(`{"alg":"RS256","kid":"demo-key","typ":"oauth-authz-req+jwt"}`)) + "." + enc([]byte(claims)) + "." + enc([]byte("signature"))
+}
+
+// jarSession is a code-flow session whose authorization request went as a
+// request object in the browser's URL.
+func jarSession() store.Session {
+	sess := authorizedSession()
+	st := sess.State
+	st.Params.RequestObject, st.Params.PrivateKeyFile = true, goldenKeyFile
+	st.RedirectURI = "http://127.0.0.1:53682/callback"
+	st.AuthURL = "http://127.0.0.1:9090/oauth/auth?client_id=demo-app&request=" + goldenRequestObject()
+	sess.State = st
+	browser := flows.Request{Method: "GET", URL: st.AuthURL, Browser: true}
+	sess.Steps[0].WhatHappened = "The browser's URL carries the authorization request as a request object: a JWT signed with the client's private key, which the server checks " +
+		"before it takes any parameter from it; one changed on the way breaks the signature. [RFC 9101 §5]"
+	sess.Steps[0].Details = flows.RequestDetails(browser, st.Params)
 	return sess
 }

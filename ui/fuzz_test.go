@@ -72,7 +72,12 @@ var fuzzSeeds = [][]byte{
 	[]byte("\x04" + strings.Repeat("\x1c\x02\x0f\r\t", 8)),
 	[]byte("\x03\t\t\t\x1c\x01\x0f\x02\x02\x0fk\x1b\x1cq\x1b"),
 	parSeed,
+	jarSeed,
 }
+
+// jarSeed turns Request object on in the code flow's form, which then
+// asks for the private key file, and tries to run without one.
+var jarSeed = []byte("\x02" + strings.Repeat("\t", 15) + "\x04\r")
 
 // parSeed turns Pushed request on in the code flow's form, runs it in
 // step mode (ctrl+p) and sends each request as it pauses: the push, the

@@ -36,3 +36,21 @@ func TestFuzzSeedReachesPushedRequest(t *testing.T) {
 		t.Error("the push or the reference never showed")
 	}
 }
+
+// jarSeed reaches the Request object field: on, it brings the private key
+// file's row, and a run without a key is stopped at that row.
+func TestFuzzSeedReachesRequestObject(t *testing.T) {
+	srv := spacetest.Start(t, spacetest.WithDeviceInterval(time.Second), spacetest.WithHeadlessApproval(true))
+	h := newFuzzHarness(t, srv, t.TempDir(), jarSeed)
+	h.keep = true
+	defer h.close()
+	for i := 1; i < len(jarSeed); i++ {
+		if k, ok := fuzzEvent(jarSeed[i]); ok {
+			h.deliver(k)
+			h.collect()
+		}
+	}
+	h.until("asking for the key", 10*time.Second, func() bool {
+		return h.seen("› Request object ‹ on ›") && h.seen("Private key file") && h.seen("required for a request object")
+	})
+}

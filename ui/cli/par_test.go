@@ -5,10 +5,13 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
 
+	"github.com/authplay/authplay/flows/jwtcheck"
 	"github.com/authplay/authplay/flows/spacetest"
 )
 
@@ -128,5 +131,84 @@ func TestPARFlagErrors(t *testing.T) {
 	r = authplay(t, nil, nil, nil, "token", "--flow", "authorization_code", "--par=maybe")
 	if r.code != 2 || !strings.Contains(r.stderr, "=false to turn it off") {
 		t.Errorf("--par=maybe: exit %d\n%s", r.code, r.stderr)
+	}
+}
+
+// demoKeyPEM saves the published demo key, as `authplay demo-server
+// --print-client-key` prints it, in a 0600 file.
+func demoKeyPEM(t *testing.T) string {
+	t.Helper()
+	r := authplay(t, nil, nil, nil, "demo-server", "--print-client-key")
+	if r.code != 0 || !strings.Contains(r.stdout, "PRIVATE KEY") {
+		t.Fatalf("--print-client-key: exit %d\n%s", r.code, r.stderr)
+	}
+	path := filepath.Join(t.TempDir(), "client-key.pem")
+	if err := os.WriteFile(path, []byte(r.stdout), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+// authplay token --request-object: the authorization request signed with
+// the key file, in the browser's URL (request=) or pushed with --par; the
+// step shows it decoded under --verbose, and a token comes back.
+func TestTokenWithRequestObject(t *testing.T) {
+	s := spacetest.Start(t)
+	key := demoKeyPEM(t)
+	for _, c := range []struct {
+		name     string
+		par      bool
+		urlKeys  []string
+		pushSeen bool
+	}{
+		{"in the URL", false, []string{"client_id", "request"}, false},
+		{"pushed", true, []string{"client_id", "request_uri"}, true},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			args := []string{"token", "--flow", "authorization_code", "--no-browser", "--issuer", s.URL, "--client-id", spacetest.DemoClientID,
+				"--client-secret-env", "CS", "--request-object", "--private-key-file", key, "--verbose", "--output", "access_token"}
+			if c.par {
+				args = append(args, "--par")
+			}
+			r := authplay(t, nil, approver(t, s), []string{"CS=" + spacetest.DemoClientSecret}, args...)
+			if r.code != 0 || !jwtcheck.LooksLikeJWT(strings.TrimSpace(r.stdout)) {
+				t.Fatalf("exit %d, stdout %q\n%s", r.code, r.stdout, r.stderr)
+			}
+			if keys := browserURLKeys(t, r.stderr, s.URL+"/oauth/auth?"); !slices.Equal(keys, c.urlKeys) {
+				t.Errorf("the browser's address carries %v", keys)
+			}
+			for _, want := range []string{"Request object (RFC 9101), decoded", "  state  ", "  iss  demo-app: who signed it", "  aud  " + s.URL} {
+				if !strings.Contains(r.stderr, want) {
+					t.Errorf("--verbose lacks %q:\n%s", want, r.stderr)
+				}
+			}
+			if c.pushSeen != strings.Contains(r.stderr, "> POST "+s.URL+"/oauth/par") || strings.Contains(r.stderr, "PRIVATE KEY") {
+				t.Errorf("push shown %v, or the key printed:\n%s", !c.pushSeen, r.stderr)
+			}
+		})
+	}
+}
+
+// --request-object needs a key to sign with: without --private-key-file
+// it is a usage error naming the flag, before anything is sent; a key the
+// server does not hold is refused at the push and explained.
+func TestRequestObjectFlagErrors(t *testing.T) {
+	s := spacetest.Start(t)
+	base := []string{"token", "--flow", "authorization_code", "--no-browser", "--issuer", s.URL, "--client-id", spacetest.DemoClientID, "--client-secret-env", "CS", "--request-object"}
+	r := authplay(t, nil, nil, []string{"CS=" + spacetest.DemoClientSecret}, base...)
+	if r.code != 2 || !strings.Contains(r.stderr, "--private-key-file") || !strings.Contains(r.stderr, "request object") {
+		t.Errorf("no key: exit %d\n%s", r.code, r.stderr)
+	}
+	other := filepath.Join(t.TempDir(), "other.pem")
+	if r := authplay(t, nil, nil, nil, "keygen", "--out", other, "--ec"); r.code != 0 {
+		t.Fatalf("keygen: %s", r.stderr)
+	}
+	r = authplay(t, nil, nil, []string{"CS=" + spacetest.DemoClientSecret}, append(base, "--private-key-file", other, "--par")...)
+	if r.code != 1 || !strings.Contains(r.stderr, "invalid_request_object") || !strings.Contains(r.stderr, "fix: Sign with the published demo key") {
+		t.Errorf("a key the server does not hold: exit %d\n%s", r.code, r.stderr)
+	}
+	r = authplay(t, nil, nil, nil, "token", "--flow", "client_credentials", "--space-url", s.URL, "--request-object")
+	if r.code != 2 || !strings.Contains(r.stderr, "--request-object makes no sense for --flow client_credentials") {
+		t.Errorf("--request-object for client credentials: exit %d\n%s", r.code, r.stderr)
 	}
 }
