@@ -269,6 +269,7 @@ func Judge(st State, in CheckInput) []Verdict {
 		return nil
 	}
 	out := CheckAccessToken(st.Token.AccessToken.Reveal(), in)
+	out = append(out, actVerdicts(st)...)
 	if st.Token.IDToken != "" {
 		for _, v := range CheckIDToken(st.Token.IDToken.Reveal(), st.Token.AccessToken.Reveal(), in) {
 			v.Check = "id_token " + v.Check

@@ -87,6 +87,8 @@ type Params struct {
 	RequestCredentials string        `json:"request_credentials,omitempty"` // Space: default, required, skip, silent
 	Username           string        `json:"username,omitempty"`
 	Timeout            wire.Duration `json:"timeout,omitempty"` // how long to wait for a person
+	// Exchange is a token exchange's settings (RFC 8693).
+	Exchange ExchangeParams `json:"exchange,omitzero"`
 }
 
 // Credentials are the secrets a flow needs. They are never part of State, so
@@ -94,4 +96,8 @@ type Params struct {
 type Credentials struct {
 	ClientSecret Secret
 	Password     Secret
+	// SubjectToken and ActorToken are what a token exchange trades
+	// (RFC 8693 §2.1); Assertion is the JWT a JWT-bearer grant presents
+	// (RFC 7523 §2.1). Each is a token that works for whoever holds it.
+	SubjectToken, ActorToken, Assertion Secret
 }
