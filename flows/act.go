@@ -1,6 +1,7 @@
 package flows
 
 import (
+	"cmp"
 	"encoding/json"
 	"fmt"
 	"strings"
@@ -130,10 +131,7 @@ func actVerdict(j *jwtcheck.JWT, exchanged bool) (Verdict, bool) {
 	if len(chain) == 0 || problem != "" {
 		return Verdict{"act", Warn, "act is malformed: " + ActDescription(act)}, true
 	}
-	subject := claimText(j.Claims["sub"])
-	if subject == "" {
-		subject = "the subject"
-	}
+	subject := cmp.Or(claimText(j.Claims["preferred_username"]), claimText(j.Claims["name"]), claimText(j.Claims["sub"]), "the subject")
 	return Verdict{"act", Pass, "delegation: the token is about " + subject + ", and " + ActDescription(act) + " (RFC 8693 §4.1)"}, true
 }
 

@@ -66,6 +66,9 @@ var fuzzSeeds = [][]byte{
 	[]byte("\x01\x01\ra\x02v\x02\x02\x1bs\x1b"),
 	[]byte("\x01\x01\r\r\x02\x02r\x1b\x20\x10\x03\x02\x1bv\x7f"),
 	[]byte("\x02\ral\ra\x1b\x1b"),
+	[]byte("\x08\t\x0b\x1b"),
+	[]byte("\x09\t\t\tsubject\t\x04\x04\tactor\t\x03\tdemo-public\thttp://x/#f\t\x04\x12\r\x1b\r"),
+	[]byte("\x0a\t\t\tnot-a-jwt\x12\r\x1b\x0b\x08\x08\r"),
 }
 
 // The seeds are where the fuzzer starts from: together they must reach
@@ -85,6 +88,11 @@ func TestFuzzSeedsReachEveryScreen(t *testing.T) {
 	for _, want := range []string{"start", "pick a flow", "parameters", "running", "token", "registration guide", "new profile", "endpoint verification", "lab"} {
 		if !shown[want] {
 			t.Errorf("no seed reaches the %s screen", want)
+		}
+	}
+	for _, mi := range flows.Methods() {
+		if !shown["parameters of "+string(mi.Method)] {
+			t.Errorf("no seed reaches the form of %s", mi.Method)
 		}
 	}
 }
