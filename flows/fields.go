@@ -150,7 +150,7 @@ var fieldDefs = []FieldDef{
 		Usage: "optional: the type of token to ask for: " + tokenTypeNames,
 		get:   func(d *Draft) string { return d.Params.Exchange.RequestedTokenType }, set: func(d *Draft, v string) { d.Params.Exchange.RequestedTokenType = v }},
 	{ID: FieldAssertion, Label: "Assertion", Kind: KindSecret, Required: true, Hint: assertionHint,
-		Usage: "the signed JWT to present (JWT bearer grant): iss an issuer the server trusts, sub the user, aud the token URL, exp, jti",
+		Usage: "the signed JWT to present (JWT bearer grant; its iss, sub, aud, exp and jti are checked)",
 		get:   func(d *Draft) string { return d.Creds.Assertion.Reveal() }, set: func(d *Draft, v string) { d.Creds.Assertion = Secret(v) }},
 	{ID: FieldAuthStyle, Label: "Client auth", Kind: KindChoice, Hint: "auto: Basic with a secret, public client without",
 		Usage:   "client authentication: auto (basic with a client secret, none without), basic, body or none",

@@ -250,12 +250,20 @@ func runDemoServer(args []string, stdio IO) int {
 	fs.SetOutput(stdio.Err)
 	addr := fs.String("addr", "127.0.0.1:9090", "loopback address to listen on")
 	dir := fs.String("dir", "", "keep the server's key and grants here (default: in memory)")
+	printKey := fs.Bool("print-client-key", false, "print the private key (PEM) that demo-jwt-app and demo-app's JWT-bearer grant trust, and exit")
 	weakList := fs.String("weak", "", "turn defences off to watch attacks work (unsafe on purpose): a comma-separated list of "+strings.Join(spacetest.Weaknesses(), ", "))
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return ExitOK
 		}
 		return ExitUsage
+	}
+	if *printKey {
+		if err := spacetest.WriteDemoClientKey(stdio.Out); err != nil {
+			fmt.Fprintln(stdio.Err, "authplay demo-server:", err)
+			return ExitFailed
+		}
+		return ExitOK
 	}
 	weak, err := spacetest.ParseWeak(*weakList)
 	if err != nil {
