@@ -22,8 +22,8 @@ func (st State) AuthenticatesClient() bool {
 // Can says whether an action makes sense for the state now, so a front
 // door offers only what works.
 func (st State) Can(a Action) bool {
-	if st.Phase != PhaseAuthorized || st.Token == nil {
-		return false
+	if st.Phase != PhaseAuthorized || st.Token == nil || st.Token.AccessToken == "" {
+		return false // response_type=id_token brings no access token to act with
 	}
 	p := st.Params.Provider
 	switch a {

@@ -24,7 +24,7 @@ type authorizationCode struct{ *base }
 func (m *authorizationCode) pending() (Request, bool, error) {
 	switch m.st.Phase {
 	case PhaseReady:
-		req, err := m.authorizationRequest("code", m.st.Params.RedirectURI)
+		req, err := m.authorizationRequest(m.st.Params.RedirectURI)
 		return req, err == nil, err
 	case PhaseExchanging:
 		req, err := m.exchangeRequest()
@@ -36,13 +36,13 @@ func (m *authorizationCode) pending() (Request, bool, error) {
 func (m *authorizationCode) next(ctx context.Context, env Env, in Input) (Step, error) {
 	switch m.st.Phase {
 	case PhaseReady:
-		step, err := m.start(env, in, "code", loopback.Expect{State: m.st.StateValue})
+		step, err := m.start(env, in)
 		if err == nil {
 			m.startText(&step)
 		}
 		return step, err
 	case PhaseAwaitingRedirect:
-		step, r, err := m.waitRedirect(ctx, env, loopback.Expect{State: m.st.StateValue})
+		step, r, err := m.waitRedirect(ctx, env)
 		if err != nil {
 			return step, err
 		}
@@ -62,9 +62,11 @@ func randomToken() string {
 func wantsOpenID(scope string) bool { return slices.Contains(strings.Fields(scope), "openid") }
 
 // authorizationRequest is the URL the browser is sent to (RFC 6749 §4.1.1,
-// §4.2.1), with this run's state, PKCE challenge and nonce.
-func (b *base) authorizationRequest(responseType, redirectURI string) (Request, error) {
+// §4.2.1, OIDC Core §3), with this run's response type, state, PKCE
+// challenge and nonce, Space's parameters for Space, and the person's own.
+func (b *base) authorizationRequest(redirectURI string) (Request, error) {
 	p := b.st.Params
+	responseType := p.responseType(b.st.Method)
 	if err := requireURL("authorization URL", p.Provider.AuthURL); err != nil {
 		return Request{}, err
 	}
@@ -80,7 +82,11 @@ func (b *base) authorizationRequest(responseType, redirectURI string) (Request, 
 		q.Set("scope", p.Scope)
 	}
 	q.Set("state", b.st.StateValue)
-	if responseType == "code" {
+	if p.ResponseMode != "" {
+		q.Set("response_mode", p.ResponseMode)
+	}
+	space := p.spaceParams()
+	if asks(responseType, "code") {
 		switch p.PKCE {
 		case PKCES256:
 			q.Set("code_challenge", oauth2.S256ChallengeFromVerifier(b.st.Verifier.Reveal()))
@@ -89,18 +95,18 @@ func (b *base) authorizationRequest(responseType, redirectURI string) (Request, 
 			q.Set("code_challenge", b.st.Verifier.Reveal())
 			q.Set("code_challenge_method", "plain")
 		}
-		if p.AccessType != "" {
-			q.Set("access_type", p.AccessType)
-		}
+	} else {
+		space.Del("access_type") // no code, no refresh token to ask for
 	}
-	if p.RequestCredentials != "" {
-		q.Set("request_credentials", p.RequestCredentials)
+	for k, vs := range space {
+		q[k] = vs
 	}
-	if wantsOpenID(p.Scope) {
-		q.Set("nonce", b.st.Nonce)
+	if p.wantsIDToken(b.st.Method) {
+		q.Set("nonce", b.st.Nonce) // OIDC Core §3.2.2.1: required wherever an ID token comes from the redirect
 	}
+	overrides := p.AuthParams.applyTo(q)
 	u.RawQuery = q.Encode()
-	return Request{Purpose: PurposeAuthorization, Method: http.MethodGet, URL: u.String(), Browser: true}, nil
+	return Request{Purpose: PurposeAuthorization, Method: http.MethodGet, URL: u.String(), Browser: true, Overrides: overrides}, nil
 }
 
 // start opens the loopback listener, builds the authorization URL with the
@@ -109,25 +115,28 @@ func (b *base) authorizationRequest(responseType, redirectURI string) (Request, 
 // A person may have changed the URL first (step mode): then that URL is
 // the one sent, with the redirect URI's port filled in if it asked for any
 // free port.
-func (b *base) start(env Env, in Input, responseType string, exp loopback.Expect) (Step, error) {
+func (b *base) start(env Env, in Input) (Step, error) {
 	step := Step{Name: "authorization_request", Caption: "Build the authorization URL and send the browser to it", At: env.now()}
 	p := b.st.Params
 	if b.st.StateValue == "" { // a session saved by an authplay that made them here
 		b.st.StateValue, b.st.Nonce, b.st.Verifier = randomToken(), randomToken(), Secret(oauth2.GenerateVerifier())
 	}
-	if !wantsOpenID(p.Scope) {
+	if !p.wantsIDToken(b.st.Method) {
 		b.st.Nonce = "" // none is sent, so none is expected back
 	}
-	if _, err := b.authorizationRequest(responseType, p.RedirectURI); err != nil {
+	draft, err := b.authorizationRequest(p.RedirectURI)
+	if err != nil {
 		return b.fail(step, err, p.Provider.AuthURL)
 	}
-	exp.State = b.st.StateValue
-	redirect, err := env.Loopback.Prepare(p.RedirectURI, exp)
+	// The listener expects what the URL asks for; only the port changes.
+	b.st.AuthURL = draft.URL
+	redirect, err := env.Loopback.Prepare(p.RedirectURI, b.expect())
 	if err != nil {
+		b.st.AuthURL = ""
 		return b.fail(step, err, p.RedirectURI)
 	}
 	b.st.RedirectURI = redirect
-	req, err := b.authorizationRequest(responseType, redirect)
+	req, err := b.authorizationRequest(redirect)
 	if err != nil {
 		return b.fail(step, err, p.Provider.AuthURL)
 	}
@@ -135,15 +144,26 @@ func (b *base) start(env Env, in Input, responseType string, exp loopback.Expect
 		req.URL = withRedirect(in.Request.URL, p.RedirectURI, redirect)
 	}
 	b.st.AuthURL = req.URL
+	if in.Request != nil {
+		// The edited URL may ask for the answer another way (response_mode):
+		// the listener, open at this address already, is told.
+		if _, err := env.Loopback.Prepare(redirect, b.expect()); err != nil {
+			return b.fail(step, err, redirect)
+		}
+	}
 	b.st.Phase = PhaseAwaitingRedirect
 	step.OK = true
+	// The authorization request is part of the record like any exchange:
+	// the browser sends it, authplay only built it.
+	step.Exchanges = append(step.Exchanges, wire.Exchange{Request: req.Shown()})
 	openBrowser(env, b.st.AuthURL, &step)
 	return step, nil
 }
 
 func (m *authorizationCode) startText(step *Step) {
 	p := m.st.Params
-	step.Notes = append(p.Provider.Lint(AuthorizationCode, m.authStyle(), p.Scope, p.PKCE), step.Notes...)
+	lint := append(p.Provider.Lint(AuthorizationCode, m.authStyle(), p.Scope, p.PKCE), p.Provider.LintResponse(m.st.sentResponseType(), m.st.sentParam("response_mode"))...)
+	step.Notes = append(lint, step.Notes...)
 	step.WhatHappened = "authplay made a random state, which the server will send back so authplay can tell its own redirect from a forged one. " +
 		pkceWords(p.PKCE) + " It is listening at " + m.st.RedirectURI + " for the browser to come back. [RFC 6749 §4.1.1 · RFC 8252 §7.3]"
 	step.WhatNext = "Sign in and accept in the browser. The server then sends the browser to the redirect URI with a one-time code."
@@ -176,10 +196,10 @@ func openBrowser(env Env, url string, step *Step) {
 // program restarted since the URL was made. A non-nil error ends the step
 // as it is: failed, or interrupted with the flow still waiting. Otherwise
 // the caller finishes the step with the redirect's parameters.
-func (b *base) waitRedirect(ctx context.Context, env Env, exp loopback.Expect) (Step, loopback.Redirect, error) {
+func (b *base) waitRedirect(ctx context.Context, env Env) (Step, loopback.Redirect, error) {
 	step := Step{Name: "redirect", Caption: "Wait for the browser to come back with the answer", At: env.now()}
 	if !env.Loopback.Listening(b.st.RedirectURI) {
-		if _, err := env.Loopback.Prepare(b.st.RedirectURI, exp); err != nil {
+		if _, err := env.Loopback.Prepare(b.st.RedirectURI, b.expect()); err != nil {
 			step, err = b.fail(step, err, b.st.RedirectURI)
 			return step, loopback.Redirect{}, err
 		}
@@ -203,39 +223,56 @@ func (b *base) waitRedirect(ctx context.Context, env Env, exp loopback.Expect) (
 	if r.Rejected > 0 {
 		step.Notes = append(step.Notes, strconv.Itoa(r.Rejected)+" redirect(s) with a wrong or missing state were refused before this one.")
 	}
+	// The redirect is part of the record like any exchange: what arrived,
+	// secrets masked, whatever it says.
+	step.Exchanges = append(step.Exchanges, wire.Exchange{Request: redactedRedirect(b.st.RedirectURI, r)})
+	b.st.RedirectIss = r.Params.Get("iss")
+	if err := b.st.Params.Provider.checkRedirectIssuer(r.Params); err != nil {
+		step.WhatHappened = "The browser came back with the state authplay sent, but the answer names another server than the one asked, or none where one was promised."
+		step, err = b.fail(step, err, b.st.Params.Provider.AuthURL)
+		return step, loopback.Redirect{}, err
+	}
 	if e := r.Params.Get("error"); e != "" {
 		step.WhatHappened = "The browser came back, but with an error instead of a code."
 		step, err = b.fail(step, serverError(e, r.Params.Get("error_description"), r.Params.Get("error_uri"), 0), b.st.Params.Provider.AuthURL)
 		return step, loopback.Redirect{}, err
 	}
 	b.st.StateMatched = true
-	// The redirect is part of the record like any exchange: what arrived,
-	// secrets masked.
-	step.Exchanges = append(step.Exchanges, wire.Exchange{Request: wire.Message{Method: http.MethodGet, URL: redactedRedirect(b.st.RedirectURI, r)}})
+	if sent := b.st.sentParam("response_mode"); sent != "" && r.Mode != sent && r.Mode != "pasted" {
+		step.Notes = append(step.Notes, "The answer came by "+r.Mode+" although response_mode="+sent+" was asked for: the server may ignore response_mode.")
+	}
 	return step, r, nil
 }
 
-// redactedRedirect is the redirect as it arrived, secrets masked, for the
-// step's record.
-func redactedRedirect(redirectURI string, r loopback.Redirect) string {
-	u, err := url.Parse(redirectURI)
-	if err != nil {
-		return redirectURI
-	}
-	u.RawQuery = r.Params.Encode()
-	return wire.RedactURL(u)
-}
-
-// received finishes the redirect step with the code.
+// received finishes the redirect step with the code, and in a hybrid
+// flow with what came beside it, which must be bound to the code before
+// the code is used.
 func (m *authorizationCode) received(env Env, step Step, r loopback.Redirect) (Step, error) {
 	m.st.Code = Secret(r.Params.Get("code"))
 	if m.st.Code == "" {
 		return m.fail(step, errors.New("the redirect carries neither a code nor an error"), m.st.RedirectURI)
 	}
+	m.st.CodeHashes = halfHashes(m.st.Code.Reveal())
+	hybrid := ""
+	if rt := m.st.sentResponseType(); rt != "code" {
+		if err := m.frontChannel(env, rt, r.Params); err != nil {
+			m.st.Code = ""
+			step.WhatHappened = "The browser came back with a code and an ID token, but the ID token is not bound to this code and sign-in, so the code is not used."
+			return m.fail(step, err, m.st.RedirectURI)
+		}
+		hybrid = " Beside it came an access token, as response_type=" + rt + " asks; the token endpoint issues its own. [OIDC Core §3.3.2.5]"
+		if m.st.Front.IDToken != "" {
+			hybrid = " Beside it came an ID token, as response_type=" + rt + " asks: it carries the nonce authplay sent and the hash of this code (c_hash), so the code was not swapped in on the way. [OIDC Core §3.3.2.11]"
+		}
+	}
 	m.st.Phase = PhaseExchanging
 	step.OK = true
-	step.WhatHappened = "The browser came back to " + m.st.RedirectURI + " (" + r.Via + ") with a code " + m.st.Code.Peek() +
-		" and the same state authplay sent, so this redirect answers authplay's own request. The code is good for one use, for a short time. [RFC 6749 §4.1.2]"
+	how := r.Via
+	if r.Mode != "" && r.Mode != r.Via {
+		how += " · " + r.Mode
+	}
+	step.WhatHappened = "The browser came back to " + m.st.RedirectURI + " (" + how + ") with a code " + m.st.Code.Peek() +
+		" and the same state authplay sent, so this redirect answers authplay's own request. The code is good for one use, for a short time. [RFC 6749 §4.1.2]" + hybrid
 	step.WhatNext = "Trade the code for tokens at the token endpoint" + map[bool]string{true: ", with the PKCE code_verifier.", false: "."}[m.st.Params.PKCE != PKCEOff]
 	return step, nil
 }

@@ -3,7 +3,6 @@ package flows
 import (
 	"context"
 	"fmt"
-	"slices"
 	"strings"
 	"time"
 
@@ -11,6 +10,7 @@ import (
 
 	"github.com/authplay/authplay/flows/jwtcheck"
 	"github.com/authplay/authplay/flows/termsafe"
+	"github.com/authplay/authplay/flows/wire"
 )
 
 // Outcome of one check.
@@ -46,6 +46,16 @@ type CheckInput struct {
 	JWKS          *jose.JSONWebKeySet
 	JWKSError     string // why the key set could not be had
 	AccessTokenID bool   // checking an ID token: at_hash applies
+	// SentState is the state authplay made and sent, which an ID token's
+	// s_hash binds to.
+	SentState string
+	// CodeHashes are the code's half hashes by hash size (c_hash), kept
+	// after the code itself is spent.
+	CodeHashes map[string]string
+	// KeySetStep is the fetch of the key set, as a step to show with the
+	// session's own (nil when nothing was fetched): every request authplay
+	// sends is one a person can see.
+	KeySetStep *Step
 }
 
 // CheckAccessToken returns verdicts for an access token. Opaque tokens get a
@@ -76,56 +86,6 @@ func checkAccessToken(tok string, in CheckInput) []Verdict {
 	out = append(out, issuerVerdict(j, in))
 	if in.UsedState {
 		out = append(out, stateVerdict(in))
-	}
-	return out
-}
-
-// CheckIDToken adds the OpenID Connect checks: aud, azp, nonce, at_hash.
-func CheckIDToken(idToken, accessToken string, in CheckInput) []Verdict {
-	return safeVerdicts(checkIDToken(idToken, accessToken, in))
-}
-
-func checkIDToken(idToken, accessToken string, in CheckInput) []Verdict {
-	j, err := jwtcheck.Decode(idToken)
-	if err != nil {
-		return []Verdict{{Check: "id_token", Outcome: Fail, Detail: "the ID token does not decode: " + err.Error()}}
-	}
-	out := []Verdict{signatureVerdict(idToken, j, in)}
-	out = append(out, timeVerdicts(j, in)...)
-	out = append(out, issuerVerdict(j, in))
-	aud := j.Audience()
-	switch {
-	case in.ClientID == "":
-	case slices.Contains(aud, in.ClientID):
-		out = append(out, Verdict{"aud", Pass, "the ID token is meant for this client (" + in.ClientID + ")"})
-	default:
-		out = append(out, Verdict{"aud", Fail, fmt.Sprintf("the ID token is meant for %v, not for %s: never accept someone else's ID token", aud, in.ClientID)})
-	}
-	if azp := j.Str("azp"); azp != "" && in.ClientID != "" {
-		if azp == in.ClientID {
-			out = append(out, Verdict{"azp", Pass, "authorized party is this client"})
-		} else {
-			out = append(out, Verdict{"azp", Fail, "authorized party is " + azp + ", not this client"})
-		}
-	} else if len(aud) > 1 {
-		out = append(out, Verdict{"azp", Warn, "several audiences but no azp: OIDC Core §2 expects one"})
-	}
-	switch n := j.Str("nonce"); {
-	case in.Nonce == "":
-		out = append(out, Verdict{"nonce", NotApplicable, "no nonce was sent"})
-	case n == in.Nonce:
-		out = append(out, Verdict{"nonce", Pass, "matches the nonce authplay sent, so this ID token was made for this sign-in, not replayed"})
-	default:
-		out = append(out, Verdict{"nonce", Fail, "differs from the nonce authplay sent: the ID token may be replayed from another sign-in"})
-	}
-	if ah := j.Str("at_hash"); ah == "" {
-		out = append(out, Verdict{"at_hash", NotApplicable, "no at_hash claim"})
-	} else if want, ok := jwtcheck.HalfHash(j.Alg(), accessToken); !ok {
-		out = append(out, Verdict{"at_hash", Warn, "cannot compute at_hash for alg " + j.Alg()})
-	} else if want == ah {
-		out = append(out, Verdict{"at_hash", Pass, "the ID token is bound to this access token"})
-	} else {
-		out = append(out, Verdict{"at_hash", Fail, "at_hash does not match the access token: they were not issued together"})
 	}
 	return out
 }
@@ -236,8 +196,18 @@ func CheckState(ctx context.Context, env Env, st State) []Verdict {
 // network: everything but the key set, so signatures stay unverified.
 func OfflineChecks(now time.Time, st State) CheckInput {
 	p := st.Params.Provider
-	return CheckInput{Now: now, Issuer: p.Issuer, ClientID: st.Params.ClientID, Nonce: st.Nonce,
-		StateChecked: st.StateMatched, UsedState: st.AuthURL != "", JWKSError: "the key set was not fetched"}
+	in := CheckInput{Now: now, Issuer: p.Issuer, ClientID: st.Params.ClientID,
+		StateChecked: st.StateMatched, UsedState: st.AuthURL != "", JWKSError: "the key set was not fetched", CodeHashes: st.CodeHashes}
+	if st.AuthURL != "" {
+		in.SentState = st.StateValue
+	}
+	if st.sentParam("nonce") != "" {
+		// Only a flow whose request carried a nonce holds its ID token to
+		// one (a password grant's ID token has none to carry), and to
+		// authplay's own.
+		in.Nonce = st.Nonce
+	}
+	return in
 }
 
 // PrepareChecks gathers what the checks compare against, fetching the key
@@ -250,31 +220,68 @@ func PrepareChecks(ctx context.Context, env Env, st State) CheckInput {
 	p := st.Params.Provider
 	in := OfflineChecks(env.now(), st)
 	in.JWKSError = ""
-	if st.Token == nil || (!jwtcheck.LooksLikeJWT(st.Token.AccessToken.Reveal()) && st.Token.IDToken == "") {
+	if st.Token == nil || (!jwtcheck.LooksLikeJWT(st.Token.AccessToken.Reveal()) && st.Token.IDToken == "" && st.Front == nil) {
 		return in
 	}
-	if raw, _, err := FetchJWKS(ctx, env, p); err != nil {
+	raw, ex, err := FetchJWKS(ctx, env, p)
+	if err == nil {
+		in.JWKS, err = jwtcheck.ParseJWKS(raw)
+	}
+	if err != nil {
 		in.JWKSError = termsafe.Line(err.Error())
-	} else if set, err := jwtcheck.ParseJWKS(raw); err != nil {
-		in.JWKSError = termsafe.Line(err.Error())
-	} else {
-		in.JWKS = set
+	}
+	if len(ex) > 0 {
+		in.KeySetStep = keySetStep(env.now(), p.JWKSURL, ex, in.JWKS, in.JWKSError)
 	}
 	return in
 }
 
-// Judge checks the state's access token and any ID token against in.
+// keySetStep tells of the key-set fetch the checks made.
+func keySetStep(at time.Time, url string, ex []wire.Exchange, set *jose.JSONWebKeySet, failure string) *Step {
+	s := &Step{Name: "key_set", Caption: "Fetch the server's public keys to check signatures", Exchanges: ex, At: at, OK: set != nil}
+	if set != nil {
+		s.WhatHappened = fmt.Sprintf("authplay fetched the key set at %s (%d key(s)) and checked each token's signature with the key its header names (kid). The keys come only from this configured address, never from anything a token says, since a forger would name its own. [RFC 7517 · RFC 7515 §4.1.4]", termsafe.Line(url), len(set.Keys))
+	} else {
+		s.WhatHappened = "authplay could not use the key set at " + termsafe.Line(url) + " (" + failure + "), so signatures stay unchecked: --strict refuses such tokens."
+	}
+	return s
+}
+
+// Judge checks the state's access token, its ID tokens (the token
+// endpoint's, and in a hybrid flow the redirect's) and the redirect's
+// issuer against in.
 func Judge(st State, in CheckInput) []Verdict {
 	if st.Token == nil {
 		return nil
 	}
-	out := CheckAccessToken(st.Token.AccessToken.Reveal(), in)
-	out = append(out, actVerdicts(st)...)
+	var out []Verdict
+	if st.Token.AccessToken != "" {
+		out = CheckAccessToken(st.Token.AccessToken.Reveal(), in)
+		out = append(out, actVerdicts(st)...)
+	} else {
+		out = append(out, Verdict{"access_token", NotApplicable, "none was asked for: response_type=id_token brings an ID token alone"})
+	}
+	rt := st.sentResponseType()
 	if st.Token.IDToken != "" {
-		for _, v := range CheckIDToken(st.Token.IDToken.Reveal(), st.Token.AccessToken.Reveal(), in) {
-			v.Check = "id_token " + v.Check
-			out = append(out, v)
+		b := idBinding{accessToken: st.Token.AccessToken.Reveal(), refreshed: st.IDTokenRefreshed,
+			needAtHash: st.Method == Implicit && asks(rt, "token") && !st.IDTokenRefreshed}
+		out = append(out, prefixed("id_token ", checkIDToken(st.Token.IDToken.Reveal(), b, in))...)
+	}
+	if f := st.Front; f != nil && f.IDToken != "" {
+		out = append(out, prefixed("front id_token ", checkIDToken(f.IDToken.Reveal(), f.binding(rt), in))...)
+		if st.Token.IDToken != "" && !st.IDTokenRefreshed {
+			out = append(out, sameSubject(f.IDToken.Reveal(), st.Token.IDToken.Reveal()))
 		}
 	}
-	return out
+	if st.AuthURL != "" {
+		out = append(out, redirectIssuerVerdict(st))
+	}
+	return safeVerdicts(out)
+}
+
+func prefixed(prefix string, vs []Verdict) []Verdict {
+	for i := range vs {
+		vs[i].Check = prefix + vs[i].Check
+	}
+	return vs
 }

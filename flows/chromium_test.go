@@ -12,6 +12,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/authplay/authplay/flows"
+	"github.com/authplay/authplay/flows/oidctest"
 )
 
 // chromium starts a real headless Chromium (Debian's /usr/bin/chromium) for
@@ -103,4 +104,44 @@ func TestImplicitRelayInRealChromium(t *testing.T) {
 
 func TestAuthorizationCodeInRealChromium(t *testing.T) {
 	browserJourney(t, flows.AuthorizationCode, "received the authorization response")
+}
+
+// form_post in a real browser: the server's page submits a form to the
+// listener on load, a cross-origin POST the listener must take (the state
+// checked), and a hybrid ID token comes with the code.
+func TestFormPostInRealChromium(t *testing.T) {
+	ctx := chromium(t)
+	s := oidctest.Start(t, oidctest.Config{ResponseTypes: []string{"code id_token"}, ResponseModes: []string{"form_post"}})
+	env := newEnv(t)
+	p := oidcParams(t, s, env)
+	p.ResponseType, p.ResponseMode = "code id_token", flows.ModeFormPost
+	m, _ := flows.New(flows.Start(flows.AuthorizationCode, p), oidcCreds())
+	run(t, m, env, flows.Input{})
+	done := make(chan error, 1)
+	go func() {
+		_, err := m.Next(context.Background(), env, flows.Input{})
+		done <- err
+	}()
+	if err := chromedp.Do(ctx, chromedp.Navigate(m.State().AuthURL)); err != nil {
+		t.Fatal(err)
+	}
+	var status string
+	for ctx.Err() == nil {
+		s, err := chromedp.Run(ctx, chromedp.Text(chromedp.ID("status")))
+		if err == nil && s != "" {
+			status = s
+			break
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	if !strings.Contains(status, "received the authorization response") {
+		t.Fatalf("the browser ended on %q (%v)", status, ctx.Err())
+	}
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	run(t, m, env, flows.Input{})
+	if m.State().Phase != flows.PhaseAuthorized || m.State().Front == nil {
+		t.Fatalf("phase %s front %+v", m.State().Phase, m.State().Front)
+	}
 }

@@ -42,6 +42,17 @@
 //	permanent_token      Ready → Authorized | Failed                             (one API call proves it)
 //	device_code          Ready → AwaitingUser (→ one poll per step) → Authorized | Failed
 //
+// The redirect methods take the OpenID Connect response types: the code
+// flow code, code id_token, code token and code id_token token (the
+// hybrid flow: what comes beside the code is judged, an ID token's c_hash
+// and nonce before the code is used), implicit token, id_token and
+// id_token token; each in the response mode asked for (query, fragment,
+// or form_post, which the listener takes as a POST). A nonce goes with
+// every request for an ID token. Space's own parameters (access_type,
+// request_credentials) go to Space and the built-in server only; any
+// request can carry a person's custom parameters (CustomParams), and one
+// that replaces a parameter authplay sets is named (Request.Overrides).
+//
 // Shared pieces in flows: providers (Space from a service URL, explicit
 // endpoints, OIDC or RFC 8414 discovery, with Lint against what the server
 // advertises); client authentication (Basic, body, none); the token model,
@@ -71,6 +82,10 @@
 //	                 FetchPublicKeys
 //	flows/spacetest  the built-in Space-compatible server (tests, the demo); it
 //	                 imports nothing of flows, so every package can test on it
+//	flows/oidctest   a generic OpenID Connect server for tests, with no Space
+//	                 dialect: response types and modes, RFC 9207 iss, knobs to
+//	                 get things wrong, a record of what it got, and Browse
+//	                 that plays the browser (relay page, form_post)
 //	flows/hostiletest  servers that attack their client, a table shared by the
 //	                 tests of flows, `authplay token` and the TUI
 //	flows/lab        the experiments, above flows: each tries what a server must

@@ -31,6 +31,10 @@ const (
 	FieldPKCE         FieldID = "pkce"
 	FieldAccessType   FieldID = "access_type"
 	FieldCAFile       FieldID = "ca_file"
+	FieldResponseType FieldID = "response_type"
+	FieldResponseMode FieldID = "response_mode"
+	FieldAuthParams   FieldID = "auth_params"
+	FieldTokenParams  FieldID = "token_params"
 
 	// A token exchange's (RFC 8693 §2.1) and a JWT-bearer grant's (RFC 7523 §2.1).
 	FieldSubjectToken       FieldID = "subject_token"
@@ -51,6 +55,9 @@ const (
 	KindURL                     // an http(s) URL
 	KindSecret                  // masked until revealed; never saved
 	KindChoice                  // one of Choices
+	// KindParams is a list of key=value pairs (CustomParams): one text row
+	// in the form, a repeatable flag on the command line.
+	KindParams
 )
 
 // Choice is one value a choice field can take.
@@ -82,10 +89,43 @@ type FieldDef struct {
 	set      func(*Draft, string)
 	// check, when set, says what is wrong with a value that is not empty.
 	check func(string) string
+	// choicesBy are the choices of a field whose choices depend on the
+	// method (a response type); Choices is then every method's.
+	choicesBy map[Method][]Choice
+	// shownFor, when set, says whether the field applies to the draft's
+	// provider: access_type only to Space and the built-in server.
+	shownFor func(*Draft) bool
+	// canon writes a value one way before it is checked ("token id_token"
+	// is "id_token token").
+	canon func(string) string
+	flag  string // the flag's name when it is not the ID's
 }
 
-// Flag is the command-line flag of the field (token_url → token-url).
-func (f FieldDef) Flag() string { return strings.ReplaceAll(string(f.ID), "_", "-") }
+// Flag is the command-line flag of the field (token_url → token-url; a
+// list's flag is singular and repeatable: --auth-param).
+func (f FieldDef) Flag() string {
+	if f.flag != "" {
+		return f.flag
+	}
+	return strings.ReplaceAll(string(f.ID), "_", "-")
+}
+
+// ChoicesFor are the values a choice field takes for a method: a response
+// type depends on the method; other fields have the same for all.
+func (f FieldDef) ChoicesFor(m Method) []Choice {
+	if cs, ok := f.choicesBy[m]; ok {
+		return cs
+	}
+	return f.Choices
+}
+
+// Shown says whether the field applies to the draft: its method takes it,
+// and its provider speaks the field's dialect. The form shows only these
+// rows, the command line refuses the others' flags, Check checks only
+// these, and a copied command line repeats only these.
+func (f FieldDef) Shown(d *Draft) bool {
+	return SpecOf(d.Method).Accepts(f.ID) && (f.shownFor == nil || f.shownFor(d))
+}
 
 // Secret says whether the field holds a secret: masked, never saved, and
 // given on the command line only through a variable or a file.
@@ -159,9 +199,42 @@ var fieldDefs = []FieldDef{
 	{ID: FieldPKCE, Label: "PKCE", Kind: KindChoice, Hint: "S256 unless the server cannot do it", Usage: "PKCE: S256 (default), plain or off",
 		Choices: []Choice{{"S256", "S256"}, {"plain", "plain"}, {"off", "off"}},
 		get:     func(d *Draft) string { return string(d.Params.PKCE) }, set: func(d *Draft, v string) { d.Params.PKCE = PKCEMethod(v) }},
-	{ID: FieldAccessType, Label: "Access type", Kind: KindChoice, Hint: "Space: offline asks for a refresh token", Usage: "Space: online or offline (offline asks for a refresh token)",
+	{ID: FieldAccessType, Label: "Access type", Kind: KindChoice, Hint: "Space: offline asks for a refresh token",
+		Usage:   "Space and the built-in server: online or offline (offline asks for a refresh token); other servers: --auth-param access_type=offline",
 		Choices: []Choice{{"offline", "offline"}, {"online", "online"}, {"", "(not sent)"}},
-		get:     func(d *Draft) string { return d.Params.AccessType }, set: func(d *Draft, v string) { d.Params.AccessType = v }},
+		get:     func(d *Draft) string { return d.Params.AccessType }, set: func(d *Draft, v string) { d.Params.AccessType = v },
+		// Space's own parameter: another server gets it only as a custom one.
+		shownFor: func(d *Draft) bool { return d.Params.Provider.SpaceLike() }},
+	{ID: FieldResponseType, Label: "Response type", Kind: KindChoice, Hint: "what the redirect brings; with id_token a nonce is sent",
+		Usage:   "response type: code, code id_token, code token or code id_token token (code flow); token, id_token or id_token token (implicit)",
+		Choices: choicesOf(slices.Concat(responseTypes[AuthorizationCode], responseTypes[Implicit])),
+		choicesBy: map[Method][]Choice{
+			AuthorizationCode: choicesOf(responseTypes[AuthorizationCode]), Implicit: choicesOf(responseTypes[Implicit]),
+		},
+		canon: canonicalResponseType,
+		get:   func(d *Draft) string { return d.Params.ResponseType }, set: func(d *Draft, v string) { d.Params.ResponseType = v }},
+	{ID: FieldResponseMode, Label: "Response mode", Kind: KindChoice, Hint: "form_post: the server's page POSTs the answer back",
+		Usage:   "where the answer comes back: query, fragment or form_post (default: query for a code alone, fragment otherwise)",
+		Choices: []Choice{{"", "(default)"}, {ModeQuery, ModeQuery}, {ModeFragment, ModeFragment}, {ModeFormPost, ModeFormPost}},
+		get:     func(d *Draft) string { return d.Params.ResponseMode }, set: func(d *Draft, v string) { d.Params.ResponseMode = v }},
+	{ID: FieldAuthParams, Label: "Auth parameters", Kind: KindParams, flag: "auth-param",
+		Hint:  "key=value, space-separated: prompt=consent login_hint=… audience=…",
+		Usage: "an extra authorization-request parameter, key=value (repeat the flag for more): prompt, login_hint, audience, resource, acr_values, max_age, …",
+		get:   func(d *Draft) string { return d.Params.AuthParams.String() },
+		set:   func(d *Draft, v string) { d.Params.AuthParams, _ = ParseCustomParams(v) }},
+	{ID: FieldTokenParams, Label: "Token parameters", Kind: KindParams, flag: "token-param",
+		Hint:  "key=value, space-separated: sent with every token request",
+		Usage: "an extra token-request parameter, key=value (repeat the flag for more): resource, audience, …",
+		get:   func(d *Draft) string { return d.Params.TokenParams.String() },
+		set:   func(d *Draft, v string) { d.Params.TokenParams, _ = ParseCustomParams(v) }},
+}
+
+func choicesOf(values []string) []Choice {
+	out := make([]Choice, len(values))
+	for i, v := range values {
+		out[i] = Choice{Value: v, Label: v}
+	}
+	return out
 }
 
 // Field describes a field by its ID.
@@ -205,18 +278,32 @@ func (d *Draft) Set(id FieldID, v string) error {
 	if f.Kind != KindSecret {
 		v = strings.TrimSpace(v)
 	}
-	if f.Kind == KindChoice && !slices.ContainsFunc(f.Choices, func(c Choice) bool { return c.names(v) }) {
+	if f.canon != nil {
+		v = f.canon(v)
+	}
+	choices := f.ChoicesFor(d.Method)
+	if f.Kind == KindChoice && !slices.ContainsFunc(choices, func(c Choice) bool { return c.names(v) }) {
 		var names []string
-		for _, c := range f.Choices {
+		for _, c := range choices {
 			names = append(names, c.Label)
 		}
 		return fmt.Errorf("%s %q: choose %s", strings.ToLower(f.Label), v, strings.Join(names, ", "))
 	}
-	if f.Kind == KindChoice && !slices.ContainsFunc(f.Choices, func(c Choice) bool { return c.Value == v }) {
-		v = f.Choices[slices.IndexFunc(f.Choices, func(c Choice) bool { return c.names(v) })].Value
+	if f.Kind == KindChoice && !slices.ContainsFunc(choices, func(c Choice) bool { return c.Value == v }) {
+		v = choices[slices.IndexFunc(choices, func(c Choice) bool { return c.names(v) })].Value
+	}
+	if f.Kind == KindParams {
+		if _, err := ParseCustomParams(v); err != nil {
+			return err // it names the pair; the form shows it beside the row
+		}
 	}
 	f.set(d, v)
 	return nil
+}
+
+// FieldDefsFor are the spec's fields that apply to the draft (Shown).
+func (s Spec) FieldDefsFor(d *Draft) []FieldDef {
+	return slices.DeleteFunc(s.FieldDefs(), func(f FieldDef) bool { return !f.Shown(d) })
 }
 
 // FieldError is what is wrong with one field.
@@ -229,7 +316,7 @@ type FieldError struct {
 // ones are filled in, URLs are URLs. The form runs it as the person types.
 func (d *Draft) Check() []FieldError {
 	var out []FieldError
-	for _, f := range SpecOf(d.Method).FieldDefs() {
+	for _, f := range SpecOf(d.Method).FieldDefsFor(d) {
 		v := f.get(d)
 		switch {
 		case f.Required && strings.TrimSpace(v) == "":
@@ -248,6 +335,30 @@ func (d *Draft) Check() []FieldError {
 	}
 	if d.Params.AuthStyle == AuthNone && d.Creds.ClientSecret != "" && slices.Contains(SpecOf(d.Method).Fields, FieldClientSecret) {
 		out = append(out, FieldError{FieldClientSecret, "ignored: client auth is none (public client)"})
+	}
+	return append(out, d.checkResponse()...)
+}
+
+// checkResponse holds a redirect method's response type and mode to the
+// rules that protect the tokens they bring.
+func (d *Draft) checkResponse() []FieldError {
+	spec := SpecOf(d.Method)
+	if !spec.Accepts(FieldResponseType) {
+		return nil
+	}
+	var out []FieldError
+	p := d.Params
+	rt := p.responseType(d.Method)
+	if p.ResponseType != "" && !slices.Contains(responseTypes[d.Method], rt) {
+		out = append(out, FieldError{FieldResponseType, "not one of this flow's: " + strings.Join(responseTypes[d.Method], ", ")})
+	}
+	if p.ResponseMode == ModeQuery && rt != "code" {
+		// OAuth 2.0 Multiple Response Type Encoding Practices §5: a
+		// token in a query lands in server logs and Referer headers.
+		out = append(out, FieldError{FieldResponseMode, "query cannot carry tokens: choose fragment or form_post"})
+	}
+	if asks(rt, "id_token") && !wantsOpenID(p.Scope) {
+		out = append(out, FieldError{FieldScope, "an ID token needs the openid scope (OIDC Core §3.1.2.1)"})
 	}
 	return out
 }

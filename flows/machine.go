@@ -43,6 +43,13 @@ type State struct {
 	Verifier     Secret `json:"verifier,omitempty"`
 	StateMatched bool   `json:"state_matched,omitempty"`
 	Code         Secret `json:"code,omitempty"` // between redirect and exchange only
+	// RedirectIss is the issuer the authorization response named (RFC 9207).
+	RedirectIss string `json:"redirect_iss,omitempty"`
+	// Front is what a hybrid flow's redirect brought beside the code.
+	Front *FrontChannel `json:"front,omitempty"`
+	// CodeHashes are the code's half hashes by hash size, kept after the
+	// code is spent so an ID token's c_hash can still be judged.
+	CodeHashes map[string]string `json:"code_hashes,omitempty"`
 
 	Device *DeviceState `json:"device,omitempty"`
 
@@ -53,6 +60,9 @@ type State struct {
 	// Rotated says whether the last refresh returned a new refresh token.
 	Rotated   *bool `json:"rotated,omitempty"`
 	Refreshes int   `json:"refreshes,omitempty"`
+	// IDTokenRefreshed: the ID token held came from a refresh, whose
+	// nonce OIDC Core §12.2 lets be absent.
+	IDTokenRefreshed bool `json:"id_token_refreshed,omitempty"`
 	// Revoked names the token revoked last ("refresh_token" or
 	// "access_token"), until a refresh brings new ones.
 	Revoked string     `json:"revoked,omitempty"`
@@ -228,10 +238,17 @@ func (m *machine) Pending(in Input) (Request, bool, error) {
 func (m *machine) Next(ctx context.Context, env Env, in Input) (Step, error) {
 	var step Step
 	var err error
+	var overrides []string
+	if req, ok, perr := m.Pending(in); perr == nil && ok && in.Request == nil {
+		overrides = req.Overrides
+	}
 	if in.Action != ActionNext {
 		step, err = m.act(ctx, env, in)
 	} else {
 		step, err = m.method.next(ctx, env, in)
+	}
+	for _, k := range overrides {
+		step.Notes = append(step.Notes, OverrideNote(k))
 	}
 	for _, ex := range step.Exchanges {
 		for _, warn := range ex.Warnings {
@@ -298,6 +315,10 @@ func (b *base) fail(step Step, err error, endpoint string) (Step, error) {
 		b.st.RedirectURI = b.st.Params.RedirectURI
 	}
 	d := Explain(err, b.explainContext(endpoint))
+	var rf *Refusal
+	if errors.As(err, &rf) {
+		d = rf.diagnosis()
+	}
 	b.st.Phase = PhaseFailed
 	b.st.Failure = d
 	step.Diagnosis = d
@@ -329,6 +350,14 @@ func (b *base) authorized(t *Token) {
 // token itself can tell: a JWT's principal, or the method's nature.
 // ActsFor adds who acts for it, when the token names an actor.
 func (st State) principal() string {
+	if st.Token != nil && st.Token.AccessToken == "" && st.Token.IDToken != "" {
+		// response_type=id_token: no token acts for anyone; the ID token
+		// says who signed in.
+		if j, err := jwtcheck.Decode(st.Token.IDToken.Reveal()); err == nil && j.Str("preferred_username") != "" {
+			return "nobody: user " + termsafe.Line(j.Str("preferred_username")) + " signed in"
+		}
+		return "nobody: an ID token alone"
+	}
 	if st.Token != nil && jwtcheck.LooksLikeJWT(st.Token.AccessToken.Reveal()) {
 		if j, err := jwtcheck.Decode(st.Token.AccessToken.Reveal()); err == nil {
 			switch j.Str("principal_type") {

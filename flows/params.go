@@ -2,6 +2,7 @@ package flows
 
 import (
 	"fmt"
+	"net/url"
 
 	"github.com/authplay/authplay/flows/wire"
 )
@@ -77,16 +78,25 @@ const deviceGrant = "urn:ietf:params:oauth:grant-type:device_code"
 
 // Params are a flow's settings: everything but secrets, so they can be saved.
 type Params struct {
-	Provider           Provider      `json:"provider"`
-	ClientID           string        `json:"client_id"`
-	AuthStyle          AuthStyle     `json:"auth_style"`
-	Scope              string        `json:"scope"`
-	RedirectURI        string        `json:"redirect_uri,omitempty"`
-	PKCE               PKCEMethod    `json:"pkce,omitempty"`
-	AccessType         string        `json:"access_type,omitempty"`         // Space: online or offline
-	RequestCredentials string        `json:"request_credentials,omitempty"` // Space: default, required, skip, silent
-	Username           string        `json:"username,omitempty"`
-	Timeout            wire.Duration `json:"timeout,omitempty"` // how long to wait for a person
+	Provider           Provider   `json:"provider"`
+	ClientID           string     `json:"client_id"`
+	AuthStyle          AuthStyle  `json:"auth_style"`
+	Scope              string     `json:"scope"`
+	RedirectURI        string     `json:"redirect_uri,omitempty"`
+	PKCE               PKCEMethod `json:"pkce,omitempty"`
+	AccessType         string     `json:"access_type,omitempty"`         // Space: online or offline
+	RequestCredentials string     `json:"request_credentials,omitempty"` // Space: default, required, skip, silent
+	// ResponseType and ResponseMode are the redirect methods' (empty:
+	// the method's default, sent as such, and no response_mode at all).
+	ResponseType string `json:"response_type,omitempty"`
+	ResponseMode string `json:"response_mode,omitempty"`
+	// AuthParams go on the request that starts the authorization (the
+	// authorization URL, or the device authorization request); TokenParams
+	// on every request to the token endpoint.
+	AuthParams  CustomParams  `json:"auth_params,omitempty"`
+	TokenParams CustomParams  `json:"token_params,omitempty"`
+	Username    string        `json:"username,omitempty"`
+	Timeout     wire.Duration `json:"timeout,omitempty"` // how long to wait for a person
 	// Exchange is a token exchange's settings (RFC 8693).
 	Exchange ExchangeParams `json:"exchange,omitzero"`
 }
@@ -100,4 +110,22 @@ type Credentials struct {
 	// (RFC 8693 §2.1); Assertion is the JWT a JWT-bearer grant presents
 	// (RFC 7523 §2.1). Each is a token that works for whoever holds it.
 	SubjectToken, ActorToken, Assertion Secret
+}
+
+// spaceParams are Space's own authorization parameters, which Space and the
+// built-in server understand and no other server does: they go to those
+// two only. Any other server gets them only as custom parameters, when a
+// person adds them (Google, for one, reads access_type too).
+func (p Params) spaceParams() url.Values {
+	q := url.Values{}
+	if !p.Provider.SpaceLike() {
+		return q
+	}
+	if p.AccessType != "" {
+		q.Set("access_type", p.AccessType)
+	}
+	if p.RequestCredentials != "" {
+		q.Set("request_credentials", p.RequestCredentials)
+	}
+	return q
 }

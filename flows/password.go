@@ -24,8 +24,8 @@ func (m *password) pending() (Request, bool, error) {
 	if p.Scope != "" {
 		form.Set("scope", p.Scope)
 	}
-	if p.AccessType != "" {
-		form.Set("access_type", p.AccessType)
+	if v := p.spaceParams().Get("access_type"); v != "" { // Space and the built-in server only
+		form.Set("access_type", v)
 	}
 	return m.tokenRequest(PurposeToken, p.Provider.TokenURL, form), true, nil
 }

@@ -22,8 +22,7 @@ import (
 // presetParams builds a run from a preset as the new-profile screen does:
 // the preset's provider (discovery read when it has an issuer) and
 // defaults, the emulator's client, and the preset's extra authorization
-// parameters. Until Params has a place for custom parameters, those ride
-// in the authorization endpoint's own query, which authplay keeps.
+// and token parameters as custom parameters.
 func presetParams(t *testing.T, n *fakeNet, id flows.Family, values map[string]string) flows.Params {
 	t.Helper()
 	pr, ok := flows.PresetOf(id)
@@ -39,7 +38,10 @@ func presetParams(t *testing.T, n *fakeNet, id flows.Family, values map[string]s
 	p := pr.Params(prov)
 	p.ClientID = emuClient
 	p.RedirectURI = anyPort(p.RedirectURI)
-	withAuthParams(&p, pr.AuthParamsFor(values))
+	// As a saved profile does: the fixed parameters from Params, the
+	// person's (Auth0's audience) on top.
+	auth, token := pr.PersonalParams(values)
+	p.AuthParams, p.TokenParams = p.AuthParams.Merge(auth), p.TokenParams.Merge(token)
 	return p
 }
 
@@ -50,16 +52,6 @@ func anyPort(redirect string) string {
 	u, _ := url.Parse(redirect)
 	u.Host = u.Hostname() + ":0"
 	return u.String()
-}
-
-func withAuthParams(p *flows.Params, kv []flows.PresetParam) {
-	u, _ := url.Parse(p.Provider.AuthURL)
-	q := u.Query()
-	for _, x := range kv {
-		q.Set(x.Key, x.Value)
-	}
-	u.RawQuery = q.Encode()
-	p.Provider.AuthURL = u.String()
 }
 
 var presetCreds = flows.Credentials{ClientSecret: emuSecret}
@@ -98,11 +90,7 @@ func mustSignIn(t *testing.T, n *fakeNet, env flows.Env, p flows.Params) *flows.
 }
 
 func without(p flows.Params, key string) flows.Params {
-	u, _ := url.Parse(p.Provider.AuthURL)
-	q := u.Query()
-	q.Del(key)
-	u.RawQuery = q.Encode()
-	p.Provider.AuthURL = u.String()
+	p.AuthParams = slices.DeleteFunc(slices.Clone(p.AuthParams), func(c flows.CustomParam) bool { return c.Key == key })
 	return p
 }
 

@@ -235,7 +235,28 @@ func (p Preset) Params(prov Provider) Params {
 	return Params{
 		Provider: prov, Scope: p.Scope, RedirectURI: p.Redirect, AuthStyle: p.AuthStyle,
 		AccessType: p.AccessType, PKCE: PKCES256,
+		// The parameters that need no value of the person's (Google's
+		// access_type and prompt); PersonalParams are the others.
+		AuthParams: customOf(p.AuthParamsFor(nil)), TokenParams: customOf(p.TokenParamsFor(nil)),
 	}
+}
+
+// PersonalParams are the preset's parameters that hold the person's values
+// (Auth0's audience), filled in, as a profile saves them; the fixed ones
+// come from the family whenever the profile is loaded (Params).
+func (p Preset) PersonalParams(in map[string]string) (auth, token CustomParams) {
+	personal := func(params []PresetParam) []PresetParam {
+		return slices.DeleteFunc(slices.Clone(params), func(kv PresetParam) bool { return !strings.Contains(kv.Value, "{") })
+	}
+	return customOf(p.fillParams(personal(p.AuthParams), in)), customOf(p.fillParams(personal(p.TokenParams), in))
+}
+
+func customOf(kv []PresetParam) CustomParams {
+	var out CustomParams
+	for _, x := range kv {
+		out = append(out, CustomParam(x))
+	}
+	return out
 }
 
 // AuthParamsFor and TokenParamsFor are the preset's extra parameters with

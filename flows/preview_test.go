@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/authplay/authplay/flows"
+	"github.com/authplay/authplay/flows/oidctest"
 	"github.com/authplay/authplay/flows/spacetest"
 	"github.com/authplay/authplay/flows/wire"
 )
@@ -28,6 +29,9 @@ func TestPendingIsWhatIsSent(t *testing.T) {
 				if m == flows.TokenExchange {
 					p.Scope = "" // the subject token's own
 				}
+				// Custom parameters are part of what is shown and sent.
+				p.AuthParams = flows.CustomParams{{Key: "login_hint", Value: "demo"}}
+				p.TokenParams = flows.CustomParams{{Key: "resource", Value: "https://api.example/v1"}}
 				d := flows.Draft{Method: m, Params: p, Creds: credsFor(t, s, m), Seed: seedFor(t, s, m)}
 				st, creds := d.Start()
 				mach, err := flows.New(st, creds)
@@ -148,5 +152,86 @@ func comparableAuthURL(t *testing.T, want flows.Request, st flows.State) {
 	shown.RawQuery = q.Encode()
 	if shown.String() != sent.String() {
 		t.Errorf("authorization URL shown\n  %s\nbut sent\n  %s", shown, sent)
+	}
+}
+
+// The same for the OIDC response types and modes, against a generic
+// server that takes them all: the authorization URL shown is the one the
+// server got, and each token request shown is the one sent, custom
+// parameters (and an override of authplay's own) included.
+func TestPendingIsWhatIsSentForOIDCResponses(t *testing.T) {
+	s := oidctest.Start(t, oidctest.Config{
+		ResponseTypes: []string{"code", "code id_token", "code token", "code id_token token", "token", "id_token", "id_token token"},
+		ResponseModes: []string{"query", "fragment", "form_post"},
+	})
+	env := newEnv(t)
+	for _, method := range []flows.Method{flows.AuthorizationCode, flows.Implicit} {
+		f, _ := flows.Field(flows.FieldResponseType)
+		for _, rt := range f.ChoicesFor(method) {
+			modes := []string{"", flows.ModeFragment, flows.ModeFormPost}
+			if rt.Value == "code" {
+				modes = append(modes, flows.ModeQuery)
+			}
+			for _, mode := range modes {
+				t.Run(string(method)+"/"+rt.Value+"/"+mode, func(t *testing.T) {
+					p := oidcParams(t, s, env)
+					p.AuthStyle, p.ResponseType, p.ResponseMode = flows.AuthBody, rt.Value, mode
+					p.AuthParams = flows.CustomParams{{Key: "prompt", Value: "consent"}, {Key: "max_age", Value: "0"}}
+					// client_id is authplay's (client_secret_post); replacing it
+					// with the same value keeps the run working and must be named.
+					p.TokenParams = flows.CustomParams{{Key: "resource", Value: "https://api.example/v1"}, {Key: "client_id", Value: oidctest.ClientID}}
+					d := flows.Draft{Method: method, Params: p, Creds: oidcCreds()}
+					if errs := d.Check(); len(errs) > 0 {
+						t.Fatalf("the draft does not pass its own checks: %v", errs)
+					}
+					st, creds := d.Start()
+					m, _ := flows.New(st, creds)
+					compared := 0
+					for i := 0; i < 4 && m.State().Phase != flows.PhaseAuthorized; i++ {
+						want, ok, err := m.Pending(flows.Input{})
+						if err != nil {
+							t.Fatal(err)
+						}
+						before := len(s.Requests("/authorize"))
+						step := run(t, m, env, flows.Input{})
+						switch {
+						case ok && want.Browser:
+							comparableAuthURL(t, want, m.State())
+							go oidctest.Browse(m.State().AuthURL) //nolint:errcheck // the next step says what arrived
+							compared++
+							waitFor(t, func() bool { return len(s.Requests("/authorize")) > before })
+							got := s.Requests("/authorize")[before].Query
+							if sent := query(t, m.State().AuthURL); !reflect.DeepEqual(got, sent) {
+								t.Errorf("the server got\n  %v\nbut authplay recorded\n  %v", got, sent)
+							}
+							if got.Get("prompt") != "consent" || got.Get("response_mode") != mode {
+								t.Errorf("sent %v", got)
+							}
+						case ok:
+							sameMessage(t, step.Caption, want.Shown(), step.Exchanges[0].Request)
+							if !strings.Contains(strings.Join(step.Notes, " "), "overrides authplay's own client_id") {
+								t.Errorf("the exchange does not name the override: %v", step.Notes)
+							}
+							compared++
+						}
+					}
+					if m.State().Phase != flows.PhaseAuthorized || compared != map[flows.Method]int{flows.AuthorizationCode: 2, flows.Implicit: 1}[method] {
+						t.Fatalf("phase %s, %d request(s) compared", m.State().Phase, compared)
+					}
+				})
+			}
+		}
+	}
+}
+
+// waitFor polls cond until it holds, for at most ten seconds.
+func waitFor(t *testing.T, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatal("gave up waiting")
+		}
+		time.Sleep(5 * time.Millisecond)
 	}
 }

@@ -1,6 +1,7 @@
 package flows
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -10,7 +11,9 @@ import (
 	"net/url"
 	"slices"
 	"strings"
+	"time"
 
+	"github.com/authplay/authplay/flows/termsafe"
 	"github.com/authplay/authplay/flows/wire"
 )
 
@@ -50,24 +53,33 @@ type Provider struct {
 
 // Metadata is the part of an OIDC or RFC 8414 discovery document authplay uses.
 type Metadata struct {
-	Issuer                 string   `json:"issuer"`
-	AuthorizationEndpoint  string   `json:"authorization_endpoint"`
-	TokenEndpoint          string   `json:"token_endpoint"`
-	DeviceEndpoint         string   `json:"device_authorization_endpoint"`
-	JWKSURI                string   `json:"jwks_uri"`
-	IntrospectionEndpoint  string   `json:"introspection_endpoint"`
-	RevocationEndpoint     string   `json:"revocation_endpoint"`
-	UserinfoEndpoint       string   `json:"userinfo_endpoint"`
-	GrantTypes             []string `json:"grant_types_supported"`
-	ResponseTypes          []string `json:"response_types_supported"`
-	AuthMethods            []string `json:"token_endpoint_auth_methods_supported"`
-	Scopes                 []string `json:"scopes_supported"`
-	CodeChallengeMethods   []string `json:"code_challenge_methods_supported"`
-	ServiceDocumentation   string   `json:"service_documentation"`
-	IDTokenSigningAlgs     []string `json:"id_token_signing_alg_values_supported"`
-	SubjectTypesSupported  []string `json:"subject_types_supported"`
+	Issuer                string   `json:"issuer"`
+	AuthorizationEndpoint string   `json:"authorization_endpoint"`
+	TokenEndpoint         string   `json:"token_endpoint"`
+	DeviceEndpoint        string   `json:"device_authorization_endpoint"`
+	JWKSURI               string   `json:"jwks_uri"`
+	IntrospectionEndpoint string   `json:"introspection_endpoint"`
+	RevocationEndpoint    string   `json:"revocation_endpoint"`
+	UserinfoEndpoint      string   `json:"userinfo_endpoint"`
+	GrantTypes            []string `json:"grant_types_supported"`
+	ResponseTypes         []string `json:"response_types_supported"`
+	AuthMethods           []string `json:"token_endpoint_auth_methods_supported"`
+	Scopes                []string `json:"scopes_supported"`
+	CodeChallengeMethods  []string `json:"code_challenge_methods_supported"`
+	ServiceDocumentation  string   `json:"service_documentation"`
+	IDTokenSigningAlgs    []string `json:"id_token_signing_alg_values_supported"`
+	SubjectTypesSupported []string `json:"subject_types_supported"`
+	// DemoApproval is the built-in server's door for approving without a
+	// browser (its own, labelled extension): a server that names one is
+	// authplay's built-in server, run as `authplay demo-server`.
+	DemoApproval           string   `json:"authplay_demo_approval_endpoint"`
 	DiscoveryDocumentURL   string   `json:"-"`
 	DiscoveryDocumentNotes []string `json:"-"`
+
+	// ResponseModes and IssParameterSupported judge a redirect's answer:
+	// how it may come, and whether it names its issuer (RFC 9207 §3).
+	ResponseModes         []string `json:"response_modes_supported"`
+	IssParameterSupported bool     `json:"authorization_response_iss_parameter_supported,omitempty"`
 }
 
 // ValidateURL checks a URL a person typed, with a message that says what is wrong.
@@ -160,8 +172,12 @@ func Discover(ctx context.Context, client *http.Client, issuer string) (Provider
 			lastErr = fmt.Errorf("%s has neither token_endpoint nor authorization_endpoint", c)
 			continue
 		}
+		family := Family("")
+		if md.DemoApproval != "" {
+			family = FamilyBuiltin // its words, its demo registrations, its headless approval
+		}
 		return Provider{
-			Name: u.Host, Kind: KindDiscovery, ServiceURL: issuer, Issuer: issuer,
+			Name: u.Host, Kind: KindDiscovery, Family: family, ServiceURL: issuer, Issuer: issuer,
 			AuthURL: md.AuthorizationEndpoint, TokenURL: md.TokenEndpoint, DeviceURL: md.DeviceEndpoint,
 			JWKSURL: md.JWKSURI, IntrospectURL: md.IntrospectionEndpoint, RevokeURL: md.RevocationEndpoint,
 			UserinfoURL: md.UserinfoEndpoint, Advertised: md,
@@ -233,9 +249,6 @@ func (p Provider) Lint(m Method, style AuthStyle, scope string, pkce PKCEMethod)
 	if grant != "" && len(md.GrantTypes) > 0 && !slices.Contains(md.GrantTypes, grant) {
 		out = append(out, fmt.Sprintf("the server does not list %s among its grant types (%s)", grant, strings.Join(md.GrantTypes, ", ")))
 	}
-	if m == Implicit && len(md.ResponseTypes) > 0 && !slices.Contains(md.ResponseTypes, "token") {
-		out = append(out, "the server does not list response type token: it has no implicit flow")
-	}
 	if am := style.Method(); len(md.AuthMethods) > 0 && m != Implicit && !slices.Contains(md.AuthMethods, am) {
 		out = append(out, fmt.Sprintf("the server does not list client authentication %s (it lists %s)", am, strings.Join(md.AuthMethods, ", ")))
 	}
@@ -256,4 +269,47 @@ func (p Provider) Lint(m Method, style AuthStyle, scope string, pkce PKCEMethod)
 		out = append(out, "the server advertises no device_authorization_endpoint")
 	}
 	return out
+}
+
+// LintResponse compares a redirect method's response type and mode with
+// what the server advertises. It warns and never refuses: a discovery
+// document may leave out a combination the server accepts (dex takes
+// "id_token token" without listing it).
+func (p Provider) LintResponse(responseType, mode string) []string {
+	md := p.Advertised
+	if md == nil {
+		return nil
+	}
+	var out []string
+	if len(md.ResponseTypes) > 0 && !slices.ContainsFunc(md.ResponseTypes, func(s string) bool { return sameResponseType(s, responseType) }) {
+		out = append(out, fmt.Sprintf("the server does not list response type %q (it lists %s); some servers accept combinations they do not list, so authplay asks anyway",
+			responseType, strings.Join(md.ResponseTypes, ", ")))
+	}
+	if mode != "" {
+		modes := md.ResponseModes
+		if len(modes) == 0 {
+			modes = []string{ModeQuery, ModeFragment} // the default when a document lists none
+		}
+		if !slices.Contains(modes, mode) {
+			out = append(out, fmt.Sprintf("the server does not list response mode %s (it lists %s)", mode, strings.Join(modes, ", ")))
+		}
+	}
+	return out
+}
+
+// DiscoveryStep tells of a discovery, as a step to show with a flow's:
+// where the endpoints came from is part of what a person should see.
+func DiscoveryStep(at time.Time, issuer string, p Provider, ex []wire.Exchange, err error) Step {
+	s := Step{Name: "discovery", Caption: "Read the server's metadata (discovery)", Exchanges: ex, At: at, OK: err == nil}
+	if err != nil {
+		s.WhatHappened = "authplay could not read the metadata of " + termsafe.Line(issuer) + ": " + termsafe.Line(err.Error())
+		return s
+	}
+	doc := issuer
+	if p.Advertised != nil {
+		doc = p.Advertised.DiscoveryDocumentURL
+	}
+	s.WhatHappened = fmt.Sprintf("authplay read %s, which names the server's endpoints (authorization %s, token %s) and its key set, so a profile needs only the issuer. The document must name the very issuer asked for, or it is not used. [OIDC Discovery §4 · RFC 8414 §3]",
+		termsafe.Line(doc), cmp.Or(termsafe.Line(p.AuthURL), "none"), cmp.Or(termsafe.Line(p.TokenURL), "none"))
+	return s
 }

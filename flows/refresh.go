@@ -72,8 +72,11 @@ func (b *base) refresh(ctx context.Context, env Env, in Input) (Step, error) {
 	if tok.RefreshToken == "" {
 		tok.RefreshToken = rt
 	}
-	if tok.IDToken == "" && b.st.Token != nil {
-		tok.IDToken = b.st.Token.IDToken
+	switch {
+	case tok.IDToken == "" && b.st.Token != nil:
+		tok.IDToken = b.st.Token.IDToken // the sign-in's, kept as it was
+	case tok.IDToken != "":
+		b.st.IDTokenRefreshed = true // judged by OIDC Core §12.2: its nonce may be absent
 	}
 	b.st.Rotated = &rotated
 	b.st.Refreshes++

@@ -47,7 +47,7 @@ var jwtBearerSteps = map[Family]string{
 	"keycloak": "Keycloak: only recent versions have the JWT authorization grant (RFC 7523), as a preview feature: the assertion's issuer is an identity provider of the realm, whose keys check the signature. Older versions have none.",
 	"okta":     "Okta does not take assertions from an issuer of your own as a grant; a JWT the client signs there is client authentication (private_key_jwt), a different thing.",
 	"auth0":    "Auth0 has no JWT bearer grant for assertions of your own.",
-	"entra":    "Microsoft Entra ID uses this grant for its on-behalf-of flow only: the assertion is the access token your API received from Entra, sent with requested_token_use=on_behalf_of and the API's own credentials. Register the API under App registrations › Expose an API, and give it API permissions for the next API.",
+	"entra":    "Microsoft Entra ID uses this grant for its on-behalf-of flow only: the assertion is the access token your API received from Entra, sent with requested_token_use=on_behalf_of (a token parameter here) and the API's own credentials. Register the API under App registrations › Expose an API, and give it API permissions for the next API.",
 	"google":   "Google: a service account signs the assertion. Create its key in the Google Cloud console › IAM & Admin › Service Accounts › Keys › Add key (JSON); iss is the account's email, aud https://oauth2.googleapis.com/token, the scopes go in a scope claim, and no client authentication is sent (client auth none).",
 	"github":   "GitHub has no JWT bearer grant (RFC 7523).",
 	"gitlab":   "GitLab has no JWT bearer grant (RFC 7523).",

@@ -38,6 +38,14 @@ type Request struct {
 	// Browser marks a request the browser sends (the authorization
 	// request): authplay builds and shows it but does not send it.
 	Browser bool `json:"browser,omitempty"`
+	// Overrides name the parameters authplay sets that a person's custom
+	// parameter replaced: allowed (a lab tampers on purpose), never silent.
+	Overrides []string `json:"overrides,omitempty"`
+}
+
+// OverrideNote says that a custom parameter replaced one authplay sets.
+func OverrideNote(key string) string {
+	return "Custom parameter " + key + " overrides authplay's own " + key + ": the server gets your value instead, while authplay still judges the answer by its own."
 }
 
 // userAgent names authplay to every server it talks to.

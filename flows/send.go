@@ -14,9 +14,21 @@ import (
 // tokenRequest builds a request to the token endpoint (or another endpoint
 // that authenticates the client the same way: device authorization,
 // introspection, revocation), with the client authentication this run uses.
+//
+// The person's custom parameters go last, so they are seen to replace any
+// authplay set: the token parameters on every request to the token
+// endpoint, the authorization parameters on the device authorization
+// request (which starts the device flow's authorization, RFC 8628 §3.1).
+// Introspection and revocation get none: they are about a token, not for one.
 func (b *base) tokenRequest(purpose Purpose, endpoint string, form url.Values) Request {
 	req := newFormRequest(purpose, endpoint, form)
 	b.authenticate(&req)
+	switch purpose {
+	case PurposeToken, PurposeRefresh, PurposePoll:
+		req.Overrides = b.st.Params.TokenParams.applyTo(req.Form)
+	case PurposeDevice:
+		req.Overrides = b.st.Params.AuthParams.applyTo(req.Form)
+	}
 	return req
 }
 

@@ -53,7 +53,7 @@ var clientFields = []FieldID{FieldClientID, FieldClientSecret}
 var specs = []Spec{
 	{
 		Info:   AuthorizationCode.Info(),
-		Fields: []FieldID{FieldAuthURL, FieldTokenURL, FieldClientID, FieldClientSecret, FieldRedirectURI, FieldScope, FieldPKCE, FieldAccessType, FieldAuthStyle},
+		Fields: []FieldID{FieldAuthURL, FieldTokenURL, FieldClientID, FieldClientSecret, FieldRedirectURI, FieldScope, FieldResponseType, FieldResponseMode, FieldPKCE, FieldAccessType, FieldAuthStyle, FieldAuthParams, FieldTokenParams},
 		Stages: []string{"Configure", "Sign in", "Exchange code", "Inspect"},
 		stage: func(st State) int {
 			if st.Phase == PhaseExchanging || (st.Phase == PhaseFailed && st.StateMatched) {
@@ -64,12 +64,12 @@ var specs = []Spec{
 	},
 	{
 		Info:   ClientCredentials.Info(),
-		Fields: slices.Concat([]FieldID{FieldTokenURL}, clientFields, []FieldID{FieldScope, FieldAuthStyle}),
+		Fields: slices.Concat([]FieldID{FieldTokenURL}, clientFields, []FieldID{FieldScope, FieldAuthStyle, FieldTokenParams}),
 		Stages: []string{"Configure", "Request token", "Inspect"},
 	},
 	{
 		Info:   DeviceCode.Info(),
-		Fields: slices.Concat([]FieldID{FieldDeviceURL, FieldTokenURL}, clientFields, []FieldID{FieldScope, FieldAuthStyle}),
+		Fields: slices.Concat([]FieldID{FieldDeviceURL, FieldTokenURL}, clientFields, []FieldID{FieldScope, FieldAuthStyle, FieldAuthParams, FieldTokenParams}),
 		Stages: []string{"Configure", "Get code", "Approve on a device", "Inspect"},
 		stage: func(st State) int {
 			if st.Device != nil {
@@ -80,7 +80,7 @@ var specs = []Spec{
 	},
 	{
 		Info:   RefreshToken.Info(),
-		Fields: slices.Concat([]FieldID{FieldTokenURL}, clientFields, []FieldID{FieldRefreshToken, FieldScope, FieldAuthStyle}),
+		Fields: slices.Concat([]FieldID{FieldTokenURL}, clientFields, []FieldID{FieldRefreshToken, FieldScope, FieldAuthStyle, FieldTokenParams}),
 		Stages: []string{"Configure", "Refresh", "Inspect"},
 	},
 	{
@@ -90,12 +90,12 @@ var specs = []Spec{
 	},
 	{
 		Info:   Password.Info(),
-		Fields: slices.Concat([]FieldID{FieldTokenURL}, clientFields, []FieldID{FieldUsername, FieldPassword, FieldScope, FieldAccessType, FieldAuthStyle}),
+		Fields: slices.Concat([]FieldID{FieldTokenURL}, clientFields, []FieldID{FieldUsername, FieldPassword, FieldScope, FieldAccessType, FieldAuthStyle, FieldTokenParams}),
 		Stages: []string{"Configure", "Request token", "Inspect"},
 	},
 	{
 		Info:   Implicit.Info(),
-		Fields: []FieldID{FieldAuthURL, FieldClientID, FieldRedirectURI, FieldScope},
+		Fields: []FieldID{FieldAuthURL, FieldClientID, FieldRedirectURI, FieldScope, FieldResponseType, FieldResponseMode, FieldAuthParams},
 		Stages: []string{"Configure", "Sign in", "Inspect"},
 	},
 	tokenExchangeSpec,

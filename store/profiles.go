@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -29,6 +30,12 @@ type Profile struct {
 	AccessType   string         `json:"access_type,omitempty"`
 	Username     string         `json:"username,omitempty"`
 	Password     string         `json:"password,omitempty"` // env:NAME or file:PATH
+	// ResponseMode and the custom parameters (an object, or a list of
+	// "key=value" strings to repeat a name) apply to every flow that
+	// takes them.
+	ResponseMode string             `json:"response_mode,omitempty"`
+	AuthParams   flows.CustomParams `json:"auth_params,omitempty"`
+	TokenParams  flows.CustomParams `json:"token_params,omitempty"`
 }
 
 type profilesFile struct {
@@ -194,15 +201,25 @@ func (p Profile) settings(m flows.Method) (flows.Draft, error) {
 	d := flows.Draft{Method: m, Params: flows.Params{Provider: prov, PKCE: flows.PKCES256, RedirectURI: "http://127.0.0.1:0/callback"}}
 	// A profile that names a preset's family starts from the preset: its
 	// fixed endpoints and its defaults (Cognito's localhost redirect,
-	// GitHub's client authentication), each overridden by what the
-	// profile says. A family only implied by the kind changes nothing, so
-	// profiles written before presets load as they did.
+	// GitHub's client authentication, Google's access_type and prompt),
+	// each overridden by what the profile says. A family only implied by
+	// the kind changes nothing, so profiles written before presets load as
+	// they did.
 	if pr, ok := flows.PresetOf(prov.Family); ok {
 		d.Params = pr.Params(pr.Complete(prov))
 	}
+	// The profile's custom parameters replace the preset's of the same name.
+	authParams := d.Params.AuthParams.Merge(p.AuthParams)
+	if p.AccessType != "" && !prov.SpaceLike() && !slices.Contains(authParams.Keys(), "access_type") {
+		// Saved before access_type became Space's alone: it was sent then,
+		// so it still is, as the custom parameter it now is elsewhere.
+		authParams = append(authParams, flows.CustomParam{Key: "access_type", Value: p.AccessType})
+	}
+	tokenParams := d.Params.TokenParams.Merge(p.TokenParams)
 	for id, v := range map[flows.FieldID]string{
 		flows.FieldClientID: p.ClientID, flows.FieldAuthStyle: p.AuthStyle, flows.FieldRedirectURI: p.RedirectURI, flows.FieldScope: p.Scope,
 		flows.FieldPKCE: p.PKCE, flows.FieldAccessType: p.AccessType, flows.FieldUsername: p.Username,
+		flows.FieldResponseMode: p.ResponseMode, flows.FieldAuthParams: authParams.String(), flows.FieldTokenParams: tokenParams.String(),
 	} {
 		if v == "" {
 			continue

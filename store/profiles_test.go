@@ -93,6 +93,57 @@ func TestProfileFileErrors(t *testing.T) {
 	}
 }
 
+// Custom parameters and the response mode are saved with a profile, as an
+// object or a list; a profile saved before access_type became Space's
+// alone keeps sending it to its (non-Space) server, as a custom parameter
+// the form and the preview show.
+func TestProfileCustomParameters(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "profiles.json")
+	raw := `{"profiles":[
+	  {"name":"auth0","provider":{"kind":"discovery","issuer":"https://t.example","auth_url":"https://t.example/authorize","token_url":"https://t.example/token"},
+	   "client_id":"c","response_mode":"form_post","auth_params":{"audience":"https://api","prompt":"consent"},"token_params":["resource=https://a","resource=https://b"]},
+	  {"name":"old-google","provider":{"kind":"endpoints","auth_url":"https://g.example/auth","token_url":"https://g.example/token"},"client_id":"g","access_type":"offline"},
+	  {"name":"space","provider":{"kind":"space","service_url":"https://acme.jetbrains.space"},"client_id":"s","access_type":"offline"}]}`
+	if err := os.WriteFile(path, []byte(raw), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	ps, err := store.LoadProfiles(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, err := ps[0].Draft(flows.AuthorizationCode)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := d.Get(flows.FieldAuthParams); got != "audience=https://api prompt=consent" {
+		t.Errorf("auth params %q", got)
+	}
+	if got := d.Get(flows.FieldTokenParams); got != "resource=https://a resource=https://b" || d.Params.ResponseMode != "form_post" {
+		t.Errorf("token params %q, mode %q", got, d.Params.ResponseMode)
+	}
+	old, _ := ps[1].Draft(flows.AuthorizationCode)
+	if got := old.Get(flows.FieldAuthParams); got != "access_type=offline" {
+		t.Errorf("an old profile's access_type for a non-Space server: auth params %q", got)
+	}
+	sp, _ := ps[2].Draft(flows.AuthorizationCode)
+	if sp.Params.AccessType != "offline" || len(sp.Params.AuthParams) != 0 {
+		t.Errorf("Space keeps its own access_type: %+v", sp.Params)
+	}
+	// Written back, they read the same.
+	if err := store.SaveProfiles(path, ps); err != nil {
+		t.Fatal(err)
+	}
+	again, err := store.LoadProfiles(path)
+	if err != nil || again[0].TokenParams.String() != ps[0].TokenParams.String() || again[0].AuthParams.String() != ps[0].AuthParams.String() {
+		t.Fatalf("%v %+v", err, again)
+	}
+	bad := `{"profiles":[{"name":"x","provider":{"kind":"endpoints"},"auth_params":["prompt"]}]}`
+	os.WriteFile(path, []byte(bad), 0o600)
+	if _, err := store.LoadProfiles(path); err == nil || !strings.Contains(err.Error(), `"prompt" has no =`) {
+		t.Errorf("a malformed pair: %v", err)
+	}
+}
+
 // A Space-kind profile keeps what it says beyond the service URL (its
 // family, its introspection and revocation endpoints) when loaded.
 func TestASpaceProfileKeepsItsOwnEndpoints(t *testing.T) {
@@ -101,5 +152,27 @@ func TestASpaceProfileKeepsItsOwnEndpoints(t *testing.T) {
 	got, err := p.Params()
 	if err != nil || !got.Provider.Builtin || got.Provider.RevokeURL == "" || got.Provider.IntrospectURL == "" || got.Provider.TokenURL != "http://127.0.0.1:9090/oauth/token" {
 		t.Fatalf("%v %+v", err, got.Provider)
+	}
+}
+
+// A preset's fixed parameters (Google's access_type and prompt) come from
+// the family when the profile loads; the profile's own replace them by name.
+func TestPresetProfileParameters(t *testing.T) {
+	google := store.Profile{Name: "g", Provider: flows.Provider{Family: "google"}, ClientID: "c"}
+	d, err := google.Draft(flows.AuthorizationCode)
+	if err != nil || d.Get(flows.FieldAuthParams) != "access_type=offline prompt=consent" {
+		t.Fatalf("%v %q", err, d.Get(flows.FieldAuthParams))
+	}
+	google.AuthParams = flows.CustomParams{{Key: "prompt", Value: "select_account"}}
+	if d, _ := google.Draft(flows.AuthorizationCode); d.Get(flows.FieldAuthParams) != "access_type=offline prompt=select_account" {
+		t.Errorf("the profile's prompt does not replace the preset's: %q", d.Get(flows.FieldAuthParams))
+	}
+	auth0, _ := flows.PresetOf("auth0")
+	auth, token := auth0.PersonalParams(map[string]string{"domain": "t.eu.auth0.com", "audience": "https://api"})
+	if auth.String() != "audience=https://api" || token.String() != "audience=https://api" {
+		t.Errorf("Auth0's audience as saved: %q %q", auth, token)
+	}
+	if auth, _ := auth0.PersonalParams(map[string]string{"domain": "t.eu.auth0.com"}); len(auth) != 0 {
+		t.Errorf("an optional audience left empty is not saved: %q", auth)
 	}
 }

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 
 	"charm.land/bubbles/v2/key"
@@ -170,14 +171,17 @@ func (l *fieldRows) view(s *themes.Styles, i, width int) string {
 	}
 	// A problem is said beside the row; the input's padding gives way to
 	// it. The focused row's hint is the screen's to show in full below.
-	note := ""
+	note, problem := "", r.note
+	if _, typing := paramsHint(r); i == l.focus && typing != "" && strings.Contains(problem, strconv.Quote(typing)) {
+		problem = "" // the pair under the cursor has no = yet: still being typed, no mistake so far
+	}
 	switch {
-	case r.note != "" && (r.note != "required" || i != l.focus):
+	case problem != "" && (problem != "required" || i != l.focus):
 		st := s.Err
-		if r.note == "required" {
+		if problem == "required" {
 			st = s.Warn
 		}
-		note = st.Render("  " + r.note)
+		note = st.Render("  " + problem)
 	case i == l.focus && r.kind == flows.KindSecret:
 		note = s.Subtle.Render("  ctrl+r reveals")
 	}
@@ -194,8 +198,45 @@ func (l *fieldRows) view(s *themes.Styles, i, width int) string {
 // hintView is the focused row's hint in full, wrapped, for the screen to
 // show under its rows; "" when it has none.
 func (l *fieldRows) hintView(s *themes.Styles, width int) string {
-	if len(l.rows) == 0 || l.rows[l.focus].hint == "" {
+	if len(l.rows) == 0 {
 		return ""
 	}
-	return wrapIndent(s.Subtle.Render(l.rows[l.focus].hint), width-4, 2, s.Subtle)
+	hint, _ := paramsHint(l.rows[l.focus])
+	if hint == "" {
+		return ""
+	}
+	return wrapIndent(s.Subtle.Render(hint), width-4, 2, s.Subtle)
+}
+
+// paramsHint is what a row says while it has focus: for a list of
+// key=value pairs, the meaning of the well-known parameter under the
+// cursor (else the row's own hint), and typing, the pair under the cursor
+// when it has no = yet. Any other row says its hint.
+func paramsHint(r *fieldRow) (hint, typing string) {
+	if r.kind != flows.KindParams {
+		return r.hint, ""
+	}
+	word := wordAt([]rune(r.input.Value()), r.input.Position())
+	key, _, hasEq := strings.Cut(word, "=")
+	if !hasEq {
+		typing = word
+	}
+	if h, ok := flows.ParamHint(key); ok {
+		return h, typing
+	}
+	return r.hint, typing
+}
+
+// wordAt is the pair (separated by spaces or &) the cursor is in or just after.
+func wordAt(v []rune, pos int) string {
+	pos = min(max(pos, 0), len(v))
+	sep := func(c rune) bool { return c == ' ' || c == '&' || c == '\t' }
+	start, end := pos, pos
+	for start > 0 && !sep(v[start-1]) {
+		start--
+	}
+	for end < len(v) && !sep(v[end]) {
+		end++
+	}
+	return string(v[start:end])
 }

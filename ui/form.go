@@ -27,6 +27,10 @@ type form struct {
 	prev   flows.State // the random values the preview shows and the run sends
 	reveal bool
 	err    string
+	// setErrs are the values a row holds that the draft refused (a
+	// malformed key=value pair), by field: shown beside the row, and they
+	// stop a run, while the draft keeps its last good value.
+	setErrs map[string]string
 }
 
 func newForm(k *kit, id int, d flows.Draft) *form {
@@ -34,10 +38,18 @@ func newForm(k *kit, id int, d flows.Draft) *form {
 		Run: bind("enter", "enter", "run"), Back: bind("esc", "esc", "back"), Reveal: bind("ctrl+r", "ctrl+r", "reveal secrets"),
 	}}
 	f.prev, _ = d.Start()
-	for _, fd := range flows.SpecOf(d.Method).FieldDefs() {
-		v := d.Get(fd.ID)
+	// Only the fields that apply to this method and this provider: Space's
+	// access_type shows for Space and the built-in server alone.
+	for _, fd := range flows.SpecOf(d.Method).FieldDefsFor(&f.draft) {
+		v := f.draft.Get(fd.ID)
 		if fd.Kind == flows.KindChoice {
-			f.rows.rows = append(f.rows.rows, newChoiceRow(string(fd.ID), fd.Label, fd.Hint, fd.Choices, v))
+			row := newChoiceRow(string(fd.ID), fd.Label, fd.Hint, fd.ChoicesFor(d.Method), v)
+			if row.value() != v {
+				// A value saved for another method (a response type):
+				// the draft takes the choice the row shows.
+				f.draft.Set(fd.ID, row.value()) //nolint:errcheck // one of the row's own choices
+			}
+			f.rows.rows = append(f.rows.rows, row)
 			continue
 		}
 		f.rows.rows = append(f.rows.rows, newTextRow(string(fd.ID), fd.Label, fd.Hint, fd.Kind, v))
@@ -111,12 +123,28 @@ func (f *form) Update(msg tea.Msg) (Screen, tea.Cmd) {
 	return f, cmd
 }
 
-// changed takes the rows' values into the draft and checks it again.
+// changed takes the rows' values into the draft and checks it again. A
+// value the draft refuses (only a list row's malformed pair can be) is
+// kept in its row and said beside it.
 func (f *form) changed() {
+	f.setErrs = map[string]string{}
 	for _, r := range f.rows.rows {
-		f.draft.Set(flows.FieldID(r.id), r.value()) //nolint:errcheck // a choice row holds only its choices
+		if err := f.draft.Set(flows.FieldID(r.id), r.value()); err != nil {
+			f.setErrs[r.id] = err.Error()
+		}
 	}
 	f.check()
+}
+
+// problems are the draft's and the rows' own, by field.
+func (f *form) problems() []flows.FieldError {
+	out := f.draft.Check()
+	for _, r := range f.rows.rows {
+		if e, ok := f.setErrs[r.id]; ok {
+			out = append(out, flows.FieldError{Field: flows.FieldID(r.id), Err: e})
+		}
+	}
+	return out
 }
 
 // check notes each field's problem beside it.
@@ -124,7 +152,7 @@ func (f *form) check() {
 	for _, r := range f.rows.rows {
 		r.note = ""
 	}
-	for _, fe := range f.draft.Check() {
+	for _, fe := range f.problems() {
 		if r := f.rows.row(string(fe.Field)); r != nil {
 			r.note = fe.Err
 		}
@@ -134,7 +162,7 @@ func (f *form) check() {
 func (f *form) submit() tea.Cmd {
 	f.changed()
 	for i, r := range f.rows.rows {
-		for _, fe := range f.draft.Check() {
+		for _, fe := range f.problems() {
 			if string(fe.Field) == r.id && fe.Blocking() {
 				f.err = r.label + ": " + fe.Err
 				return f.rows.setFocus(i)
@@ -149,53 +177,92 @@ func (f *form) submit() tea.Cmd {
 func (f *form) View() string {
 	s := f.k.styles
 	w := f.width
-	var b strings.Builder
 	spec := flows.SpecOf(f.draft.Method)
-	b.WriteString(stepper(s, spec.Stages, 0, false) + "\n\n")
 	info := spec.Info
-	b.WriteString(wrapIndent(info.Summary, w-4, 2, s.Text) + "\n")
+	head := stepper(s, spec.Stages, 0, false) + "\n\n"
+	summary := wrapIndent(info.Summary, w-4, 2, s.Text) + "\n"
+	warning := ""
 	if info.Warning != "" {
-		b.WriteString(wrapIndent("⚠ "+info.Warning, w-4, 2, s.Warn) + "\n")
+		// A risky method says so where it is chosen, whatever the room.
+		warning = wrapIndent("⚠ "+info.Warning, w-4, 2, s.Warn) + "\n"
 	}
-	b.WriteString("\n")
+	var rows strings.Builder
 	for i := range f.rows.rows {
-		b.WriteString(f.rows.view(s, i, w) + "\n")
+		rows.WriteString(f.rows.view(s, i, w) + "\n")
 	}
+	hint := ""
 	if f.err != "" {
-		b.WriteString("\n" + wrapIndent(s.Err.Render(f.err), w-4, 2, s.Err) + "\n")
-	} else if hint := f.rows.hintView(s, w); hint != "" {
-		b.WriteString(hint + "\n")
+		rows.WriteString("\n" + wrapIndent(s.Err.Render(f.err), w-4, 2, s.Err) + "\n")
+	} else if h := f.rows.hintView(s, w); h != "" {
+		hint = h + "\n"
 	}
-	if prev := f.preview(); prev != "" {
-		// The box takes the room left; a request longer than that is cut
-		// at a line, saying how much more there is.
-		room := f.height - lipgloss.Height(b.String()) - 3
-		lines := strings.Split(prev, "\n")
-		if room >= 1 && len(lines) > room {
-			more := len(lines) - room + 1
-			lines = append(lines[:room-1], s.Subtle.Render(fmt.Sprintf("… %d more line(s): the Steps panel shows the whole request", more)))
-		}
-		if room >= 1 {
-			b.WriteString("\n" + indent(s.Box.Width(w-2).Render(s.Subtle.Render("will send")+"\n"+strings.Join(lines, "\n")), 1))
+	warnings, request := f.preview()
+	if request == "" {
+		return head + summary + warning + "\n" + rows.String() + hint
+	}
+	// Every row shows, always, and so does a warning about what will be
+	// sent. The rest gives way, in this order, until three lines of the
+	// request show: the method's summary (the picker said it already), the
+	// blank lines; then until one does: the focused field's hint. A form
+	// with many rows still fits 80×24.
+	three := min(3, strings.Count(request, "\n")+1)
+	var body, gap string
+	for _, v := range []struct {
+		body, gap string
+		need      int
+	}{
+		{head + summary + warning + "\n" + rows.String() + hint, "\n", three},
+		{head + warning + "\n" + rows.String() + hint, "\n", three},
+		{head + warning + rows.String() + hint, "", three},
+		{head + warning + rows.String() + hint, "", 1},
+		{head + warning + rows.String(), "", 1},
+	} {
+		body, gap = v.body, v.gap
+		if f.height-lipgloss.Height(body)-2-len(gap)-len(warnings) >= v.need {
+			break
 		}
 	}
-	return b.String()
+	// The box takes the room left; a request longer than that is cut at a
+	// line, saying how much more there is. What overrides authplay's own
+	// parameters is said first and never cut.
+	// Lines for the request: the height left below the body (whose last
+	// line is empty), less the gap, the box's frame and its title, and the
+	// warnings.
+	room := f.height - lipgloss.Height(body) - 2 - len(gap) - len(warnings)
+	if room < 1 {
+		return body
+	}
+	lines := strings.Split(request, "\n")
+	if len(lines) > room {
+		keep := room - 1
+		more := len(lines) - keep
+		lines = append(lines[:keep], s.Subtle.Render(fmt.Sprintf("… %d more line(s): the Steps panel shows the whole request", more)))
+	}
+	for i, warn := range warnings {
+		warnings[i] = s.Warn.Render(warn)
+	}
+	box := s.Box.Width(w - 2).Render(s.Subtle.Render("will send") + "\n" + strings.Join(append(warnings, lines...), "\n"))
+	return body + gap + indent(box, 1)
 }
 
 // preview is the request the first step will send, as the method builds
 // it, secrets masked: what the run sends, but for a redirect URI's port 0,
-// which the listener picks when the flow starts.
-func (f *form) preview() string {
+// which the listener picks when the flow starts. warnings name each
+// parameter of authplay's own that a custom one replaces.
+func (f *form) preview() (warnings []string, request string) {
 	st, creds := f.draft.Restart(f.prev)
 	m, err := flows.New(st, creds)
 	if err != nil {
-		return ""
+		return nil, ""
 	}
 	req, ok, err := m.Pending(flows.Input{})
 	if err != nil || !ok {
-		return ""
+		return nil, ""
 	}
-	return requestLines(req.Shown(), f.width-6)
+	for _, k := range req.Overrides {
+		warnings = append(warnings, truncate("⚠ "+k+": your custom value overrides authplay's own", f.width-6))
+	}
+	return warnings, requestLines(req.Shown(), f.width-6)
 }
 
 // requestLines writes a request as a person reads it: the request line,

@@ -89,6 +89,9 @@ func (in *inspect) ShortHelp() []key.Binding {
 	in.keys.Refresh.SetEnabled(st.Can(flows.ActionRefresh))
 	in.keys.AutoRefresh.SetEnabled(st.Can(flows.ActionRefresh))
 	in.keys.AutoRefresh.SetHelp("A", map[bool]string{true: "auto-refresh: on", false: "auto-refresh"}[in.autoRefresh])
+	in.keys.CallAPI.SetEnabled(st.Can(flows.ActionCallAPI))
+	// response_type=id_token brings an ID token alone: c copies that.
+	in.keys.Copy.SetHelp("c", map[bool]string{true: "copy ID token", false: "copy access token"}[st.Token != nil && st.Token.AccessToken == ""])
 	in.keys.Introspect.SetEnabled(st.Can(flows.ActionIntrospect))
 	in.keys.Revoke.SetEnabled(st.Can(flows.ActionRevoke))
 	in.keys.Export.SetEnabled(in.k.deps.Sessions != nil)
@@ -264,6 +267,8 @@ func (in *inspect) key(k tea.KeyPressMsg) tea.Cmd {
 		return nil // one action at a time
 	}
 	switch {
+	case key.Matches(k, in.keys.Copy) && tok.AccessToken == "":
+		return copyCmd(in.k.deps, tok.IDToken.Reveal(), "the ID token")
 	case key.Matches(k, in.keys.Copy):
 		return copyCmd(in.k.deps, tok.AccessToken.Reveal(), "the access token")
 	case key.Matches(k, in.keys.CopyAs):
@@ -299,7 +304,7 @@ func (in *inspect) key(k tea.KeyPressMsg) tea.Cmd {
 		return in.act(flows.ActionIntrospect, "introspecting…")
 	case key.Matches(k, in.keys.Revoke) && in.sess.State.Can(flows.ActionRevoke):
 		return in.act(flows.ActionRevoke, "revoking…")
-	case key.Matches(k, in.keys.CallAPI):
+	case key.Matches(k, in.keys.CallAPI) && in.sess.State.Can(flows.ActionCallAPI):
 		in.offer = 0
 		return in.offerCall()
 	case key.Matches(k, in.keys.CopyBody) && in.lastCall != nil && len(in.lastCall.Exchanges) > 0 && in.lastCall.Exchanges[0].Response != nil:

@@ -27,11 +27,14 @@ func (in *inspect) View() string {
 	var b strings.Builder
 	spec := flows.SpecOf(st.Method)
 	b.WriteString(stepper(s, spec.Stages, len(spec.Stages)-1, false) + "\n\n")
-	shown := tok.AccessToken.Peek()
+	title, shown := "Access token", tok.AccessToken.Peek()
 	if in.reveal {
 		shown = truncate(tok.AccessToken.Reveal(), w-30)
 	}
-	fmt.Fprintf(&b, "  %s  %s   %s\n", s.Title.Render("Access token"), s.Value.Render(shown), s.Accent.Render("acts for "+st.ActsFor()))
+	if tok.AccessToken == "" { // response_type=id_token: who signed in, and no token to act with
+		title, shown = "ID token", tok.IDToken.Peek()
+	}
+	fmt.Fprintf(&b, "  %s  %s   %s\n", s.Title.Render(title), s.Value.Render(shown), s.Accent.Render("acts for "+st.ActsFor()))
 	b.WriteString("  " + s.Subtle.Render(in.lifetimeLine()) + "\n")
 	for _, warn := range in.transportWarnings() {
 		b.WriteString(wrapIndent("⚠ "+warn, w, 2, s.Warn) + "\n")
@@ -222,7 +225,11 @@ func compactJSON(v any) string {
 // notes. A run of device polls that all said "not yet" is folded into one
 // line (p unfolds it).
 func (in *inspect) stepsPanel() string {
-	text := stepsView(in.k.styles, in.sess.Steps, in.width-4, in.allPolls)
+	steps := in.sess.Steps
+	if in.checkInput != nil && in.checkInput.KeySetStep != nil {
+		steps = append(steps[:len(steps):len(steps)], *in.checkInput.KeySetStep)
+	}
+	text := stepsView(in.k.styles, steps, in.width-4, in.allPolls)
 	if in.reveal {
 		return revealTokens(text, in.sess.State)
 	}

@@ -1,6 +1,8 @@
 package ui
 
 import (
+	"context"
+	"net/http"
 	"strings"
 	"testing"
 	"time"
@@ -175,5 +177,29 @@ func labResults() map[string]lab.Result {
 			Explanation: "the server traded the code for tokens without the code_verifier its challenge asked for"},
 		"redirect-other-path": {ID: "redirect-other-path", Verdict: lab.Skipped, RFC: "RFC 9700 §2.1, §4.1.3; RFC 6749 §3.1.2.4",
 			Explanation: "the server showed a sign-in page, so only a sign-in would tell where it sends the browser"},
+	}
+}
+
+// A profile that found the built-in server by discovery (`authplay
+// demo-server --weak pkce`, pointed at by issuer) runs the lab without a
+// browser, and the missing defence shows as VULNERABLE.
+func TestLabAgainstAWeakDemoServerFoundByDiscovery(t *testing.T) {
+	h := labHarness(t, spacetest.WithWeak("pkce"))
+	builtin := h.app.k.state.profile.Params.Provider
+	prov, _, err := flows.Discover(context.Background(), http.DefaultClient, builtin.ServiceURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if prov.FamilyOf() != flows.FamilyBuiltin {
+		t.Fatalf("discovery did not recognise the built-in server: family %q", prov.FamilyOf())
+	}
+	h.app.k.state.profile.Params.Provider = prov
+	h.openLabFromTheFlowList()
+	h.key(tea.KeyPressMsg{Code: tea.KeyDown})
+	h.key(tea.KeyPressMsg{Code: tea.KeyEnter}) // pkce-missing-verifier
+	l := h.app.screen.(*labScreen)
+	h.until("pkce-missing-verifier run", 30*time.Second, func() bool { return l.results["pkce-missing-verifier"].Verdict != "" })
+	if r := l.results["pkce-missing-verifier"]; r.Verdict != lab.Vulnerable {
+		t.Fatalf("pkce-missing-verifier against a server without PKCE checks: %+v", r)
 	}
 }

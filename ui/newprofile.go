@@ -216,6 +216,9 @@ func (f *profileForm) profile() (store.Profile, map[string]string, error) {
 			return p, nil, err
 		}
 		p.Provider = prov
+		// Parameters that hold what the person typed (Auth0's audience)
+		// are saved with the profile; the fixed ones come from the family.
+		p.AuthParams, p.TokenParams = pr.PersonalParams(values)
 	}
 	if p.ClientID == "" { // checked in the order of the rows
 		return p, nil, fmt.Errorf("the client ID is needed")

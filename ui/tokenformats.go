@@ -41,6 +41,9 @@ func FormatToken(st flows.State, form string) (string, error) {
 		return "", fmt.Errorf("there is no token yet")
 	}
 	at := st.Token.AccessToken.Reveal()
+	if at == "" && form != "json" && form != "command" {
+		return "", fmt.Errorf("there is no access token: response_type=id_token brings an ID token alone; the json form shows it")
+	}
 	switch form {
 	case "access_token":
 		return at, nil
@@ -81,9 +84,15 @@ func authplayCommand(st flows.State) string {
 	case flows.KindDiscovery:
 		args, endpoints = append(args, "--issuer", shellWord(p.Provider.Issuer)), false
 	}
-	for _, fd := range flows.SpecOf(st.Method).FieldDefs() {
+	for _, fd := range flows.SpecOf(st.Method).FieldDefsFor(&d) {
 		v := d.Get(fd.ID)
 		switch {
+		case fd.Kind == flows.KindParams:
+			// One flag a pair, each value as it is: --auth-param 'k=a b'.
+			ps, _ := flows.ParseCustomParams(v)
+			for _, p := range ps {
+				args = append(args, "--"+fd.Flag(), shellWord(p.Key+"="+p.Value))
+			}
 		case fd.Secret():
 			if fd.ID != flows.FieldClientSecret || p.AuthStyle != flows.AuthNone {
 				args = append(args, "--"+fd.Flag()+"-env", strings.ToUpper(string(fd.ID)))

@@ -67,7 +67,8 @@ func TestShellFormsQuoteEveryValue(t *testing.T) {
 			marker := filepath.Join(dir, "PWNED")
 			v = strings.ReplaceAll(v, "MARKER", marker)
 			prov := flows.Provider{Kind: flows.KindEndpoints, TokenURL: "https://idp.example/token", APIBase: "https://api.example/v1?x=1&y=$(touch " + marker + ")"}
-			st := flows.Start(flows.Password, flows.Params{Provider: prov, ClientID: "id " + v, Scope: v, Username: v, AuthStyle: flows.AuthBody})
+			st := flows.Start(flows.Password, flows.Params{Provider: prov, ClientID: "id " + v, Scope: v, Username: v, AuthStyle: flows.AuthBody,
+				TokenParams: flows.CustomParams{{Key: "resource", Value: v}, {Key: "audience", Value: "https://api"}}, AccessType: "offline"})
 			st.Token = &flows.Token{AccessToken: flows.Secret(v), TokenType: "Bearer", Raw: []byte(`{"access_token":"x"}`)}
 
 			path, out := fakeBin(t, "curl")
@@ -103,6 +104,13 @@ func TestShellFormsQuoteEveryValue(t *testing.T) {
 				if i < 0 || i+1 >= len(args) || args[i+1] != want {
 					t.Errorf("command: %s got %q, want %q (args %q)", flag, args, want, args)
 				}
+			}
+
+			if i := slicesIndex(args, "--token-param"); i < 0 || args[i+1] != "resource="+v || args[i+2] != "--token-param" || args[i+3] != "audience=https://api" {
+				t.Errorf("command: each custom parameter is one --token-param with its value whole: %q", args)
+			}
+			if slicesIndex(args, "--access-type") >= 0 {
+				t.Errorf("command: Space's --access-type for another server: %q", args)
 			}
 
 			if _, err := os.Stat(marker); err == nil {

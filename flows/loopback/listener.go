@@ -25,17 +25,29 @@ type Listener struct {
 	byURI map[string]*uriListener
 }
 
-// Expect says what a redirect must carry to be accepted.
+// Expect says what a redirect must carry to be accepted, and how it comes.
 type Expect struct {
 	State    string // the state sent; a redirect without it is refused
 	Fragment bool   // the response is in the URL fragment (implicit flow): serve the relay page
+	// FormPost: the server's page POSTs the response as a form
+	// (response_mode=form_post).
+	FormPost bool
+	// Verify, when set, judges a redirect whose state matched. Its error
+	// does not make the listener wait for another: the redirect is handed
+	// over (the flow fails with the reason), and the browser is told why
+	// instead of "done". RFC 9207's iss check is one: a state that matches
+	// with the wrong issuer is a mix-up, and no better redirect will come.
+	Verify func(url.Values) error
 }
 
 // Redirect is an accepted authorization response.
 type Redirect struct {
-	Params   url.Values `json:"-"` // holds the code or token: never persisted as is
-	Via      string     `json:"via"`
-	Rejected int        `json:"rejected"` // redirects refused before this one (wrong or missing state)
+	Params url.Values `json:"-"` // holds the code or token: never persisted as is
+	Via    string     `json:"via"`
+	// Mode is how it arrived: query, fragment (through the relay page),
+	// form_post, or pasted.
+	Mode     string `json:"mode"`
+	Rejected int    `json:"rejected"` // redirects refused before this one (wrong or missing state)
 }
 
 type uriListener struct {
@@ -151,7 +163,10 @@ func (l *Listener) Paste(uri, pasted string) error {
 	if lst == nil {
 		return fmt.Errorf("nothing is waiting for a redirect to %s", uri)
 	}
-	_, err = l.accept(lst, params, "pasted")
+	_, err = l.accept(lst, params, "pasted", "pasted")
+	if _, delivered := handedOver(err); delivered {
+		return nil // a refusal by Verify is the flow's to tell
+	}
 	return err
 }
 
@@ -213,14 +228,21 @@ func ParseRedirectURL(raw string) (url.Values, error) {
 		if err != nil {
 			continue
 		}
-		if q.Has("code") || q.Has("access_token") || q.Has("error") {
+		if isResponse(q) {
 			return q, nil
 		}
 	}
-	return nil, errors.New("the URL carries no code, access_token or error: copy the whole address from the browser's address bar after it was sent back")
+	return nil, errors.New("the URL carries no code, access_token, id_token or error: copy the whole address from the browser's address bar after it was sent back")
 }
 
-func (l *Listener) accept(lst *uriListener, q url.Values, via string) (Redirect, error) {
+// isResponse says whether parameters are an authorization response.
+func isResponse(q url.Values) bool {
+	return q.Has("code") || q.Has("access_token") || q.Has("id_token") || q.Has("error")
+}
+
+// accept hands a redirect whose state matches to the waiter. A redirect
+// that Verify refuses is handed over too, with Verify's error.
+func (l *Listener) accept(lst *uriListener, q url.Values, via, mode string) (Redirect, error) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	if lst.done {
@@ -234,9 +256,39 @@ func (l *Listener) accept(lst *uriListener, q url.Values, via string) (Redirect,
 		return Redirect{}, ErrStateMismatch
 	}
 	lst.done = true
-	r := Redirect{Params: q, Via: via, Rejected: lst.rejected}
+	r := Redirect{Params: q, Via: via, Mode: mode, Rejected: lst.rejected}
 	lst.ch <- r
+	if lst.expect.Verify != nil {
+		return r, &verifyError{lst.expect.Verify(q)}
+	}
 	return r, nil
+}
+
+// verifyError carries Verify's verdict on a redirect already handed over;
+// a nil err inside means it passed.
+type verifyError struct{ err error }
+
+func (e *verifyError) Error() string {
+	if e.err == nil {
+		return ""
+	}
+	return e.err.Error()
+}
+
+// handedOver splits accept's error: the redirect was handed over (with
+// Verify's refusal, if any), or it was refused and the wait goes on.
+func handedOver(err error) (refusal error, delivered bool) {
+	var ve *verifyError
+	if errors.As(err, &ve) {
+		return ve.err, true
+	}
+	return err, err == nil
+}
+
+// isFormBody says whether a POST carries an HTML form's body.
+func isFormBody(r *http.Request) bool {
+	ct, _, _ := strings.Cut(r.Header.Get("Content-Type"), ";")
+	return strings.EqualFold(strings.TrimSpace(ct), "application/x-www-form-urlencoded")
 }
 
 // constantEqual compares a state in constant time, so how long a refusal
@@ -249,8 +301,23 @@ func (l *Listener) serve(lst *uriListener, w http.ResponseWriter, r *http.Reques
 		return
 	}
 	var q url.Values
+	mode := "query"
+	form := r.Method == http.MethodPost && isFormBody(r)
 	switch {
-	case r.Method == http.MethodPost && lst.expect.Fragment:
+	case form && lst.expect.FormPost:
+		// response_mode=form_post: the server's page submits a form here.
+		// It comes from the server's origin, not from authplay's own page,
+		// so nothing but the state (and the nonce in an ID token) tells
+		// it from a forged one; both are checked, as for any redirect.
+		mode = "form_post"
+		r.Body = http.MaxBytesReader(w, r.Body, 64<<10)
+		if err := r.ParseForm(); err != nil {
+			pageOut(w, http.StatusBadRequest, "Redirect refused", "The posted form could not be read: "+err.Error(), true)
+			return
+		}
+		q = r.PostForm
+	case r.Method == http.MethodPost && lst.expect.Fragment && !form:
+		mode = "fragment"
 		b, _ := io.ReadAll(io.LimitReader(r.Body, 64<<10))
 		parsed, err := url.ParseQuery(string(b))
 		if err != nil {
@@ -258,24 +325,33 @@ func (l *Listener) serve(lst *uriListener, w http.ResponseWriter, r *http.Reques
 			return
 		}
 		q = parsed
-	case r.Method == http.MethodGet && lst.expect.Fragment && !r.URL.Query().Has("error"):
+	case r.Method == http.MethodGet && lst.expect.Fragment && !isResponse(r.URL.Query()):
+		// The answer is after the #, which only a page can read.
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
 		w.Header().Set("Cache-Control", "no-store")
 		io.WriteString(w, relayPage) //nolint:errcheck
 		return
 	case r.Method == http.MethodGet:
+		// Also when a fragment or a form was asked for: a server that
+		// ignores response_mode answers in the query, and an error may
+		// come that way too.
 		q = r.URL.Query()
 	default:
 		http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
 		return
 	}
-	_, err := l.accept(lst, q, "loopback")
-	relay := r.Method == http.MethodPost
+	_, err := l.accept(lst, q, "loopback", mode)
+	refusal, delivered := handedOver(err)
+	relay := mode == "fragment"
 	switch {
-	case err != nil && relay:
+	case !delivered && relay:
 		http.Error(w, err.Error()+" authplay keeps waiting.", http.StatusBadRequest)
-	case err != nil:
+	case !delivered:
 		pageOut(w, http.StatusBadRequest, "Redirect refused", err.Error()+" authplay keeps waiting for the real one.", true)
+	case refusal != nil && relay:
+		http.Error(w, "authplay refused this answer: "+refusal.Error(), http.StatusBadRequest)
+	case refusal != nil:
+		pageOut(w, http.StatusBadRequest, "Answer refused", refusal.Error()+" authplay stopped this attempt; the terminal says what to do.", true)
 	case q.Get("error") != "":
 		msg := "The server sent back an error (" + q.Get("error") + "). authplay shows what it means and how to fix it; you can close this tab."
 		if relay {

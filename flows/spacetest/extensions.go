@@ -134,6 +134,11 @@ func (s *Server) handleDiscovery(w http.ResponseWriter, r *http.Request) {
 		"id_token_signing_alg_values_supported": []string{"RS512"},
 		"service_documentation":                 "built-in Space-compatible demo server (discovery is an extension: Space publishes none)",
 	}
+	if s.cfg.headlessApprove {
+		// Labelled as authplay's own: it tells authplay's lab and probe that
+		// this is the built-in server, which can approve without a browser.
+		doc["authplay_demo_approval_endpoint"] = s.URL + "/demo/approve"
+	}
 	s.addExtensionMetadata(doc)
 	writeJSON(w, http.StatusOK, doc)
 }

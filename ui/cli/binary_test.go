@@ -173,6 +173,10 @@ func TestEveryMethodHeadless(t *testing.T) {
 			if c.method != "permanent_token" && !strings.Contains(r.stderr, "check ok   signature") {
 				t.Errorf("--verbose printed no signature check:\n%s", r.stderr)
 			}
+			// The key set the check needed is a request like any other: shown.
+			if c.method != "permanent_token" && !strings.Contains(r.stderr, "== Fetch the server's public keys to check signatures\n> GET "+s.URL+"/oauth/jwks.json") {
+				t.Errorf("--verbose did not show the key-set fetch:\n%s", r.stderr)
+			}
 		})
 	}
 }
@@ -299,5 +303,21 @@ func TestOneRoundTripUnlessChecksAreAsked(t *testing.T) {
 	defer mu.Unlock()
 	if r.code != 0 || strings.TrimSpace(r.stdout) != "opaque-token-0123456789" || len(hits) != 1 || hits[0] != "POST /token" {
 		t.Fatalf("exit %d stdout %q requests %v\n%s", r.code, r.stdout, hits, r.stderr)
+	}
+}
+
+// With --issuer and --verbose, discovery is shown like every other request:
+// where the endpoints came from is part of what is learnt.
+func TestVerboseShowsDiscovery(t *testing.T) {
+	s := spacetest.Start(t)
+	r := authplay(t, nil, nil, []string{"CS=" + spacetest.DemoClientSecret}, "token", "--flow", "client_credentials", "--issuer", s.URL,
+		"--client-id", spacetest.DemoClientID, "--client-secret-env", "CS", "--output", "access_token", "--verbose")
+	if r.code != 0 {
+		t.Fatalf("exit %d\n%s", r.code, r.stderr)
+	}
+	for _, want := range []string{"== Read the server's metadata (discovery)\n> GET " + s.URL + "/.well-known/openid-configuration", "names the server's endpoints (authorization " + s.URL + "/oauth/auth, token " + s.URL + "/oauth/token)"} {
+		if !strings.Contains(r.stderr, want) {
+			t.Errorf("stderr lacks %q:\n%s", want, r.stderr)
+		}
 	}
 }

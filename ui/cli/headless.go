@@ -147,7 +147,11 @@ func readPasted(lb *loopback.Listener, redirectURI string, stdio IO) {
 func finish(ctx context.Context, f *tokenFlags, st flows.State, env flows.Env, stdio IO) int {
 	failed := 0
 	if f.verbose || f.strict {
-		for _, v := range flows.CheckState(ctx, env, st) {
+		in := flows.PrepareChecks(ctx, env, st)
+		if f.verbose && in.KeySetStep != nil {
+			printStep(stdio, *in.KeySetStep)
+		}
+		for _, v := range flows.Judge(st, in) {
 			mark := map[flows.Outcome]string{flows.Pass: "ok  ", flows.Fail: "FAIL", flows.Warn: "warn", flows.NotApplicable: "n/a ", flows.Unverified: "----"}[v.Outcome]
 			fmt.Fprintf(stdio.Err, "check %s %-10s %s\n", mark, v.Check, v.Detail)
 			if v.Outcome == flows.Fail || (f.strict && v.Outcome == flows.Unverified) {

@@ -121,10 +121,12 @@ func everyBrowser(t *testing.T, serverURL string) func(string) bool {
 
 // The second done-when command: a demo-server with its defences off is
 // found vulnerable on exactly the matching experiments, and probe exits 1.
+// Nobody signs in: the server's discovery document names its headless
+// approval, so probe knows it for the built-in server.
 func TestProbeFindsAWeakDemoServerVulnerable(t *testing.T) {
 	t.Parallel()
 	u, printed := demoServer(t, "--weak", "replay,pkce,redirect")
-	r := authplay(t, nil, everyBrowser(t, u), []string{"CS=" + spacetest.DemoClientSecret},
+	r := authplay(t, nil, nil, []string{"CS=" + spacetest.DemoClientSecret},
 		"probe", "--issuer", u, "--client-id", spacetest.DemoClientID, "--client-secret-env", "CS", "--no-browser")
 	if r.code != 1 {
 		t.Fatalf("exit %d, stdout:\n%s\nstderr:\n%s", r.code, r.stdout, r.stderr)
@@ -132,8 +134,9 @@ func TestProbeFindsAWeakDemoServerVulnerable(t *testing.T) {
 	want := map[string]string{
 		"code-replay": "VULNERABLE", "pkce-missing-verifier": "VULNERABLE", "pkce-wrong-verifier": "VULNERABLE", "pkce-downgrade": "VULNERABLE",
 		"redirect-token-mismatch": "VULNERABLE", "redirect-other-path": "VULNERABLE", "redirect-suffix": "VULNERABLE",
-		// A confidential client on a plain OIDC profile asks for no refresh token.
-		"refresh-reuse": "SKIPPED",
+		// Discovery says it is the built-in server, so its public client
+		// shows refresh-token rotation, which --weak leaves on.
+		"refresh-reuse": "DEFENDED",
 		"wrong-secret":  "DEFENDED", "revoked-token": "DEFENDED", "forged-state": "DEFENDED", "id-token-audience": "DEFENDED",
 	}
 	for id, v := range verdictLines(t, r.stdout, lab.IDs()) {
@@ -246,5 +249,17 @@ func TestProbeInterruptExits130(t *testing.T) {
 	err := cmd.Wait()
 	if ee, ok := err.(*exec.ExitError); !ok || ee.ExitCode() != 130 || stdout.String() != "" {
 		t.Fatalf("exit %v, stdout %q", err, stdout.String())
+	}
+}
+
+// Against a server that cannot approve by itself, a person signs in at the
+// URL probe prints; the experiment then runs to its verdict.
+func TestProbeWaitsForAPersonToSignIn(t *testing.T) {
+	t.Parallel()
+	s := spacetest.Start(t, spacetest.WithHeadlessApproval(true)) // the test's "person" uses it; probe does not know
+	r := authplay(t, nil, everyBrowser(t, s.URL), []string{"CS=" + spacetest.DemoClientSecret},
+		"probe", "--space-url", s.URL, "--client-id", spacetest.DemoClientID, "--client-secret-env", "CS", "--no-browser", "--only", "code-replay")
+	if r.code != 0 || !strings.HasPrefix(r.stdout, "DEFENDED code-replay: ") || !strings.Contains(r.stderr, "sign in at the address below") {
+		t.Fatalf("exit %d, stdout:\n%s\nstderr:\n%s", r.code, r.stdout, r.stderr)
 	}
 }

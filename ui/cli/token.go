@@ -27,13 +27,15 @@ type tokenFlags struct {
 	secretValue                             string // --client-secret VALUE: works, with a warning
 	timeout                                 time.Duration
 	noBrowser, verbose, strict              bool
-	values                                  map[flows.FieldID]*string // --token-url, --scope, …
-	envs, files                             map[flows.FieldID]*string // --client-secret-env, --password-file, …
-	set                                     map[string]bool           // flags given on the command line
+	values                                  map[flows.FieldID]*string            // --token-url, --scope, …
+	envs, files                             map[flows.FieldID]*string            // --client-secret-env, --password-file, …
+	lists                                   map[flows.FieldID]flows.CustomParams // --auth-param k=v, repeated
+	set                                     map[string]bool                      // flags given on the command line
 }
 
 func parseTokenFlags(args []string, stdio IO) (*tokenFlags, int) {
-	f := &tokenFlags{set: map[string]bool{}, values: map[flows.FieldID]*string{}, envs: map[flows.FieldID]*string{}, files: map[flows.FieldID]*string{}}
+	f := &tokenFlags{set: map[string]bool{}, values: map[flows.FieldID]*string{}, envs: map[flows.FieldID]*string{}, files: map[flows.FieldID]*string{},
+		lists: map[flows.FieldID]flows.CustomParams{}}
 	fs := flag.NewFlagSet("authplay token", flag.ContinueOnError)
 	fs.SetOutput(stdio.Err)
 	var methods []string
@@ -45,12 +47,21 @@ func parseTokenFlags(args []string, stdio IO) (*tokenFlags, int) {
 	fs.StringVar(&f.spaceURL, "space-url", "", "JetBrains Space service URL (endpoints follow from it)")
 	fs.StringVar(&f.issuer, "issuer", "", "issuer URL: endpoints from its discovery document")
 	for _, fd := range flows.Fields() {
-		if fd.Secret() {
+		switch {
+		case fd.Secret():
 			f.envs[fd.ID] = fs.String(fd.Flag()+"-env", "", fd.Usage+": read it from this environment variable")
 			f.files[fd.ID] = fs.String(fd.Flag()+"-file", "", fd.Usage+": read it from this file")
-			continue
+		case fd.Kind == flows.KindParams:
+			// One pair a flag, the value as given (spaces and all):
+			// --auth-param 'acr_values=urn:a urn:b'.
+			fs.Func(fd.Flag(), fd.Usage, func(v string) error {
+				p, err := flows.ParseCustomParam(v)
+				f.lists[fd.ID] = append(f.lists[fd.ID], p)
+				return err
+			})
+		default:
+			f.values[fd.ID] = fs.String(fd.Flag(), "", fd.Usage)
 		}
-		f.values[fd.ID] = fs.String(fd.Flag(), "", fd.Usage)
 	}
 	fs.StringVar(&f.secretValue, "client-secret", "", "the client secret itself (visible in the process list: prefer -env or -file)")
 	fs.BoolVar(&f.noBrowser, "no-browser", false, "print the URL to open on stderr instead of opening a browser")
@@ -86,6 +97,18 @@ func fieldOf(flagName string) (flows.FieldDef, bool) {
 		return flows.Field(flows.FieldClientSecret)
 	}
 	return flows.FieldDef{}, false
+}
+
+// notForThisServer names a flag whose field the method takes but the
+// provider does not (Space's --access-type for another server), with what
+// to do instead.
+func (f *tokenFlags) notForThisServer(d flows.Draft) (name, why string) {
+	for name := range f.set {
+		if fd, ok := fieldOf(name); ok && !fd.Shown(&d) && flows.SpecOf(d.Method).Accepts(fd.ID) {
+			return name, fd.Usage
+		}
+	}
+	return "", ""
 }
 
 // misplaced names a flag that makes no sense for the method.
@@ -169,7 +192,10 @@ func (f *tokenFlags) draft(ctx context.Context, m flows.Method, env flows.Env, s
 		if err != nil {
 			return fail("--ca-file: %v", err)
 		}
-		prov, _, err := flows.Discover(ctx, client, f.issuer)
+		prov, ex, err := flows.Discover(ctx, client, f.issuer)
+		if f.verbose {
+			printStep(stdio, flows.DiscoveryStep(time.Now(), f.issuer, prov, ex, err))
+		}
 		if err != nil {
 			fmt.Fprintf(stdio.Err, "authplay: discovery failed: %v\nfix: %s\n", err, flows.Explain(err, flows.ExplainContext{Endpoint: f.issuer}).Fix)
 			return flows.Draft{}, ExitFailed
@@ -182,6 +208,18 @@ func (f *tokenFlags) draft(ctx context.Context, m flows.Method, env flows.Env, s
 				return fail("--%s: %v", strings.ReplaceAll(string(id), "_", "-"), err)
 			}
 		}
+	}
+	for id, given := range f.lists {
+		// A flag's pair replaces the profile's of the same name; the
+		// profile's others stay.
+		have, _ := flows.ParseCustomParams(d.Get(id))
+		if err := d.Set(id, have.Merge(given).String()); err != nil {
+			fd, _ := flows.Field(id)
+			return fail("--%s: %v", fd.Flag(), err)
+		}
+	}
+	if name, why := f.notForThisServer(d); name != "" {
+		return fail("--%s does not apply to this server (%s): %s", name, d.Params.Provider.FamilyOf(), why)
 	}
 	for _, fd := range flows.Fields() {
 		if !fd.Secret() {
