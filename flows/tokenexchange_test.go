@@ -208,3 +208,27 @@ func TestTokenExchangeNotAnAccessToken(t *testing.T) {
 		t.Errorf("token type %q; notes:\n%s\n%s", m.State().Token.TokenType, notes, step.WhatHappened)
 	}
 }
+
+// Where a provider has the grant, its registration steps say how to turn it
+// on in its console; where it has none, they say so.
+func TestGrantRegistrationSaysWhereItExists(t *testing.T) {
+	for _, c := range []struct {
+		family flows.Family
+		m      flows.Method
+		want   string
+	}{
+		{"keycloak", flows.TokenExchange, "Standard token exchange"},
+		{"okta", flows.TokenExchange, "tick the Token Exchange grant type"},
+		{"entra", flows.TokenExchange, "has no RFC 8693 token exchange; its on-behalf-of flow"},
+		{"github", flows.TokenExchange, "GitHub has no token exchange"},
+		{"google", flows.JWTBearer, "aud https://oauth2.googleapis.com/token"},
+		{"entra", flows.JWTBearer, "requested_token_use=on_behalf_of"},
+		{"cognito", flows.JWTBearer, "AWS Cognito has no JWT bearer grant"},
+		{flows.FamilyOIDC, flows.JWTBearer, "Register the issuer whose assertions the server should trust"},
+	} {
+		p := flows.Params{Provider: flows.Provider{Kind: flows.KindEndpoints, Family: c.family, TokenURL: "https://as.example/token"}, ClientID: "my-app"}
+		if all := strings.Join(flows.Registration(c.m, p), "\n"); !strings.Contains(all, c.want) {
+			t.Errorf("%s, %s: the steps do not say %q:\n%s", c.family, c.m, c.want, all)
+		}
+	}
+}
