@@ -24,6 +24,8 @@ var codeAdvice = map[string]func(ec ExplainContext, desc string) advice{
 	"unsupported_response_type": unsupportedResponseType,
 	"permission-denied":         permissionDenied,
 	"insufficient_scope":        insufficientScope,
+	"unsupported_token_type":    unsupportedTokenType,
+	"invalid_target":            invalidTarget,
 	"invalid_request": func(ExplainContext, string) advice {
 		return advice{"Correct the parameter the server names; if it names none, compare the request below with the flow's specification.",
 			"The request is malformed: a parameter is missing, repeated or not allowed.", "RFC 6749 §5.2"}
@@ -87,6 +89,10 @@ func grantName(m Method) string {
 		return "implicit (response type token)"
 	case PermanentToken, "":
 		return "this flow's grant type"
+	case TokenExchange:
+		return grantTokenExchange
+	case JWTBearer:
+		return grantJWTBearer
 	}
 	return string(m)
 }
@@ -124,6 +130,9 @@ func unauthorizedClient(ec ExplainContext, desc string) advice {
 		}
 		return a
 	}
+	if voiceOf(ec.Family) == voiceSpace && spaceLacks(ec.Method) {
+		return grantNotInSpace(ec)
+	}
 	a := advice{cause: "The client is not allowed to use this flow.", refs: "RFC 6749 §5.2"}
 	switch voiceOf(ec.Family) {
 	case voiceSpace:
@@ -159,7 +168,7 @@ func invalidScope(ec ExplainContext, desc string) advice {
 	return a
 }
 
-func invalidGrant(ec ExplainContext, _ string) advice {
+func invalidGrant(ec ExplainContext, desc string) advice {
 	v := voiceOf(ec.Family)
 	switch ec.Method {
 	case Password:
@@ -203,6 +212,8 @@ func invalidGrant(ec ExplainContext, _ string) advice {
 			a.fix = "Check that client " + orQuote(ec.ClientID) + " may use client_credentials and that its secret is current" + inConsole(ec.Family) + "."
 		}
 		return a
+	case TokenExchange, JWTBearer:
+		return grantRefused(ec, desc)
 	case AuthorizationCode:
 		return advice{
 			fix:   "Start the flow again for a fresh code: a code works once and for a short time, and is redeemed with the same redirect_uri and the PKCE code_verifier of the same attempt.",

@@ -100,6 +100,8 @@ type Params struct {
 	// DPoP binds the tokens to a key of the session (RFC 9449): a fresh
 	// proof with every token request and API call.
 	DPoP bool `json:"dpop,omitempty"`
+	// Exchange is a token exchange's settings (RFC 8693).
+	Exchange ExchangeParams `json:"exchange,omitzero"`
 }
 
 // Credentials are the secrets a flow needs. They are never part of State, so
@@ -107,6 +109,10 @@ type Params struct {
 type Credentials struct {
 	ClientSecret Secret
 	Password     Secret
+	// SubjectToken and ActorToken are what a token exchange trades
+	// (RFC 8693 §2.1); Assertion is the JWT a JWT-bearer grant presents
+	// (RFC 7523 §2.1). Each is a token that works for whoever holds it.
+	SubjectToken, ActorToken, Assertion Secret
 }
 
 // spaceParams are Space's own authorization parameters, which Space and the

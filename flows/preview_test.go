@@ -34,10 +34,13 @@ func TestPendingIsWhatIsSent(t *testing.T) {
 				t.Run(string(m)+"/"+string(style)+"auto"[:4*boolInt(style == "")]+"/dpop"[:5*boolInt(dpop)], func(t *testing.T) {
 					p := spaceParams(t, s)
 					p.AuthStyle, p.Scope, p.Username, p.DPoP = style, "** openid", spacetest.DemoUsername, dpop
+					if m == flows.TokenExchange {
+						p.Scope = "" // the subject token's own
+					}
 					// Custom parameters are part of what is shown and sent.
 					p.AuthParams = flows.CustomParams{{Key: "login_hint", Value: "demo"}}
 					p.TokenParams = flows.CustomParams{{Key: "resource", Value: "https://api.example/v1"}}
-					d := flows.Draft{Method: m, Params: p, Creds: demoCreds(), Seed: seedFor(t, s, m)}
+					d := flows.Draft{Method: m, Params: p, Creds: credsFor(t, s, m), Seed: seedFor(t, s, m)}
 					st, creds := d.Start()
 					mach, err := flows.New(st, creds)
 					if err != nil {
@@ -124,6 +127,20 @@ func seedFor(t *testing.T, s *spacetest.Server, m flows.Method) flows.Secret {
 		return mach.State().Token.RefreshToken
 	}
 	return ""
+}
+
+// credsFor are the demo client's secrets, and what a method trades: a
+// token to exchange (and an actor's), or an assertion signed with the key
+// the built-in server trusts, fresh each time since its jti works once.
+func credsFor(t *testing.T, s *spacetest.Server, m flows.Method) flows.Credentials {
+	creds := demoCreds()
+	switch m {
+	case flows.TokenExchange:
+		creds.SubjectToken, creds.ActorToken = tokenFor(t, s, flows.Password), tokenFor(t, s, flows.ClientCredentials)
+	case flows.JWTBearer:
+		creds.Assertion = flows.Secret(signJWT(t, demoClientKey(t), assertionClaims(s, spacetest.DemoUsername)))
+	}
+	return creds
 }
 
 func sameMessage(t *testing.T, what string, want, got wire.Message) {

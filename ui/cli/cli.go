@@ -236,6 +236,7 @@ func systemClipboard() func(string) error {
 type demoServerFlags struct {
 	addr, dir, weak string
 	requireDPoP     bool
+	printKey        bool
 }
 
 func newDemoServerFlagSet(stdio IO) (*demoServerFlags, *flag.FlagSet) {
@@ -245,6 +246,7 @@ func newDemoServerFlagSet(stdio IO) (*demoServerFlags, *flag.FlagSet) {
 	fs.StringVar(&f.addr, "addr", "127.0.0.1:9090", "loopback address to listen on")
 	fs.StringVar(&f.dir, "dir", "", "keep the server's key and grants here (default: in memory)")
 	fs.StringVar(&f.weak, "weak", "", "turn defences off to watch attacks work (unsafe on purpose): a comma-separated list of "+strings.Join(spacetest.Weaknesses(), ", "))
+	fs.BoolVar(&f.printKey, "print-client-key", false, "print the private key (PEM) that demo-jwt-app and demo-app's JWT-bearer grant trust, and exit")
 	fs.BoolVar(&f.requireDPoP, "require-dpop", false, "refuse token requests without a DPoP proof, for every registration (RFC 9449 §5.2; demo-dpop-app always wants one)")
 	return f, fs
 }
@@ -253,6 +255,13 @@ func runDemoServer(args []string, stdio IO) int {
 	f, fs := newDemoServerFlagSet(stdio)
 	if code := parseNoOperands(fs, args, stdio); code >= 0 {
 		return code
+	}
+	if f.printKey {
+		if err := spacetest.WriteDemoClientKey(stdio.Out); err != nil {
+			fmt.Fprintln(stdio.Err, "authplay demo-server:", err)
+			return ExitFailed
+		}
+		return ExitOK
 	}
 	weak, err := spacetest.ParseWeak(f.weak)
 	if err != nil {
