@@ -258,6 +258,7 @@ func Judge(st State, in CheckInput) []Verdict {
 	if st.Token.AccessToken != "" {
 		out = CheckAccessToken(st.Token.AccessToken.Reveal(), in)
 		out = append(out, dpopVerdict(st))
+		out = append(out, actVerdicts(st)...)
 	} else {
 		out = append(out, Verdict{"access_token", NotApplicable, "none was asked for: response_type=id_token brings an ID token alone"})
 	}

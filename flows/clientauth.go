@@ -206,7 +206,7 @@ func decodeClientAssertion(a, keyFile string) []string {
 	}
 	out := []string{head, "  header  " + headerWords(j.Header)}
 	for _, c := range claimWords {
-		out = append(out, fmt.Sprintf("  %s  %s: %s", c.name, claimText(j, c.name), c.words))
+		out = append(out, fmt.Sprintf("  %s  %s: %s", c.name, shownClaim(j, c.name), c.words))
 	}
 	iat, okIat := j.Time("iat")
 	exp, okExp := j.Time("exp")
@@ -239,7 +239,7 @@ func headerWords(h map[string]any) string {
 	return strings.Join(parts, " · ")
 }
 
-func claimText(j *jwtcheck.JWT, name string) string {
+func shownClaim(j *jwtcheck.JWT, name string) string {
 	if name == "aud" {
 		if aud := j.Audience(); len(aud) > 0 {
 			return termsafe.Line(strings.Join(aud, " "))

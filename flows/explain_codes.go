@@ -26,6 +26,8 @@ var codeAdvice = map[string]func(ec ExplainContext, desc string) advice{
 	"insufficient_scope":        insufficientScope,
 	"invalid_request_uri":       invalidRequestURI,
 	"invalid_request_object":    invalidRequestObject,
+	"unsupported_token_type":    unsupportedTokenType,
+	"invalid_target":            invalidTarget,
 	"invalid_request": func(ExplainContext, string) advice {
 		return advice{"Correct the parameter the server names; if it names none, compare the request below with the flow's specification.",
 			"The request is malformed: a parameter is missing, repeated or not allowed.", "RFC 6749 §5.2"}
@@ -89,6 +91,10 @@ func grantName(m Method) string {
 		return "implicit (response type token)"
 	case PermanentToken, "":
 		return "this flow's grant type"
+	case TokenExchange:
+		return grantTokenExchange
+	case JWTBearer:
+		return grantJWTBearer
 	}
 	return string(m)
 }
@@ -129,6 +135,9 @@ func unauthorizedClient(ec ExplainContext, desc string) advice {
 		}
 		return a
 	}
+	if voiceOf(ec.Family) == voiceSpace && spaceLacks(ec.Method) {
+		return grantNotInSpace(ec)
+	}
 	a := advice{cause: "The client is not allowed to use this flow.", refs: "RFC 6749 §5.2"}
 	switch voiceOf(ec.Family) {
 	case voiceSpace:
@@ -164,7 +173,7 @@ func invalidScope(ec ExplainContext, desc string) advice {
 	return a
 }
 
-func invalidGrant(ec ExplainContext, _ string) advice {
+func invalidGrant(ec ExplainContext, desc string) advice {
 	v := voiceOf(ec.Family)
 	switch ec.Method {
 	case Password:
@@ -208,6 +217,8 @@ func invalidGrant(ec ExplainContext, _ string) advice {
 			a.fix = "Check that client " + orQuote(ec.ClientID) + " may use client_credentials and that its secret is current" + inConsole(ec.Family) + "."
 		}
 		return a
+	case TokenExchange, JWTBearer:
+		return grantRefused(ec, desc)
 	case AuthorizationCode:
 		return advice{
 			fix:   "Start the flow again for a fresh code: a code works once and for a short time, and is redeemed with the same redirect_uri and the PKCE code_verifier of the same attempt.",

@@ -175,7 +175,7 @@ func TestBuiltinFixesNameDemoRegistrationsNotSpaceScreens(t *testing.T) {
 // demo name in it is one the built-in server really has.
 func namesKnownDemo(t *testing.T, fix string) {
 	t.Helper()
-	known := []string{spacetest.DemoClientSecret, "demo-server"} // and the command that runs it
+	known := []string{spacetest.DemoClientSecret, "demo-server"} // demo-server: the command, not a registration
 	for _, a := range spacetest.DemoApps() {
 		known = append(known, a.ClientID)
 	}

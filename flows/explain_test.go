@@ -34,12 +34,12 @@ func noSpaceWords(t *testing.T, what, s string) {
 
 // Where each error code can occur: the methods whose steps can meet it.
 var codeMethods = map[string][]flows.Method{
-	"invalid_client":            {flows.ClientCredentials, flows.AuthorizationCode, flows.Password, flows.RefreshToken, flows.DeviceCode},
-	"unauthorized_client":       {flows.ClientCredentials, flows.AuthorizationCode, flows.Implicit, flows.Password, flows.RefreshToken, flows.DeviceCode},
-	"invalid_scope":             {flows.ClientCredentials, flows.AuthorizationCode, flows.Implicit, flows.Password, flows.RefreshToken, flows.DeviceCode},
-	"invalid_grant":             {flows.ClientCredentials, flows.AuthorizationCode, flows.Password, flows.RefreshToken, flows.DeviceCode},
-	"invalid_request":           {flows.ClientCredentials, flows.AuthorizationCode, flows.Implicit, flows.Password, flows.RefreshToken, flows.DeviceCode},
-	"unsupported_grant_type":    {flows.ClientCredentials, flows.AuthorizationCode, flows.Password, flows.RefreshToken, flows.DeviceCode},
+	"invalid_client":            {flows.ClientCredentials, flows.AuthorizationCode, flows.Password, flows.RefreshToken, flows.DeviceCode, flows.TokenExchange, flows.JWTBearer},
+	"unauthorized_client":       {flows.ClientCredentials, flows.AuthorizationCode, flows.Implicit, flows.Password, flows.RefreshToken, flows.DeviceCode, flows.TokenExchange, flows.JWTBearer},
+	"invalid_scope":             {flows.ClientCredentials, flows.AuthorizationCode, flows.Implicit, flows.Password, flows.RefreshToken, flows.DeviceCode, flows.TokenExchange, flows.JWTBearer},
+	"invalid_grant":             {flows.ClientCredentials, flows.AuthorizationCode, flows.Password, flows.RefreshToken, flows.DeviceCode, flows.TokenExchange, flows.JWTBearer},
+	"invalid_request":           {flows.ClientCredentials, flows.AuthorizationCode, flows.Implicit, flows.Password, flows.RefreshToken, flows.DeviceCode, flows.TokenExchange, flows.JWTBearer},
+	"unsupported_grant_type":    {flows.ClientCredentials, flows.AuthorizationCode, flows.Password, flows.RefreshToken, flows.DeviceCode, flows.TokenExchange, flows.JWTBearer},
 	"unsupported_response_type": {flows.AuthorizationCode, flows.Implicit},
 	"access_denied":             {flows.ClientCredentials, flows.AuthorizationCode, flows.Implicit, flows.Password, flows.DeviceCode},
 	"expired_token":             {flows.DeviceCode},
@@ -56,10 +56,14 @@ var codeMethods = map[string][]flows.Method{
 	"invalid_request_uri":       {flows.AuthorizationCode},
 	"invalid_request_object":    {flows.AuthorizationCode},
 	"x_not_a_known_code":        {flows.ClientCredentials, flows.AuthorizationCode},
+	"unsupported_token_type":    {flows.TokenExchange},
+	"invalid_target":            {flows.TokenExchange},
 }
 
 // descriptions the codes come with, where the advice depends on them.
 var codeDescriptions = map[string][]string{
+	"invalid_grant": {"the assertion's jti was already used", "the assertion is signed by a key that is not registered for issuer demo-app",
+		"the subject token is bound to a key (cnf)"},
 	"unauthorized_client": {"the flow is not enabled for this application", "redirect_uri is not registered"},
 	"invalid_scope":       {"scope is wider than what the client may have", "the application is not authorized in project DEMO"},
 	"invalid_dpop_proof":  {"demo-dpop-app must send a DPoP proof (a DPoP header) with every token request"},
@@ -193,6 +197,12 @@ func fitsMethod(t *testing.T, code string, f flows.Family, m flows.Method, d *fl
 			hasNot("PKCE", "password", "redirect")
 		case flows.ClientCredentials:
 			hasNot("PKCE", "password", "redirect", "refresh token")
+		case flows.TokenExchange:
+			has("subject token")
+			hasNot("PKCE", "verifier", "redirect")
+		case flows.JWTBearer:
+			has("assertion")
+			hasNot("PKCE", "verifier", "redirect", "password")
 		}
 	case "access_denied":
 		switch m {

@@ -42,6 +42,16 @@ const (
 	FieldPAR            FieldID = "par"
 	FieldPARURL         FieldID = "par_url"
 	FieldRequestObject  FieldID = "request_object"
+
+	// A token exchange's (RFC 8693 §2.1) and a JWT-bearer grant's (RFC 7523 §2.1).
+	FieldSubjectToken       FieldID = "subject_token"
+	FieldSubjectTokenType   FieldID = "subject_token_type"
+	FieldActorToken         FieldID = "actor_token"
+	FieldActorTokenType     FieldID = "actor_token_type"
+	FieldAudience           FieldID = "audience"
+	FieldResource           FieldID = "resource"
+	FieldRequestedTokenType FieldID = "requested_token_type"
+	FieldAssertion          FieldID = "assertion"
 )
 
 // FieldKind says how a field is edited and shown.
@@ -63,6 +73,13 @@ type Choice struct {
 	Label string // what the form shows
 }
 
+// names says whether v names the choice: its value, its label, or, for a
+// URN, its last part (access_token for urn:ietf:params:oauth:token-type:access_token),
+// which is what people type.
+func (c Choice) names(v string) bool {
+	return c.Value == v || c.Label == v || (v != "" && strings.HasPrefix(c.Value, "urn:") && strings.HasSuffix(c.Value, ":"+v))
+}
+
 // FieldDef describes one field: how it is shown, what it means, and where
 // its value lives in a Draft.
 type FieldDef struct {
@@ -80,6 +97,8 @@ type FieldDef struct {
 	Required bool
 	get      func(*Draft) string
 	set      func(*Draft, string)
+	// check, when set, says what is wrong with a value that is not empty.
+	check func(string) string
 	// choicesBy are the choices of a field whose choices depend on the
 	// method (a response type); Choices is then every method's.
 	choicesBy map[Method][]Choice
@@ -157,6 +176,37 @@ var fieldDefs = []FieldDef{
 		get: func(d *Draft) string { return d.Seed.Reveal() }, set: func(d *Draft, v string) { d.Seed = Secret(v) }},
 	{ID: FieldToken, Label: "Token", Kind: KindSecret, Required: true, Hint: "a Space personal or application token, or any bearer token", Usage: "the token to bring",
 		get: func(d *Draft) string { return d.Seed.Reveal() }, set: func(d *Draft, v string) { d.Seed = Secret(v) }},
+	{ID: FieldSubjectToken, Label: "Subject token", Kind: KindSecret, Required: true,
+		Hint:  "the token you hold and trade: the new token acts for whoever this one acts for",
+		Usage: "the token to exchange (token exchange, RFC 8693)",
+		get:   func(d *Draft) string { return d.Creds.SubjectToken.Reveal() }, set: func(d *Draft, v string) { d.Creds.SubjectToken = Secret(v) }},
+	{ID: FieldSubjectTokenType, Label: "Subject token type", Kind: KindChoice, Choices: tokenTypeChoices,
+		Hint:  "what the subject token is; the server is told, it does not guess (RFC 8693 §3)",
+		Usage: "the subject token's type: " + tokenTypeNames + " (default access_token)",
+		get:   func(d *Draft) string { return d.Params.Exchange.subjectType() }, set: func(d *Draft, v string) { d.Params.Exchange.SubjectTokenType = v }},
+	{ID: FieldActorToken, Label: "Actor token", Kind: KindSecret,
+		Hint:  "optional: a token of whoever acts for the subject; the new token then names it in act (delegation)",
+		Usage: "optional: a token of the party acting for the subject (token exchange)",
+		get:   func(d *Draft) string { return d.Creds.ActorToken.Reveal() }, set: func(d *Draft, v string) { d.Creds.ActorToken = Secret(v) }},
+	{ID: FieldActorTokenType, Label: "Actor token type", Kind: KindChoice, Choices: tokenTypeChoices,
+		Hint:  "what the actor token is; sent only with an actor token",
+		Usage: "the actor token's type: " + tokenTypeNames + " (default access_token)",
+		get:   func(d *Draft) string { return d.Params.Exchange.actorType() }, set: func(d *Draft, v string) { d.Params.Exchange.ActorTokenType = v }},
+	{ID: FieldAudience, Label: "Audience", Kind: KindText,
+		Hint:  "optional: the name the server knows the next service by (often a client ID)",
+		Usage: "optional: the service the new token is for, by the name the server knows it by (token exchange)",
+		get:   func(d *Draft) string { return d.Params.Exchange.Audience }, set: func(d *Draft, v string) { d.Params.Exchange.Audience = v }},
+	{ID: FieldResource, Label: "Resource", Kind: KindText, check: resourceProblem,
+		Hint:  "optional: the URI of the API the new token is for (RFC 8707): absolute, no #fragment",
+		Usage: "optional: the URI of the API the new token is for (token exchange, RFC 8707)",
+		get:   func(d *Draft) string { return d.Params.Exchange.Resource }, set: func(d *Draft, v string) { d.Params.Exchange.Resource = v }},
+	{ID: FieldRequestedTokenType, Label: "Requested type", Kind: KindChoice, Choices: requestedTypeChoices,
+		Hint:  "the kind of token you want back; not sent: the server chooses (usually an access token)",
+		Usage: "optional: the type of token to ask for: " + tokenTypeNames,
+		get:   func(d *Draft) string { return d.Params.Exchange.RequestedTokenType }, set: func(d *Draft, v string) { d.Params.Exchange.RequestedTokenType = v }},
+	{ID: FieldAssertion, Label: "Assertion", Kind: KindSecret, Required: true, Hint: assertionHint,
+		Usage: "the signed JWT to present (JWT bearer grant; its iss, sub, aud, exp and jti are checked)",
+		get:   func(d *Draft) string { return d.Creds.Assertion.Reveal() }, set: func(d *Draft, v string) { d.Creds.Assertion = Secret(v) }},
 	{ID: FieldAuthStyle, Label: "Client auth", Kind: KindChoice, Hint: "auto: Basic with a secret, public client without",
 		Usage: "client authentication: auto (basic with a client secret, none without), basic, body, none, " +
 			"private_key_jwt (a JWT signed with --private-key-file) or client_secret_jwt (a JWT signed with the client secret)",
@@ -281,19 +331,15 @@ func (d *Draft) Set(id FieldID, v string) error {
 		v = f.canon(v)
 	}
 	choices := f.ChoicesFor(d.Method)
-	if f.Kind == KindChoice && !slices.ContainsFunc(choices, func(c Choice) bool { return c.Value == v || c.Label == v }) {
+	if f.Kind == KindChoice && !slices.ContainsFunc(choices, func(c Choice) bool { return c.names(v) }) {
 		var names []string
 		for _, c := range choices {
 			names = append(names, c.Label)
 		}
 		return fmt.Errorf("%s %q: choose %s", strings.ToLower(f.Label), v, strings.Join(names, ", "))
 	}
-	if f.Kind == KindChoice {
-		for _, c := range choices {
-			if c.Label == v {
-				v = c.Value
-			}
-		}
+	if f.Kind == KindChoice && !slices.ContainsFunc(choices, func(c Choice) bool { return c.Value == v }) {
+		v = choices[slices.IndexFunc(choices, func(c Choice) bool { return c.names(v) })].Value
 	}
 	if f.Kind == KindParams {
 		if _, err := ParseCustomParams(v); err != nil {
@@ -324,6 +370,8 @@ func (d *Draft) Check() []FieldError {
 		switch {
 		case f.Required && strings.TrimSpace(v) == "":
 			out = append(out, FieldError{f.ID, "required"})
+		case f.check != nil && v != "" && f.check(v) != "":
+			out = append(out, FieldError{f.ID, f.check(v)})
 		case f.Kind == KindURL && v != "":
 			if _, err := ValidateURL(strings.ToLower(f.Label), v); err != nil {
 				out = append(out, FieldError{f.ID, err.Error()})

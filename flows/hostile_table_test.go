@@ -77,7 +77,7 @@ func TestHostileTable(t *testing.T) {
 			if n := s.OtherHits.Load(); n != 0 {
 				t.Errorf("%d request(s) reached the second host", n)
 			}
-			if strings.Contains(all, hostiletest.ClientSecret) || strings.Contains(all, hostiletest.Password) {
+			if strings.Contains(all, hostiletest.ClientSecret) || strings.Contains(all, hostiletest.Password) || strings.Contains(all, hostiletest.SubjectToken) {
 				t.Error("a secret is in what the person reads")
 			}
 			mu.Lock()

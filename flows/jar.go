@@ -213,10 +213,10 @@ func decodeRequestObject(obj string) []string {
 	}
 	sort.Strings(keys)
 	for _, k := range keys {
-		out = append(out, fmt.Sprintf("  %s  %s", termsafe.Line(k), claimText(j, k)))
+		out = append(out, fmt.Sprintf("  %s  %s", termsafe.Line(k), shownClaim(j, k)))
 	}
-	out = append(out, "  iss  "+claimText(j, "iss")+": who signed it, the client",
-		"  aud  "+claimText(j, "aud")+": the server it is for, by its issuer identifier")
+	out = append(out, "  iss  "+shownClaim(j, "iss")+": who signed it, the client",
+		"  aud  "+shownClaim(j, "aud")+": the server it is for, by its issuer identifier")
 	if iat, ok := j.Time("iat"); ok {
 		if exp, ok := j.Time("exp"); ok {
 			out = append(out, "  exp  "+Human(exp.Sub(iat))+" after iat: the server refuses it later")

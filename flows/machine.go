@@ -219,6 +219,10 @@ func New(st State, creds Credentials) (Machine, error) {
 		m = &permanentToken{b}
 	case DeviceCode:
 		m = &deviceCode{b}
+	case TokenExchange:
+		m = &tokenExchange{b}
+	case JWTBearer:
+		m = &jwtBearer{b}
 	default:
 		return nil, fmt.Errorf("unknown method %q", st.Method)
 	}
@@ -380,9 +384,10 @@ func (b *base) authorized(t *Token) {
 	b.st.Failure = nil
 }
 
-// ActsFor says on whose behalf the current token acts, as well as the token
-// itself can tell: a JWT's principal, or the method's nature.
-func (st State) ActsFor() string {
+// principal says on whose behalf the current token acts, as well as the
+// token itself can tell: a JWT's principal, or the method's nature.
+// ActsFor adds who acts for it, when the token names an actor.
+func (st State) principal() string {
 	if st.Token != nil && st.Token.AccessToken == "" && st.Token.IDToken != "" {
 		// response_type=id_token: no token acts for anyone; the ID token
 		// says who signed in.

@@ -17,6 +17,8 @@ const (
 	PermanentToken    Method = "permanent_token"
 	Password          Method = "password"
 	Implicit          Method = "implicit"
+	TokenExchange     Method = "token_exchange" // RFC 8693; grant urn:ietf:params:oauth:grant-type:token-exchange
+	JWTBearer         Method = "jwt_bearer"     // RFC 7523 §2.1; grant urn:ietf:params:oauth:grant-type:jwt-bearer
 )
 
 // MethodInfo is what a person needs to choose a method.
@@ -70,6 +72,8 @@ var methodInfos = []MethodInfo{
 		Warning: "Deprecated: the token travels in a URL, where browser history, extensions and logs can see it, and the server cannot check who receives it. Space refuses it for new applications; use Authorization Code with PKCE.",
 		Refs:    "RFC 6749 §4.2 · OAuth 2.0 Security BCP §2.1.2",
 	},
+	tokenExchangeInfo,
+	jwtBearerInfo,
 }
 
 // Methods lists every method in the order a learner should meet them.
@@ -103,6 +107,10 @@ func ParseMethod(s string) (Method, error) {
 		return Password, nil
 	case "implicit":
 		return Implicit, nil
+	case "token_exchange", "exchange":
+		return TokenExchange, nil
+	case "jwt_bearer", "jwt_bearer_grant":
+		return JWTBearer, nil
 	}
 	var names []string
 	for _, mi := range methodInfos {

@@ -117,6 +117,8 @@ type Params struct {
 	// 9126); RequestObject sends it as a signed JWT (RFC 9101).
 	PAR           bool `json:"par,omitempty"`
 	RequestObject bool `json:"request_object,omitempty"`
+	// Exchange is a token exchange's settings (RFC 8693).
+	Exchange ExchangeParams `json:"exchange,omitzero"`
 }
 
 // Credentials are the secrets a flow needs. They are never part of State, so
@@ -128,6 +130,10 @@ type Credentials struct {
 	// ClientKey is the private key read from Params.PrivateKeyFile, held
 	// in memory only; nil until read (a step reads it when it signs).
 	ClientKey *ClientKey
+	// SubjectToken and ActorToken are what a token exchange trades
+	// (RFC 8693 §2.1); Assertion is the JWT a JWT-bearer grant presents
+	// (RFC 7523 §2.1). Each is a token that works for whoever holds it.
+	SubjectToken, ActorToken, Assertion Secret
 }
 
 // spaceParams are Space's own authorization parameters, which Space and the

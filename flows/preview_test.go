@@ -43,7 +43,10 @@ func TestPendingIsWhatIsSent(t *testing.T) {
 						p := spaceParams(t, s)
 						p.AuthStyle, p.Scope, p.Username, p.DPoP = style, "** openid", spacetest.DemoUsername, dpop
 						p.PAR = variant.par
-						creds := demoCreds()
+						if m == flows.TokenExchange {
+							p.Scope = "" // the subject token's own
+						}
+						creds := credsFor(t, s, m)
 						if variant.signed {
 							p.RequestObject, p.PrivateKeyFile, creds.ClientKey = true, keyFile, key
 						}
@@ -224,6 +227,20 @@ func seedFor(t *testing.T, s *spacetest.Server, m flows.Method, p flows.Params, 
 		return mach.State().Token.RefreshToken
 	}
 	return ""
+}
+
+// credsFor are the demo client's secrets, and what a method trades: a
+// token to exchange (and an actor's), or an assertion signed with the key
+// the built-in server trusts, fresh each time since its jti works once.
+func credsFor(t *testing.T, s *spacetest.Server, m flows.Method) flows.Credentials {
+	creds := demoCreds()
+	switch m {
+	case flows.TokenExchange:
+		creds.SubjectToken, creds.ActorToken = tokenFor(t, s, flows.Password), tokenFor(t, s, flows.ClientCredentials)
+	case flows.JWTBearer:
+		creds.Assertion = flows.Secret(signJWT(t, demoClientKey(t), assertionClaims(s, spacetest.DemoUsername)))
+	}
+	return creds
 }
 
 // sameAssertion: the client assertion sent has the header and claims of

@@ -2,6 +2,7 @@ package flows
 
 import (
 	"cmp"
+	"slices"
 	"strings"
 )
 
@@ -35,6 +36,7 @@ func Registration(m Method, p Params) []string {
 		if pr.Redirect != "" && RedirectToRegister(m, p) != "" {
 			steps = append(steps, "The redirect URI to register: "+pr.Redirect+".")
 		}
+		steps = append(steps, grantSteps(m, f)...)
 		return append(steps, "Note the client ID ("+client+") and, for a confidential client, its secret. "+secrets)
 	}
 	console := "the server's admin console"
@@ -49,12 +51,13 @@ func Registration(m Method, p Params) []string {
 	if m == PermanentToken {
 		grant = "Create the token where the server issues long-lived tokens, if it does; authplay only uses it."
 	}
-	return []string{
+	return slices.Concat([]string{
 		"Register a client for this program in " + console + " and note its client ID (" + client + ") and, for a confidential client, its secret.",
 		grant + uri,
+	}, grantSteps(m, f), []string{
 		"Allow the scopes you will ask for (" + cmp.Or(p.Scope, "none yet") + "), and any consent the server needs.",
 		secrets,
-	}
+	})
 }
 
 // builtinRegistration is the built-in server's steps: nothing to
@@ -69,6 +72,8 @@ func builtinRegistration(m Method) []string {
 		RefreshToken:      "get a refresh token with " + demoApp + " and access_type=offline, by Authorization Code or Password.",
 		DeviceCode:        "use " + demoApp + " or " + demoPublic + ", and approve as " + demoUsers + ".",
 		PermanentToken:    "paste its demo personal token (user demo) or application token (" + demoApp + "), both listed in the README.",
+		TokenExchange:     builtinTokenExchange,
+		JWTBearer:         builtinJWTBearer,
 	}[m]
 	if m.Info().Browser && m != DeviceCode {
 		use += " Any port works with http://127.0.0.1/callback (or localhost, or [::1])."
@@ -98,6 +103,8 @@ func spaceRegistration(m Method, p Params) []string {
 		RefreshToken:      "nothing to tick: refresh tokens come with Authorization Code or Password, when access_type=offline is asked for",
 		DeviceCode:        "Space has no device flow; the built-in server offers it as a labelled extension so you can learn it",
 		PermanentToken:    "for an application token, open the Permanent Tokens tab and create one; for a personal token, use your avatar › Preferences › Personal Tokens",
+		TokenExchange:     "Space has no token exchange (RFC 8693); the built-in server offers it as a labelled extension so you can learn it",
+		JWTBearer:         "Space has no JWT bearer grant (RFC 7523); the built-in server offers it as a labelled extension so you can learn it",
 	}[m]
 	return []string{
 		"Create the application: Extensions › Installed › New application (older Space: Administration › Applications), give it a unique name, Create.",

@@ -102,6 +102,8 @@ var specs = []Spec{
 		Fields: []FieldID{FieldAuthURL, FieldClientID, FieldRedirectURI, FieldScope, FieldResponseType, FieldResponseMode, FieldAuthParams},
 		Stages: []string{"Configure", "Sign in", "Inspect"},
 	},
+	tokenExchangeSpec,
+	jwtBearerSpec,
 }
 
 // Specs lists every method's spec in the order a learner should meet them.

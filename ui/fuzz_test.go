@@ -73,6 +73,9 @@ var fuzzSeeds = [][]byte{
 	[]byte("\x03\t\t\t\x1c\x01\x0f\x02\x02\x0fk\x1b\x1cq\x1b"),
 	parSeed,
 	jarSeed,
+	[]byte("\x08\t\x0b\x1b"),
+	[]byte("\x09\t\t\tsubject\t\x04\x04\tactor\t\x03\tdemo-public\thttp://x/#f\t\x04\x12\r\x1b\r"),
+	[]byte("\x0a\t\t\tnot-a-jwt\x12\r\x1b\x0b\x08\x08\r"),
 }
 
 // jarSeed turns Request object on in the code flow's form, which then
@@ -90,6 +93,9 @@ func TestFuzzSeedsReachEveryScreen(t *testing.T) {
 	srv := spacetest.Start(t, spacetest.WithDeviceInterval(time.Second), spacetest.WithHeadlessApproval(true))
 	stateDir := t.TempDir()
 	want := []string{"start", "pick a flow", "parameters", "running", "token", "registration guide", "new profile", "endpoint verification", "lab"}
+	for _, mi := range flows.Methods() {
+		want = append(want, "parameters of "+string(mi.Method))
+	}
 	shown := map[string]bool{}
 	// A key pressed before the answer to the last one came is a different
 	// script: on a loaded machine a store write can outlast the fuzzer's

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -11,6 +12,7 @@ import (
 
 	"github.com/authplay/authplay/flows"
 	"github.com/authplay/authplay/flows/wire"
+	"github.com/authplay/authplay/store"
 )
 
 // goldenScreens is every screen and panel in the state a person meets it,
@@ -43,6 +45,11 @@ func goldenScreens(t *testing.T) map[string]func(a *App) Screen {
 			WhatHappened: "The API accepted the token and answered 200.",
 			Exchanges: []wire.Exchange{{Request: wire.Message{Method: "GET", URL: "http://127.0.0.1:9090/api/http/team-directory/profiles/me", Header: map[string][]string{"Authorization": {"Bearer eyJhbG…fjjw"}}},
 				Response: &wire.Message{Status: 200, Header: map[string][]string{"Content-Type": {"application/json"}}, Body: "{\n  \"id\": \"2kLmX9demo\",\n  \"name\": {\n    \"firstName\": \"Demo\",\n    \"lastName\": \"User\"\n  },\n  \"username\": \"demo\"\n}"}, Duration: wire.Duration(12 * time.Millisecond)}}}
+		return in
+	}
+	out["inspector/act"] = func(a *App) Screen {
+		in := newInspect(a.k, a.nextID(), exchangedSession(), flows.Credentials{ClientSecret: "s"})
+		in.checkInput = &flows.CheckInput{Issuer: "http://127.0.0.1:9090", ClientID: "demo-app", JWKSError: "the test has no key set"}
 		return in
 	}
 	out["inspector/copy-as"] = func(a *App) Screen { in := inspector(a, panelToken); in.copyAs = true; return in }
@@ -83,6 +90,22 @@ func goldenScreens(t *testing.T) map[string]func(a *App) Screen {
 		return l
 	}
 	return out
+}
+
+// exchangedSession is a token exchange's result whose token names the
+// actor, and the actor before it (a nested act, RFC 8693 §4.1).
+func exchangedSession() store.Session {
+	sess := authorizedSession()
+	st := flows.Start(flows.TokenExchange, sess.State.Params)
+	st.Phase = flows.PhaseAuthorized
+	exp, iat := goldenNow.Add(9*time.Minute+42*time.Second), goldenNow.Add(-18*time.Second)
+	at := fixedJWT(`{"sub":"2kLmX9demo","aud":"demo-public","client_id":"demo-app","scope":"global:Profile.View","name":"demo","iss":"http://127.0.0.1:9090","principal_type":"USER",` +
+		`"act":{"sub":"demo-app","client_id":"demo-app","act":{"sub":"billing-service"}},"iat":` + strconv.FormatInt(iat.Unix(), 10) + `,"exp":` + strconv.FormatInt(exp.Unix(), 10) + `}`)
+	st.Token = &flows.Token{AccessToken: flows.Secret(at), TokenType: "Bearer", Expiry: exp, ExpiresIn: 582, Scope: "global:Profile.View", ScopeReturned: true,
+		Raw: []byte(`{"access_token":"` + at + `","issued_token_type":"urn:ietf:params:oauth:token-type:access_token","token_type":"Bearer","expires_in":582,"scope":"global:Profile.View"}`)}
+	return store.Session{ID: "s2", Profile: sess.Profile, Method: flows.TokenExchange, State: st, Steps: []flows.Step{
+		{Name: "token_exchange", Caption: "Trade the subject token for a token aimed at the next service", At: goldenNow.Add(-18 * time.Second), OK: true},
+	}}
 }
 
 // TestGoldenEveryScreen pins what a person sees on every screen and panel

@@ -88,6 +88,9 @@ func (h *harness) checkFrame(after tea.Msg) {
 		h.t.Fatalf("after %T: the frame holds an escape a terminal would obey: %v", after, err)
 	}
 	h.shown[h.app.screen.Title()] = true
+	if f, ok := h.app.screen.(*form); ok {
+		h.shown["parameters of "+string(f.Flow())] = true // each method's form, not just one
+	}
 	if h.keep {
 		h.frames = append(h.frames, ansi.Strip(content))
 	}

@@ -85,7 +85,7 @@ func TestHostileTableInTheTUI(t *testing.T) {
 				t.Errorf("%d request(s) reached the second host", n)
 			}
 			for _, f := range h.frames {
-				if strings.Contains(f, hostiletest.ClientSecret) || strings.Contains(f, hostiletest.Password) {
+				if strings.Contains(f, hostiletest.ClientSecret) || strings.Contains(f, hostiletest.Password) || strings.Contains(f, hostiletest.SubjectToken) {
 					t.Fatalf("a secret is on screen:\n%s", f)
 				}
 			}

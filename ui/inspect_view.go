@@ -208,6 +208,9 @@ func (in *inspect) claimValue(j *jwtcheck.JWT, k string) string {
 		}
 	}
 	v := j.Claims[k]
+	if k == "act" { // who acts for the subject, read for people and bounded
+		return flows.ActDescription(v)
+	}
 	if s, ok := v.(string); ok {
 		return termsafe.Line(s)
 	}

@@ -75,7 +75,21 @@ func (p *picker) View() string {
 	s := p.k.styles
 	var b strings.Builder
 	fmt.Fprintf(&b, "\n %s\n\n", s.Title.Render(fmt.Sprintf("%-38s", " Pick a flow"))+s.Subtle.Render(fmt.Sprintf("%-16s%s", "acts for", "status")))
-	for i, m := range p.methods {
+	cur := p.methods[p.cursor]
+	text := cur.Summary
+	if cur.Warning != "" {
+		text += "\n\n" + s.Warn.Render(cur.Warning)
+	}
+	width := p.width - 4
+	box := "\n" + indent(s.Box.Width(width).Render(s.Text.Width(width-4).Render(text)+"\n"+lipgloss.PlaceHorizontal(width-4, lipgloss.Right, s.Subtle.Render(cur.Refs))), 1)
+	// The description under the cursor always shows whole; the list
+	// gives way to it, a window around the cursor when the room is short.
+	from, to := listWindow(len(p.methods), p.cursor, p.height-lipgloss.Height(b.String())-lipgloss.Height(box)+1)
+	if from > 0 {
+		b.WriteString(s.Subtle.Render(fmt.Sprintf("   ↑ %d more", from)) + "\n")
+	}
+	for i, m := range p.methods[from:to] {
+		i += from
 		cursor, name := "   ", fmt.Sprintf("%-36s", m.Title)
 		if i == p.cursor {
 			cursor = s.Selected.Render(" › ")
@@ -90,15 +104,23 @@ func (p *picker) View() string {
 		}
 		fmt.Fprintf(&b, "%s%s%s%s\n", cursor, name, s.Text.Render(fmt.Sprintf("%-16s", m.ActsFor)), status)
 	}
-	cur := p.methods[p.cursor]
-	text := cur.Summary
-	if cur.Warning != "" {
-		text += "\n\n" + s.Warn.Render(cur.Warning)
+	if to < len(p.methods) {
+		b.WriteString(s.Subtle.Render(fmt.Sprintf("   ↓ %d more", len(p.methods)-to)) + "\n")
 	}
-	width := p.width - 4
-	box := s.Box.Width(width).Render(s.Text.Width(width-4).Render(text) + "\n" + lipgloss.PlaceHorizontal(width-4, lipgloss.Right, s.Subtle.Render(cur.Refs)))
-	b.WriteString("\n" + indent(box, 1))
+	b.WriteString(box)
 	return b.String()
+}
+
+// listWindow is the part of a list of n entries that fits in rows lines:
+// all of it, or a window holding the cursor with a line above and below
+// for what is out of sight.
+func listWindow(n, cursor, rows int) (from, to int) {
+	if rows >= n {
+		return 0, n
+	}
+	shown := max(1, rows-2)
+	from = min(max(0, cursor-shown/2), n-shown)
+	return from, from + shown
 }
 
 // signaturesEntry sits beside the flows: the other half of the registration

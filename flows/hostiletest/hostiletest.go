@@ -156,7 +156,7 @@ func (r Row) Params(s *Servers) flows.Params {
 
 // Credentials are the client's secrets for the row.
 func (r Row) Credentials() flows.Credentials {
-	return flows.Credentials{ClientSecret: ClientSecret, Password: Password}
+	return flows.Credentials{ClientSecret: ClientSecret, Password: Password, SubjectToken: SubjectToken}
 }
 
 // authorize plays the authorization endpoint: it approves at once and sends

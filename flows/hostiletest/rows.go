@@ -60,6 +60,30 @@ func Rows() []Row {
 			},
 			Want: Want{Fail: true, Shown: "token_type"},
 		},
+		// A token exchange's answer: what it says it issued, and whom the
+		// token names as acting (grants.go).
+		{
+			Name: "escapes in issued_token_type", Method: flows.TokenExchange, Verbose: true,
+			Serve: exchangeAnswer(func(*Servers) string { return "exchanged-token-0123456789" }, "urn:x:"+Escapes),
+			Want:  Want{Token: "exchanged-token-0123456789", Shown: EscapesShown},
+		},
+		{
+			Name: "an act chain 5,000 deep", Method: flows.TokenExchange, Verbose: true,
+			Serve: exchangeAnswer(func(s *Servers) string { return actToken(s, deepAct(5000)) }, tokenTypeAccess),
+			Want:  Want{Token: "(any)", Shown: "more than 60 more"},
+		},
+		{
+			Name: "act that is not an object", Method: flows.TokenExchange, Verbose: true,
+			Serve: exchangeAnswer(func(s *Servers) string { return actToken(s, "acting "+Escapes) }, tokenTypeAccess),
+			Want:  Want{Token: "(any)", Shown: "not the JSON object"},
+		},
+		{
+			Name: "escapes in every name of an act chain", Method: flows.TokenExchange, Verbose: true,
+			Serve: exchangeAnswer(func(s *Servers) string {
+				return actToken(s, map[string]any{"sub": "svc" + Escapes, "client_id": Escapes, "act": map[string]any{"sub": strings.Repeat("w", 5000)}})
+			}, tokenTypeAccess),
+			Want: Want{Token: "(any)", Shown: `svc\x1b]0;pwned`},
+		},
 		{
 			Name: "shell metacharacters in the token", Method: flows.ClientCredentials,
 			Serve: func(s *Servers, w http.ResponseWriter, r *http.Request) {

@@ -17,7 +17,7 @@ var (
 	hiddenFields = map[string]bool{"client_secret": true, "password": true, "client_assertion": true}
 	peekedFields = map[string]bool{
 		"access_token": true, "refresh_token": true, "id_token": true, "code": true, "code_verifier": true,
-		"device_code": true, "token": true, "assertion": true, "subject_token": true,
+		"device_code": true, "token": true, "assertion": true, "subject_token": true, "actor_token": true,
 	}
 )
 

@@ -246,7 +246,7 @@ func newDemoServerFlagSet(stdio IO) (*demoServerFlags, *flag.FlagSet) {
 	fs.StringVar(&f.addr, "addr", "127.0.0.1:9090", "loopback address to listen on")
 	fs.StringVar(&f.dir, "dir", "", "keep the server's key and grants here (default: in memory)")
 	fs.StringVar(&f.weak, "weak", "", "turn defences off to watch attacks work (unsafe on purpose): a comma-separated list of "+strings.Join(spacetest.Weaknesses(), ", "))
-	fs.BoolVar(&f.printKey, "print-client-key", false, "print the published private key "+spacetest.DemoJWTClientID+" signs with (private_key_jwt) as PEM, and exit")
+	fs.BoolVar(&f.printKey, "print-client-key", false, "print the private key (PEM) that demo-jwt-app and demo-app's JWT-bearer grant trust, and exit")
 	fs.BoolVar(&f.requireDPoP, "require-dpop", false, "refuse token requests without a DPoP proof, for every registration (RFC 9449 §5.2; demo-dpop-app always wants one)")
 	return f, fs
 }

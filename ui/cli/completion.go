@@ -107,6 +107,7 @@ func describe(c command) (commandSpec, error) {
 // its label where the value is empty ("auto"), kept when Draft.Set, the
 // check the command makes, takes it for one of those methods. A label
 // that does not read as a value (such as "(not sent)") is left out.
+// A URN's last part stands for it where the field takes it so.
 func fieldChoices(flagName string, methods []flows.Method) []string {
 	fd, ok := fieldOf(flagName)
 	if !ok || fd.Kind != flows.KindChoice || flagName != fd.Flag() {
@@ -123,7 +124,19 @@ func fieldChoices(flagName string, methods []flows.Method) []string {
 				v = c.Label
 			}
 			d := flows.Draft{Method: m}
-			if v != "" && !slices.Contains(out, v) && d.Set(fd.ID, v) == nil {
+			if v == "" || d.Set(fd.ID, v) != nil {
+				continue
+			}
+			// A URN's last part, where the field takes it for the same
+			// value (token types: jwt for urn:…:token-type:jwt), is
+			// what a person types and fits a narrow page.
+			if i := strings.LastIndexByte(v, ':'); i >= 0 {
+				short, full := flows.Draft{Method: m}, d.Get(fd.ID)
+				if short.Set(fd.ID, v[i+1:]) == nil && short.Get(fd.ID) == full {
+					v = v[i+1:]
+				}
+			}
+			if !slices.Contains(out, v) {
 				out = append(out, v)
 			}
 		}

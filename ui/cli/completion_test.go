@@ -106,7 +106,7 @@ func helpFlags(t *testing.T, args ...string) []string {
 	return out
 }
 
-var methods = []string{"authorization_code", "client_credentials", "device_code", "refresh_token", "permanent_token", "password", "implicit"}
+var methods = []string{"authorization_code", "client_credentials", "device_code", "refresh_token", "permanent_token", "password", "implicit", "token_exchange", "jwt_bearer"}
 
 func TestBashCompletion(t *testing.T) {
 	bash := need(t, "bash")

@@ -36,6 +36,8 @@ func TestHostileTableHeadless(t *testing.T) {
 				args = append(args, "--device-url", p.Provider.DeviceURL)
 			case flows.Password:
 				args = append(args, "--username", hostiletest.Username, "--password-env", "PW")
+			case flows.TokenExchange:
+				args = append(args, "--subject-token-env", "ST")
 			}
 			if row.Style != "" {
 				args = append(args, "--auth-style", string(row.Style))
@@ -53,7 +55,7 @@ func TestHostileTableHeadless(t *testing.T) {
 				args = append(args, "--dpop")
 			}
 			args = append(args, "--jwks-url", p.Provider.JWKSURL)
-			env := []string{"CS=" + hostiletest.ClientSecret, "PW=" + hostiletest.Password, "PATH=" + opener, "DISPLAY=:99"}
+			env := []string{"CS=" + hostiletest.ClientSecret, "PW=" + hostiletest.Password, "ST=" + hostiletest.SubjectToken, "PATH=" + opener, "DISPLAY=:99"}
 			browse := func(line string) bool {
 				if strings.HasPrefix(line, p.Provider.AuthURL+"?") {
 					go row.Browse(line) //nolint:errcheck // the flow reports what arrives
@@ -98,7 +100,7 @@ func TestHostileTableHeadless(t *testing.T) {
 			if n := s.OtherHits.Load(); n != 0 {
 				t.Errorf("%d request(s) reached the second host", n)
 			}
-			if strings.Contains(r.stderr+r.stdout, hostiletest.ClientSecret) || strings.Contains(r.stderr+r.stdout, hostiletest.Password) {
+			if strings.Contains(r.stderr+r.stdout, hostiletest.ClientSecret) || strings.Contains(r.stderr+r.stdout, hostiletest.Password) || strings.Contains(r.stderr+r.stdout, hostiletest.SubjectToken) {
 				t.Error("a secret was printed")
 			}
 			if b, err := os.ReadFile(openedLog); err == nil {
