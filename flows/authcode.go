@@ -26,7 +26,7 @@ func (m *authorizationCode) pending() (Request, bool, error) {
 	switch m.st.Phase {
 	case PhaseReady:
 		if m.pushes() && m.st.Pushed == nil {
-			req, err := m.pushRequest(m.st.Params.RedirectURI)
+			req, err := m.pushRequest(m.st.Params.RedirectURI, false)
 			return req, err == nil, err
 		}
 		req, err := m.browserRequest(m.st.Params.RedirectURI, time.Now(), false)

@@ -219,7 +219,11 @@ func TestRequestObjectRefused(t *testing.T) {
 		p, creds := jarParams(t, s)
 		p.PAR, p.PrivateKeyFile, creds.ClientKey = true, otherFile, nil
 		m, _ := flows.New(flows.Start(flows.AuthorizationCode, p), creds)
-		failsWith(t, m, "invalid_request_object")
+		step, oe := failsWith(t, m, "invalid_request_object")
+		// The key file is read when the push is made, and what it signed is refused.
+		if !strings.Contains(oe.Description, "not registered") || !strings.Contains(strings.Join(step.Details, "\n"), "Request object (RFC 9101), decoded") {
+			t.Errorf("refused for %q; the step shows %v", oe.Description, step.Details)
+		}
 	})
 
 	// In the browser's URL, the server refuses on its page.

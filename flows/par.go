@@ -62,7 +62,9 @@ func (b *base) pushes() bool { return b.st.Method == AuthorizationCode && b.st.P
 // pushRequest is the POST to the PAR endpoint: the authorization
 // parameters (or the request object that holds them), with the client's
 // authentication, as a token request carries it (RFC 9126 §2.1).
-func (b *base) pushRequest(redirectURI string) (Request, error) {
+// load says whether the key file may be read now (the push itself, not a
+// preview).
+func (b *base) pushRequest(redirectURI string, load bool) (Request, error) {
 	p := b.st.Params
 	if err := requireURL("PAR endpoint (pushed_authorization_request_endpoint)", p.Provider.PARURL); err != nil {
 		return Request{}, err
@@ -71,7 +73,7 @@ func (b *base) pushRequest(redirectURI string) (Request, error) {
 	if err != nil {
 		return Request{}, err
 	}
-	form, err := b.authorizationForm(full, time.Now(), false)
+	form, err := b.authorizationForm(full, time.Now(), load)
 	if err != nil {
 		return Request{}, err
 	}
@@ -92,8 +94,10 @@ func (b *base) authorizationForm(full Request, now time.Time, load bool) (url.Va
 	if !b.signsRequest() {
 		return params, nil
 	}
+	// Never an empty request object: a preview before the key is read
+	// shows none, and the step reads the key or fails saying why.
 	obj, err := b.requestObject(params, now, load)
-	if err != nil && load {
+	if err != nil {
 		return nil, err
 	}
 	return url.Values{"client_id": {b.st.Params.ClientID}, "request": {obj}}, nil
@@ -106,7 +110,7 @@ func (m *authorizationCode) push(ctx context.Context, env Env, in Input) (Step, 
 	step := Step{Name: "pushed_authorization_request", Caption: "Push the authorization request to the server (PAR)", At: env.now()}
 	p := m.st.Params
 	m.prepareRandoms()
-	if _, err := m.pushRequest(p.RedirectURI); err != nil {
+	if _, err := m.pushRequest(p.RedirectURI, true); err != nil {
 		return m.fail(step, err, p.Provider.PARURL)
 	}
 	// The listener expects what the request asks for; only the port changes.
@@ -121,7 +125,7 @@ func (m *authorizationCode) push(ctx context.Context, env Env, in Input) (Step, 
 		return m.fail(step, err, p.RedirectURI)
 	}
 	m.st.RedirectURI = redirect
-	req, err := m.pushRequest(redirect)
+	req, err := m.pushRequest(redirect, true)
 	if err != nil {
 		env.Loopback.Close(redirect)
 		return m.fail(step, err, p.Provider.PARURL)
