@@ -278,7 +278,15 @@ func (f *form) View() string {
 	}
 	warnings, request := f.preview()
 	if request == "" {
-		return head + summary + warning + "\n" + rows.String() + hint
+		// Nothing to preview (yet: a key file being read); the rows still
+		// show whole, the summary and blank lines giving way to them.
+		for _, body := range []string{head + summary + warning + "\n" + rows.String() + hint, head + warning + "\n" + rows.String() + hint,
+			head + warning + rows.String() + hint} {
+			if lipgloss.Height(body) <= f.height {
+				return body
+			}
+		}
+		return head + warning + rows.String()
 	}
 	// Every row shows, always, and so does a warning about what will be
 	// sent. The rest gives way, in this order, until three lines of the
