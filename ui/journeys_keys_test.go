@@ -59,7 +59,9 @@ func fillKeyForm(s *tmuxSession, keyFile string) {
 	s.keys("Tab")
 	s.waitFor(10*time.Second, "PEM file of the client's RSA or EC private key")
 	s.tmux("send-keys", "-t", s.name, "-l", keyFile)
-	scr := s.waitFor(10*time.Second, filepath.Base(keyFile), "POST http://127.0.0.1:")
+	// Each typed character is a key read and a preview: under the race
+	// detector on a loaded machine a long path takes more than 10 s.
+	scr := s.waitFor(30*time.Second, filepath.Base(keyFile), "POST http://127.0.0.1:")
 	if strings.Contains(scr, "required for private_key_jwt") {
 		s.t.Fatalf("the key file is still wanted:\n%s", scr)
 	}
