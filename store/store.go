@@ -39,7 +39,7 @@ import (
 
 const (
 	dbName        = "sessions.db"
-	schemaVersion = 2
+	schemaVersion = 3
 	lockTimeout   = 2 * time.Second
 )
 
@@ -124,7 +124,7 @@ func (s *Store) schemaCurrent() bool {
 	err := s.view(func(tx *bolt.Tx) error {
 		current = false
 		meta := tx.Bucket(bucketMeta)
-		if meta == nil || tx.Bucket(bucketSessions) == nil || tx.Bucket(bucketIndex) == nil {
+		if meta == nil || tx.Bucket(bucketSessions) == nil || tx.Bucket(bucketIndex) == nil || tx.Bucket(bucketRecent) == nil {
 			return nil
 		}
 		current = string(meta.Get(keySchema)) == fmt.Sprint(schemaVersion)
@@ -184,6 +184,8 @@ var migrations = []func(*bolt.Tx) error{
 			return idx.Put(k, sess.summary().encode())
 		})
 	},
+	// 3: the time index, so the newest sessions are read without the rest.
+	migrateRecent,
 }
 
 func (s *Store) update(fn func(*bolt.Tx) error) error {
@@ -227,7 +229,11 @@ func put(tx *bolt.Tx, sess Session) error {
 	if err := tx.Bucket(bucketSessions).Put([]byte(sess.ID), full); err != nil {
 		return err
 	}
-	return tx.Bucket(bucketIndex).Put([]byte(sess.ID), sess.summary().encode())
+	idx, sum := tx.Bucket(bucketIndex), sess.summary()
+	if err := indexRecent(tx, idx.Get([]byte(sess.ID)), sum); err != nil {
+		return err
+	}
+	return idx.Put([]byte(sess.ID), sum.encode())
 }
 
 // Get loads a session.
@@ -283,6 +289,9 @@ func (s *Store) Delete(id string) error {
 			return ErrNotFound
 		}
 		if err := tx.Bucket(bucketSessions).Delete([]byte(id)); err != nil {
+			return err
+		}
+		if err := unindexRecent(tx, tx.Bucket(bucketIndex).Get([]byte(id))); err != nil {
 			return err
 		}
 		return tx.Bucket(bucketIndex).Delete([]byte(id))
