@@ -65,6 +65,9 @@ type Session struct {
 	Updated time.Time    `json:"updated"`
 	State   flows.State  `json:"state"`
 	Steps   []flows.Step `json:"steps"`
+
+	stored   bool      // read from, or written to, the store: its next commit is not its first
+	scripted *Scripted // a script's session not yet stored (Begin)
 }
 
 // Store is the session store in a state directory.
@@ -218,6 +221,7 @@ func (s *Store) Create(profile string, st flows.State) (Session, error) {
 		s.deleteDPoPKey(sess.ID) //nolint:errcheck // the session was not made; its key goes too, if it can
 		return Session{}, err
 	}
+	sess.stored = true
 	return sess, nil
 }
 
@@ -252,6 +256,7 @@ func (s *Store) Get(id string) (Session, error) {
 	})
 	if err == nil {
 		s.loadDPoPKey(&sess)
+		sess.stored = true
 	}
 	return sess, err
 }
@@ -288,13 +293,7 @@ func (s *Store) Delete(id string) error {
 		if tx.Bucket(bucketSessions).Get([]byte(id)) == nil {
 			return ErrNotFound
 		}
-		if err := tx.Bucket(bucketSessions).Delete([]byte(id)); err != nil {
-			return err
-		}
-		if err := unindexRecent(tx, tx.Bucket(bucketIndex).Get([]byte(id))); err != nil {
-			return err
-		}
-		return tx.Bucket(bucketIndex).Delete([]byte(id))
+		return deleteSession(tx, id)
 	})
 	if err != nil {
 		return err
@@ -316,24 +315,8 @@ func (s *Store) Advance(ctx context.Context, id string, creds flows.Credentials,
 	if err != nil {
 		return Session{}, flows.Step{}, err
 	}
-	m, err := flows.New(sess.State, creds)
-	if err != nil {
-		return sess, flows.Step{}, err
-	}
-	step, stepErr := m.Next(ctx, env, in)
-	if stepErr != nil && ctx.Err() != nil && step.Diagnosis == nil {
-		return sess, step, stepErr
-	}
-	if step.Name == "" { // nothing happened (a finished flow was asked again)
-		return sess, step, stepErr
-	}
-	sess.State = m.State()
-	sess.Steps = append(sess.Steps, step)
-	sess.Updated = time.Now()
-	if err := s.update(func(tx *bolt.Tx) error { return put(tx, sess) }); err != nil {
-		return sess, step, fmt.Errorf("the step ran but could not be saved: %w", err)
-	}
-	return sess, step, stepErr
+	step, err := s.Step(ctx, &sess, creds, env, in)
+	return sess, step, err
 }
 
 // Dir is the state directory the store lives in.
