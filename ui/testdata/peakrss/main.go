@@ -22,6 +22,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"syscall"
 	"time"
 )
 
@@ -50,6 +51,11 @@ func main() {
 		walk(cmd.Process.Pid, peaks)
 		select {
 		case err := <-done:
+			// The kernel's own count of the program's peak (with its
+			// largest child's), for a program that ended between looks.
+			if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
+				peaks[cmd.Process.Pid] = max(peaks[cmd.Process.Pid], int(ru.Maxrss))
+			}
 			sum := 0
 			for _, kib := range peaks {
 				sum += kib
