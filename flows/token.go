@@ -122,15 +122,24 @@ func checkTokenChars(field, v string) error {
 	return nil
 }
 
+// fieldNames lists a response's member names for an error: each name
+// cut to 40 characters and at most 12 of them, since a server chooses them
+// and an error must not echo a huge answer back.
 func fieldNames(m map[string]any) string {
 	if len(m) == 0 {
 		return "none"
 	}
 	var ks []string
 	for k := range m {
+		if r := []rune(k); len(r) > 40 {
+			k = string(r[:40]) + "…"
+		}
 		ks = append(ks, k)
 	}
 	slices.Sort(ks)
+	if len(ks) > 12 {
+		ks = append(ks[:12], fmt.Sprintf("and %d more", len(ks)-12))
+	}
 	return strings.Join(ks, ", ")
 }
 
