@@ -41,6 +41,12 @@
 //	refresh_token        Ready → Authorized (→ again) | Failed
 //	permanent_token      Ready → Authorized | Failed                             (one API call proves it)
 //	device_code          Ready → AwaitingUser (→ one poll per step) → Authorized | Failed
+//	token_exchange       Ready → Authorized | Failed                             (RFC 8693: a token for a token)
+//	jwt_bearer           Ready → Authorized | Failed                             (RFC 7523 §2.1: an assertion for a token)
+//
+// Any method that gets or uses a token may bind it to a key of the session
+// with DPoP (RFC 9449): a proof is signed at send time, after any edit, for
+// every token request and API call.
 //
 // The redirect methods take the OpenID Connect response types: the code
 // flow code, code id_token, code token and code id_token token (the

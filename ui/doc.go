@@ -11,16 +11,21 @@
 // to the screen on show; screens ask for another screen with a navigation
 // message (messages.go), and every change of screen passes through goTo.
 //
-//	start ─ picker ─ form ─ run ─ inspect
+//	start ─ picker ─ form ─ run ─ inspect ─ lab
 //	  │        ├─ guide        (registration guide)
-//	  │        └─ signatures   (Space's request signatures)
+//	  │        ├─ signatures   (Space's request signatures)
+//	  │        └─ lab          (experiments that break a flow on purpose)
 //	  └─ newprofile
+//
+// A list field (the scope) may open a picker over the form (offerpicker.go)
+// of the values flows offers for it, each with its meaning.
 //
 // # No method is known here by name
 //
 // A method's form, its preview, its stepper and its registration steps all
 // come from flows (flows.Spec, flows.Draft, Machine.Pending): a new method
-// needs nothing in this package. The form is one row a field (fieldrows.go):
+// needs nothing in this package (what it adds to a token, such as an act
+// claim, is drawn from the token, not from the method). The form is one row a field (fieldrows.go):
 // huh was tried and left, for the reasons the file gives.
 //
 // # Side effects only in commands

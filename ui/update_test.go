@@ -350,7 +350,7 @@ func TestCopyAsMenu(t *testing.T) {
 			said = c.what
 		}
 	}
-	if !strings.HasPrefix(copied, "curl -H 'Authorization: Bearer ey") || said != "a curl command" || in.copyAs {
+	if !strings.HasPrefix(copied, "curl -sS -H 'Authorization: Bearer ey") || said != "a curl command" || in.copyAs {
 		t.Fatalf("copied %q, said %q", copied, said)
 	}
 	a.Update(tea.KeyPressMsg{Code: 'C', Text: "C"})
