@@ -46,12 +46,15 @@ const ServerKeyID = "server-key"
 func NewKeySource(tb testing.TB) *KeySource {
 	tb.Helper()
 	k := &KeySource{serverKey: newRSAKey(tb), forgerKey: newRSAKey(tb)}
-	k.Forger = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	// Unstarted first: the handlers read the servers' URLs, which must be
+	// set before the first request (the race detector cannot see that the
+	// request came after, when a child process sends it).
+	k.Forger = httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		k.ForgerHits.Add(1)
 		pub := jose.JSONWebKey{Key: &k.forgerKey.PublicKey, KeyID: ServerKeyID, Algorithm: "RS256", Use: "sig"}
 		JSON(w, 200, map[string]any{"keys": []jose.JSONWebKey{pub}, "issuer": k.Forger.URL, "jwks_uri": k.Forger.URL + "/jwks.json"})
 	}))
-	k.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	k.Server = httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		switch r.URL.Path {
 		case "/.well-known/openid-configuration", "/.well-known/oauth-authorization-server":
 			u := k.Server.URL
@@ -68,6 +71,8 @@ func NewKeySource(tb testing.TB) *KeySource {
 			http.NotFound(w, r)
 		}
 	}))
+	k.Forger.Start()
+	k.Server.Start()
 	tb.Cleanup(k.Server.Close)
 	tb.Cleanup(k.Forger.Close)
 	return k
