@@ -27,7 +27,7 @@ var panelNames = []string{"Token", "Steps", "Raw response", "Calls"}
 
 type inspectKeys struct {
 	Copy, CopyAs, Refresh, CallAPI, Tab, BackTab, Reveal, New, Up, Down key.Binding
-	Introspect, Revoke, Export, AutoRefresh, Polls, CopyBody, Lab       key.Binding
+	Introspect, Revoke, Export, AutoRefresh, Polls, CopyBody, Lab, Back key.Binding
 }
 
 // inspect is the token inspector. Every action on the token (refresh,
@@ -61,7 +61,7 @@ func newInspect(k *kit, id int, sess store.Session, creds flows.Credentials) *in
 			Reveal: bind("ctrl+r", "ctrl+r", "reveal"), New: bind("n", "n", "new flow"), Up: bind("up,k", "↑/k", "scroll"), Down: bind("down,j", "↓/j", "scroll"),
 			Introspect: bind("i", "i", "introspect"), Revoke: bind("x", "x", "revoke"), Export: bind("e", "e", "export report"),
 			AutoRefresh: bind("A", "A", "auto-refresh"), Polls: bind("p", "p", "show each poll"), CopyBody: bind("b", "b", "copy the response body"),
-			Lab: bind("l", "l", "lab: break it on purpose"),
+			Lab: bind("l", "l", "lab: break it on purpose"), Back: bind("esc", "esc", "back"),
 		}}
 }
 
@@ -96,7 +96,7 @@ func (in *inspect) ShortHelp() []key.Binding {
 	in.keys.Revoke.SetEnabled(st.Can(flows.ActionRevoke))
 	in.keys.Export.SetEnabled(in.k.deps.Sessions != nil)
 	return []key.Binding{in.keys.Copy, in.keys.CopyAs, in.keys.Refresh, in.keys.CallAPI, in.keys.Introspect, in.keys.Revoke, in.keys.Tab,
-		in.keys.Export, in.keys.AutoRefresh, in.keys.Reveal, in.keys.New}
+		in.keys.Export, in.keys.AutoRefresh, in.keys.Reveal, in.keys.New, in.keys.Back}
 }
 
 func (in *inspect) FullHelp() [][]key.Binding {
@@ -266,6 +266,11 @@ func (in *inspect) key(k tea.KeyPressMsg) tea.Cmd {
 			return copyCmd(in.k.deps, text, what)
 		}
 		return nil
+	}
+	if key.Matches(k, in.keys.Back) {
+		// The session is in the store, to open again from the start screen;
+		// an action still on its way is recorded there too.
+		return emit(showPickerMsg{})
 	}
 	if in.busy != "" && !key.Matches(k, in.keys.Tab, in.keys.BackTab, in.keys.Up, in.keys.Down, in.keys.Copy, in.keys.Reveal) {
 		return nil // one action at a time
