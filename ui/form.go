@@ -195,6 +195,11 @@ func (f *form) changed() {
 	}
 	f.prev, _ = f.draft.Restart(f.prev)
 	f.check()
+	if f.err != "" {
+		// The error enter said follows the values: gone once they are
+		// right, the current problem while they are not.
+		_, f.err = f.blocking()
+	}
 }
 
 // problems are the draft's and the rows' own, by field.
@@ -220,17 +225,27 @@ func (f *form) check() {
 	}
 }
 
-func (f *form) submit() tea.Cmd {
-	f.changed()
+// blocking is the first row, in the form's order, with a problem that
+// stops a run, and that problem said with the row's label; -1 and "" when
+// nothing stops it.
+func (f *form) blocking() (int, string) {
+	problems := f.problems()
 	for i, r := range f.rows.rows {
-		for _, fe := range f.problems() {
+		for _, fe := range problems {
 			if string(fe.Field) == r.id && fe.Blocking() {
-				f.err = r.label + ": " + fe.Err
-				return f.rows.setFocus(i)
+				return i, r.label + ": " + fe.Err
 			}
 		}
 	}
-	f.err = ""
+	return -1, ""
+}
+
+func (f *form) submit() tea.Cmd {
+	f.changed()
+	if i, msg := f.blocking(); i >= 0 {
+		f.err = msg
+		return f.rows.setFocus(i)
+	}
 	st, _ := f.draft.Restart(f.prev)
 	return emit(submitMsg{draft: f.draft, state: st})
 }
