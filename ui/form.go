@@ -12,6 +12,7 @@ import (
 	"charm.land/lipgloss/v2"
 
 	"github.com/authplay/authplay/flows"
+	"github.com/authplay/authplay/flows/termsafe"
 	"github.com/authplay/authplay/flows/wire"
 )
 
@@ -336,10 +337,13 @@ func (f *form) preview() (warnings []string, request string) {
 	st, creds := f.draft.Restart(f.prev)
 	m, err := flows.New(st, creds)
 	if err != nil {
-		return nil, ""
+		return nil, f.noRequest(err)
 	}
 	req, ok, err := m.Pending(flows.Input{})
-	if err != nil || !ok {
+	if err != nil {
+		return nil, f.noRequest(err)
+	}
+	if !ok {
 		return nil, ""
 	}
 	for _, k := range req.Overrides {
@@ -354,6 +358,17 @@ func (f *form) preview() (warnings []string, request string) {
 		lines = append(lines, strings.Split(beside("", warn, f.width-6), "\n")...)
 	}
 	return lines, requestLines(req.Shown(), f.width-6)
+}
+
+// noRequest says, where the preview would be, why the request cannot be
+// built yet: a preview that vanished without a word reads as a bug.
+func (f *form) noRequest(err error) string {
+	s := f.k.styles
+	lines := strings.Split(beside("", "no request yet: "+termsafe.Line(err.Error()), f.width-6), "\n")
+	for i, l := range lines {
+		lines[i] = s.Warn.Render(l)
+	}
+	return strings.Join(lines, "\n")
 }
 
 // requestLines writes a request as a person reads it: the request line,

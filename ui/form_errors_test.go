@@ -63,3 +63,12 @@ func TestFormErrorFollowsTheValue(t *testing.T) {
 		})
 	}
 }
+// A request that cannot be built yet says why where the preview would be.
+func TestFormPreviewSaysWhyThereIsNone(t *testing.T) {
+	a, _ := formOn(t, flows.JWTBearer, flows.FieldAssertion)
+	clearField(a)
+	typeText(a, "abc")
+	if v := view(a); !strings.Contains(v, "no request yet") {
+		t.Fatalf("the preview is gone with no reason:\n%s", v)
+	}
+}
