@@ -63,6 +63,7 @@ func TestFormErrorFollowsTheValue(t *testing.T) {
 		})
 	}
 }
+
 // A request that cannot be built yet says why where the preview would be.
 func TestFormPreviewSaysWhyThereIsNone(t *testing.T) {
 	a, _ := formOn(t, flows.JWTBearer, flows.FieldAssertion)
