@@ -346,16 +346,6 @@ func (a *App) helpLine(width int) string {
 	return a.help.ShortHelpView(fit) + tail
 }
 
-func (a *App) helpView() string {
-	s := a.k.styles
-	groups := append(a.screen.FullHelp(), []key.Binding{a.keys.StepMode, a.keys.Theme, a.keys.Help, a.keys.Quit, a.keys.ForceQuit})
-	full := help.New()
-	full.Styles = a.k.styles.Help
-	full.SetWidth(a.width - 4)
-	return "\n" + s.Title.Render("  Keys on this screen") + "\n\n" + indent(full.FullHelpView(groups), 2) + "\n\n" +
-		wrapIndent(s.Subtle.Render("q quits when no text field has focus; ctrl+c always quits. Any key closes this help."), a.width-4, 2, s.Subtle)
-}
-
 // tooSmall says the window is too small, wrapped to fit the window itself.
 func tooSmall(s *themes.Styles, w, h int) string {
 	text := fmt.Sprintf("authplay needs at least %d×%d; this window is %d×%d. Make it larger.", minWidth, minHeight, w, h)

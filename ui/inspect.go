@@ -104,7 +104,8 @@ func (in *inspect) FullHelp() [][]key.Binding {
 	if in.copyAs || in.gate.paused() || len(short) <= 6 {
 		return [][]key.Binding{short}
 	}
-	return [][]key.Binding{short[:6], append(short[6:], in.keys.BackTab, in.keys.Up, in.keys.Down, in.keys.Polls, in.keys.Lab)}
+	in.keys.CopyBody.SetEnabled(in.bodyToCopy() != "")
+	return [][]key.Binding{short[:6], append(short[6:], in.keys.BackTab, in.keys.Up, in.keys.Down, in.keys.CopyBody, in.keys.Polls, in.keys.Lab)}
 }
 
 // Init fetches what the checks need (the key set), once, and the
@@ -316,10 +317,22 @@ func (in *inspect) key(k tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(k, in.keys.CallAPI) && in.sess.State.Can(flows.ActionCallAPI):
 		in.offer = 0
 		return in.offerCall()
-	case key.Matches(k, in.keys.CopyBody) && in.lastCall != nil && len(in.lastCall.Exchanges) > 0 && in.lastCall.Exchanges[0].Response != nil:
-		return copyCmd(in.k.deps, in.lastCall.Exchanges[len(in.lastCall.Exchanges)-1].Response.Body, "the response body")
+	case key.Matches(k, in.keys.CopyBody) && in.bodyToCopy() != "":
+		return copyCmd(in.k.deps, in.bodyToCopy(), "the response body")
 	}
 	return nil
+}
+
+// bodyToCopy is the body of the latest action's last response, which b
+// copies; "" when there is none.
+func (in *inspect) bodyToCopy() string {
+	if in.lastCall == nil || len(in.lastCall.Exchanges) == 0 {
+		return ""
+	}
+	if resp := in.lastCall.Exchanges[len(in.lastCall.Exchanges)-1].Response; resp != nil {
+		return resp.Body
+	}
+	return ""
 }
 
 // offerCall pauses before the offered call at in.offer: an API call is
