@@ -51,6 +51,11 @@ func (f *form) noRequest(err error) string {
 	return strings.Join(lines, "\n")
 }
 
+// dpopAtSend stands for a DPoP header in a request not yet sent: flows
+// signs a fresh proof (a new jti and time) into the request as it goes, so
+// the one a preview holds is never the one sent.
+const dpopAtSend = "DPoP: a fresh proof, signed with this session's key when sent"
+
 // requestLines writes a request as a person reads it: the request line,
 // the headers, the body.
 func requestLines(m wire.Message, width int) string {
@@ -63,7 +68,7 @@ func requestLines(m wire.Message, width int) string {
 		if k == "Dpop" {
 			// Signed afresh at every send (a new jti and time): the value
 			// would change with every frame, so it is said, not shown.
-			b.WriteString("\n" + hardWrap("DPoP: a fresh proof, signed with this session's key when sent", width))
+			b.WriteString("\n" + hardWrap(dpopAtSend, width))
 			continue
 		}
 		for _, v := range m.Header[k] {
