@@ -53,6 +53,11 @@ func goldenScreens(t *testing.T) map[string]func(a *App) Screen {
 		return in
 	}
 	out["inspector/copy-as"] = func(a *App) Screen { in := inspector(a, panelToken); in.copyAs = true; return in }
+	out["inspector/copy-as-nudge"] = func(a *App) Screen {
+		in := inspector(a, panelToken)
+		in.copyAs, in.copyAsNudge = true, true
+		return in
+	}
 	for name, build := range dpopGoldenScreens() {
 		out[name] = build
 	}

@@ -45,6 +45,7 @@ type inspect struct {
 	autoRefresh bool
 	busy        string
 	copyAs      bool
+	copyAsNudge bool        // a key that is no choice was pressed in the copy-as menu
 	lastCall    *flows.Step // the latest action's step, for the Calls panel
 	allPolls    bool        // the Steps panel shows each device poll
 	gate        gate        // step mode's pause before an action's request
@@ -253,20 +254,7 @@ func (in *inspect) acted(msg stepDoneMsg) tea.Cmd {
 func (in *inspect) key(k tea.KeyPressMsg) tea.Cmd {
 	tok := in.sess.State.Token
 	if in.copyAs {
-		in.copyAs = false
-		if i := int(k.Code - '1'); k.Text != "" && i >= 0 && i < len(TokenForms) {
-			f := TokenForms[i]
-			text, err := FormatToken(in.sess.State, f.Name)
-			if err != nil {
-				return emit(statusMsg(err.Error()))
-			}
-			what := f.What
-			if note := TokenFormNote(in.sess.State, f.Name); note != "" {
-				what += ": " + note
-			}
-			return copyCmd(in.k.deps, text, what)
-		}
-		return nil
+		return in.copyAsKey(k)
 	}
 	if key.Matches(k, in.keys.Back) {
 		// The session is in the store, to open again from the start screen;
@@ -282,7 +270,7 @@ func (in *inspect) key(k tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(k, in.keys.Copy):
 		return copyCmd(in.k.deps, tok.AccessToken.Reveal(), "the access token")
 	case key.Matches(k, in.keys.CopyAs):
-		in.copyAs = true
+		in.copyAs, in.copyAsNudge = true, false
 	case key.Matches(k, in.keys.Tab):
 		in.panel, in.scroll = (in.panel+1)%panel(len(panelNames)), 0
 	case key.Matches(k, in.keys.BackTab):

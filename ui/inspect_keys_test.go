@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -52,5 +53,38 @@ func TestInspectorEscGoesBackKeepingTheSession(t *testing.T) {
 	sess, err := st.Get(id)
 	if err != nil || sess.State.Token == nil {
 		t.Fatalf("the session is gone after esc: %v", err)
+	}
+}
+
+// The copy-as menu at 80×24: each choice whole on one line; a key that is
+// not a choice keeps it open and says what to press; esc closes it.
+func TestCopyAsMenuKeepsItsChoicesWholeAndOpen(t *testing.T) {
+	a := goldenApp(t, goldenDeps())
+	in := goldenScreens(t)["inspector"](a).(*inspect)
+	show(a, in)
+	a.Update(tea.KeyPressMsg{Code: 'C', Text: "C"})
+	v := view(a)
+	for i, f := range TokenForms {
+		item := strings.Join(strings.Fields(fmt.Sprintf("%d %s", i+1, f.Label)), " ")
+		found := false
+		for _, l := range strings.Split(v, "\n") {
+			if strings.Contains(strings.Join(strings.Fields(l), " "), item) {
+				found = true
+			}
+		}
+		if !found {
+			t.Errorf("%q is not whole on one line:\n%s", item, v)
+		}
+	}
+	a.Update(tea.KeyPressMsg{Code: 'j', Text: "j"})
+	if !in.copyAs {
+		t.Fatal("j closed the copy-as menu")
+	}
+	if v := view(a); !strings.Contains(v, "esc to close") {
+		t.Errorf("j in the menu says nothing:\n%s", v)
+	}
+	a.Update(tea.KeyPressMsg{Code: tea.KeyEscape})
+	if in.copyAs {
+		t.Fatal("esc did not close the copy-as menu")
 	}
 }
