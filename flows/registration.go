@@ -33,8 +33,12 @@ func Registration(m Method, p Params) []string {
 	secrets := "Keep the secret out of files: in a profile, write env:NAME or file:PATH instead of the value."
 	if pr, ok := PresetOf(f); ok && len(pr.Steps) > 0 {
 		steps := append([]string(nil), pr.Steps...)
-		if pr.Redirect != "" && RedirectToRegister(m, p) != "" {
-			steps = append(steps, "The redirect URI to register: "+pr.Redirect+".")
+		// The URI the person registers, as RedirectToRegister writes it
+		// (a :0 port, "any free port", is written without a port).
+		q := p
+		q.RedirectURI = cmp.Or(p.RedirectURI, pr.Redirect)
+		if u := RedirectToRegister(m, q); pr.Redirect != "" && u != "" {
+			steps = append(steps, "The redirect URI to register: "+u+".")
 		}
 		steps = append(steps, grantSteps(m, f)...)
 		return append(steps, "Note the client ID ("+client+") and, for a confidential client, its secret. "+secrets)
