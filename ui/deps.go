@@ -72,6 +72,9 @@ type Sessions interface {
 	Advance(ctx context.Context, id string, creds flows.Credentials, env flows.Env, in flows.Input) (store.Session, flows.Step, error)
 	Get(id string) (store.Session, error)
 	List(profile, search string) ([]store.Summary, error)
+	// Page is up to n sessions, newest first, older than after (the zero
+	// Summary: from the newest), that keep keeps (nil: all).
+	Page(n int, after store.Summary, keep func(store.Summary) bool) ([]store.Summary, error)
 	Delete(id string) error
 	WriteReport(id string) (string, error)
 	Notices() []string

@@ -67,6 +67,12 @@ type (
 		notices []string
 		err     error
 	}
+	// sessionsPagedMsg is the next page of the start screen's sessions.
+	sessionsPagedMsg struct {
+		owner int
+		list  []store.Summary
+		err   error
+	}
 	sessionOpenedMsg struct {
 		owner int
 		sess  store.Session

@@ -45,6 +45,10 @@ func (f failingSessions) List(string, string) ([]store.Summary, error) {
 	f.fail("List")
 	return nil, nil
 }
+func (f failingSessions) Page(int, store.Summary, func(store.Summary) bool) ([]store.Summary, error) {
+	f.fail("Page")
+	return nil, nil
+}
 func (f failingSessions) Delete(string) error                { f.fail("Delete"); return nil }
 func (f failingSessions) WriteReport(string) (string, error) { f.fail("WriteReport"); return "", nil }
 func (f failingSessions) Notices() []string                  { f.fail("Notices"); return nil }

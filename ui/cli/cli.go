@@ -32,6 +32,7 @@ import (
 	"time"
 
 	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
 	"github.com/atotto/clipboard"
 	"github.com/cli/browser"
 
@@ -200,7 +201,10 @@ func runTUI(args []string, stdio IO) int {
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
-	p := tea.NewProgram(ui.New(deps), tea.WithContext(ctx))
+	// lipgloss detected the terminal's colours when it was loaded (inside
+	// tmux that runs `tmux info`); Bubble Tea takes that answer instead of
+	// asking again before the first frame.
+	p := tea.NewProgram(ui.New(deps), tea.WithContext(ctx), tea.WithColorProfile(lipgloss.Writer.Profile))
 	if _, err := p.Run(); err != nil {
 		if errors.Is(err, tea.ErrInterrupted) || errors.Is(err, tea.ErrProgramKilled) {
 			return ExitInterrupted
