@@ -148,7 +148,7 @@ func TestRegistrationGuideInTmux(t *testing.T) {
 	if strings.Contains(scr, "PRIVATE KEY") {
 		t.Error("the private key is on screen")
 	}
-	s.keys("s") // again: the key made is shown, never replaced
+	s.keys("s")                                   // again: the key made is shown, never replaced
 	s.waitFor(5*time.Second, "kept:", "replaced") // single words: the path before them changes the wrapping
 	s.keys("Escape")
 	s.waitFor(10*time.Second, "Pick a flow")
