@@ -113,6 +113,13 @@ func Explain(err error, ec ExplainContext) *Diagnosis {
 	case errors.As(err, &ae):
 		return explainAnswer(ae, ec)
 	case errors.As(err, &se):
+		if se.fix != "" {
+			return &Diagnosis{
+				Fix:   se.fix,
+				Cause: "authplay sent nothing: " + termsafe.Line(se.msg) + ".",
+				Raw:   termsafe.Line(se.msg),
+			}
+		}
 		return &Diagnosis{
 			Fix:   capitalize(termsafe.Line(se.msg)) + ".",
 			Cause: "authplay sent nothing: a value it needs before it can send this request is missing or wrong.",

@@ -147,6 +147,7 @@ func explainTransport(err error, ec ExplainContext) *Diagnosis {
 	var opErr *net.OpError
 	var urlErr *url.Error
 	var redirErr *wire.RedirectRefusedError
+	var discErr *DiscoveryError
 	switch {
 	case errors.Is(err, context.DeadlineExceeded) || errors.Is(err, os.ErrDeadlineExceeded) || isTimeout(err):
 		d.Fix = "Check that " + host + " is the right address and reachable from here (VPN, proxy, firewall); the server did not answer in time."
@@ -188,11 +189,19 @@ func explainTransport(err error, ec ExplainContext) *Diagnosis {
 	case errors.As(err, &urlErr):
 		d.Fix = "Check the URL " + host + " and your network."
 		d.Cause = "The request could not be sent: " + termsafe.Line(unwrapURLError(err).Error()) + "."
+	case errors.As(err, &discErr) && discErr.Found:
+		d.Fix = "Tell the server's operator its discovery document is wrong, or give the endpoints yourself (a profile with explicit endpoints; --token-url, --auth-url) instead of the issuer."
+		d.Cause = "The server's discovery document was found but cannot be used: " + termsafe.Line(discErr.Err.Error()) + "."
+		d.Refs = "OpenID Connect Discovery §4, RFC 8414 §3"
+	case errors.As(err, &discErr):
+		d.Fix = "Check the issuer URL: it must be the issuer exactly as the server names it (its document is at ISSUER/.well-known/openid-configuration); or give the endpoints yourself (--token-url, --auth-url) if the server publishes none."
+		d.Cause = "Neither well-known place held a discovery document: " + termsafe.Line(discErr.Err.Error()) + "."
+		d.Refs = "OpenID Connect Discovery §4, RFC 8414 §3"
 	case ec.EndpointName == "redirect URI":
 		d.Fix = "Start the flow again; if it happens again, check the redirect URI (a loopback address on a free port, registered with the server), or paste the URL the browser ended on."
 		d.Cause = "Receiving the browser's redirect at " + cmp.Or(ec.Endpoint, "the redirect URI") + " went wrong: " + termsafe.Line(err.Error()) + "."
 	default:
-		d.Fix = "Read the error below; if the request looks right, the server's logs will say more."
+		d.Fix = "Look at the cause: if the request looks right, the server's logs will say more."
 		d.Cause = "authplay could not finish the step: " + termsafe.Line(err.Error()) + "."
 	}
 	return d

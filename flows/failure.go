@@ -97,10 +97,18 @@ func apiRefused(status int) *AnswerError {
 
 // settingError is a value authplay needs before it can send the request,
 // missing or wrong: nothing was sent.
-type settingError struct{ msg string }
+// fix, when set, is what to do; without one the message is the fix (a
+// missing value: "paste the token first").
+type settingError struct{ msg, fix string }
 
 func (e *settingError) Error() string { return e.msg }
 
 func settingMissing(format string, a ...any) error {
 	return &settingError{msg: fmt.Sprintf(format, a...)}
+}
+
+// settingWrong is a value that is there but unusable: the message says
+// what is wrong with it, fix what to do.
+func settingWrong(fix, format string, a ...any) error {
+	return &settingError{msg: fmt.Sprintf(format, a...), fix: fix}
 }

@@ -149,3 +149,19 @@ func TestRegistrationStepsFitTheFamily(t *testing.T) {
 		}
 	}
 }
+
+// Every preset's registration steps name a redirect URI a console takes:
+// never port 0, which means "any free port" to authplay and nothing to a
+// provider's console.
+func TestPresetStepsRegisterNoPortZero(t *testing.T) {
+	for _, pr := range flows.Presets() {
+		for _, p := range []flows.Params{{}, {RedirectURI: pr.Redirect}} {
+			p.Provider = flows.Provider{Family: pr.ID, Kind: flows.KindEndpoints}
+			p.ClientID = "my-app"
+			all := strings.Join(flows.Registration(flows.AuthorizationCode, p), "\n")
+			if strings.Contains(all, ":0/") {
+				t.Errorf("%s asks to register port 0:\n%s", pr.ID, all)
+			}
+		}
+	}
+}

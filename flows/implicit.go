@@ -33,7 +33,7 @@ func (m *implicit) next(ctx context.Context, env Env, in Input) (Step, error) {
 		rt := m.st.sentResponseType()
 		step.Caption = "Send the browser to the server, asking for a token in the redirect"
 		lint := append(p.Provider.Lint(Implicit, p.AuthStyle, p.Scope, PKCEOff), p.Provider.LintResponse(rt, m.st.sentParam("response_mode"))...)
-		step.Notes = append(append([]string{"Deprecated: " + Implicit.Info().Warning}, lint...), step.Notes...)
+		step.Notes = append(append([]string{Implicit.Info().Warning}, lint...), step.Notes...)
 		step.WhatHappened = "authplay asked for response_type=" + rt + ": the server will put " + implicitWhat(rt) + " in the redirect itself. " +
 			modeWords(m.expect()) + " [RFC 6749 §4.2.1 · OIDC Core §3.2.2.1]"
 		step.WhatNext = "Sign in and accept in the browser."

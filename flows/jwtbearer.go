@@ -27,7 +27,7 @@ var jwtBearerInfo = MethodInfo{
 
 var jwtBearerSpec = Spec{
 	Info:   jwtBearerInfo,
-	Fields: slices.Concat([]FieldID{FieldTokenURL}, clientFields, []FieldID{FieldAssertion, FieldScope, FieldAuthStyle, FieldTokenParams}),
+	Fields: slices.Concat([]FieldID{FieldTokenURL}, clientFields, []FieldID{FieldAssertion, FieldScope, FieldAuthStyle, FieldTokenParams, FieldDPoP}),
 	Stages: []string{"Configure", "Present assertion", "Inspect"},
 }
 
@@ -52,7 +52,8 @@ func (m *jwtBearer) pending() (Request, bool, error) {
 		return Request{}, false, settingMissing("there is no assertion: give the signed JWT to present")
 	}
 	if _, err := jwtcheck.Decode(a); err != nil {
-		return Request{}, false, settingMissing("the assertion is not a JWT (%s): a JWT-bearer grant presents a signed JWT", termsafe.Line(err.Error()))
+		return Request{}, false, settingWrong("Give the whole signed assertion: three base64url parts joined by dots (header.claims.signature), as its issuer wrote it. For the built-in server, the README's recipe signs one with the key `authplay demo-server --print-client-key` prints.",
+			"the assertion is not a JWT (%s): a JWT-bearer grant presents a signed JWT", termsafe.Line(err.Error()))
 	}
 	form := url.Values{"grant_type": {grantJWTBearer}, "assertion": {a}}
 	if p.Scope != "" {

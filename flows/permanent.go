@@ -67,7 +67,9 @@ func (m *permanentToken) next(ctx context.Context, env Env, in Input) (Step, err
 		return m.fail(step, settingMissing("paste the token first"), "")
 	}
 	if err := checkTokenChars("token", tok.Reveal()); err != nil {
-		return m.fail(step, &settingError{msg: err.Error()}, "") // the pasted token is the person's input
+		// The pasted token is the person's input: what to do is to paste
+		// it again, as the issuer gave it.
+		return m.fail(step, &settingError{msg: err.Error(), fix: "Paste the token again, copied from where it was issued: a token is printable ASCII only, so a character such as an accented letter, a curly quote or a line break came in with the paste."}, "")
 	}
 	p := m.st.Params.Provider
 	req, _, err := m.pending()

@@ -7,6 +7,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/authplay/authplay/flows/wire"
 )
@@ -114,7 +115,7 @@ func (p Preset) Needed() []string {
 
 // A word placeholder lands in a host name or a path segment: it must not
 // be able to change which server or which path a URL names.
-var wordPlaceholder = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]*$`)
+var wordPlaceholder = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]*$`) })
 
 // values checks the person's values against the preset's placeholders and
 // applies the defaults. Errors name the placeholder and what it wants.
@@ -142,7 +143,7 @@ func (p Preset) values(in map[string]string) (map[string]string, error) {
 			if strings.ContainsFunc(v, func(r rune) bool { return r < 0x20 || r == 0x7f }) {
 				return nil, fmt.Errorf("%s %s holds a control character", p.Name, ph.Name)
 			}
-		case !wordPlaceholder.MatchString(v):
+		case !wordPlaceholder().MatchString(v):
 			return nil, fmt.Errorf("%s %s %q: only letters, digits, dots, dashes and underscores (%s)", p.Name, ph.Name, v, ph.Hint)
 		}
 		out[ph.Name] = v

@@ -163,11 +163,18 @@ func Discover(ctx context.Context, client *http.Client, issuer string) (Provider
 		u.Scheme + "://" + u.Host + "/.well-known/oauth-authorization-server" + path,
 	}
 	rc, rec := wire.Record(client, false)
-	var lastErr error
+	// A document that was found but is wrong says more than a 404 from the
+	// other well-known place: it is the error reported when there is one.
+	var lastErr, foundErr error
 	for _, c := range candidates {
 		md, err := fetchMetadata(ctx, rc, c)
-		if err != nil {
+		var missing *missingDocument
+		switch {
+		case errors.As(err, &missing):
 			lastErr = err
+			continue
+		case err != nil:
+			foundErr = cmp.Or(foundErr, err)
 			continue
 		}
 		md.DiscoveryDocumentURL = c
@@ -175,7 +182,7 @@ func Discover(ctx context.Context, client *http.Client, issuer string) (Provider
 			return Provider{}, rec.Exchanges(), fmt.Errorf("the metadata at %s names issuer %q, not %q; RFC 8414 §3.3 says such metadata must not be used (wrong URL, or a proxy in between?)", c, md.Issuer, issuer)
 		}
 		if md.TokenEndpoint == "" && md.AuthorizationEndpoint == "" {
-			lastErr = fmt.Errorf("%s has neither token_endpoint nor authorization_endpoint", c)
+			foundErr = cmp.Or(foundErr, error(fmt.Errorf("%s has neither token_endpoint nor authorization_endpoint", c)))
 			continue
 		}
 		family := Family("")
@@ -189,8 +196,37 @@ func Discover(ctx context.Context, client *http.Client, issuer string) (Provider
 			UserinfoURL: md.UserinfoEndpoint, PARURL: md.PAREndpoint, Advertised: md,
 		}, rec.Exchanges(), nil
 	}
-	return Provider{}, rec.Exchanges(), fmt.Errorf("no discovery document found for %s: %w", issuer, lastErr)
+	if foundErr != nil {
+		return Provider{}, rec.Exchanges(), &DiscoveryError{Issuer: issuer, Found: true, Err: foundErr}
+	}
+	return Provider{}, rec.Exchanges(), &DiscoveryError{Issuer: issuer, Err: lastErr}
 }
+
+// DiscoveryError is discovery that gave no usable document: none was
+// found (Found false), or the one found is wrong.
+type DiscoveryError struct {
+	Issuer string
+	Found  bool
+	Err    error
+}
+
+func (e *DiscoveryError) Error() string {
+	if e.Found {
+		return fmt.Sprintf("the discovery document for %s cannot be used: %v", e.Issuer, e.Err)
+	}
+	return fmt.Sprintf("no discovery document found for %s: %v", e.Issuer, e.Err)
+}
+
+func (e *DiscoveryError) Unwrap() error { return e.Err }
+
+// missingDocument is a well-known place that answered with no document
+// (404 and the like), as opposed to one that answered with a wrong one.
+type missingDocument struct {
+	url    string
+	status int
+}
+
+func (e *missingDocument) Error() string { return fmt.Sprintf("%s answered HTTP %d", e.url, e.status) }
 
 func fetchMetadata(ctx context.Context, c *http.Client, docURL string) (*Metadata, error) {
 	req, err := http.NewRequestWithContext(wire.MayFollow(ctx), http.MethodGet, docURL, nil)
@@ -208,9 +244,13 @@ func fetchMetadata(ctx context.Context, c *http.Client, docURL string) (*Metadat
 		return nil, err
 	}
 	if resp.StatusCode != http.StatusOK {
-		return nil, fmt.Errorf("%s answered HTTP %d", docURL, resp.StatusCode)
+		return nil, &missingDocument{docURL, resp.StatusCode}
 	}
-	return ParseMetadata(body)
+	md, err := ParseMetadata(body)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", docURL, err)
+	}
+	return md, nil
 }
 
 // ParseMetadata reads a discovery document and checks that its endpoints are URLs.
@@ -250,6 +290,10 @@ func (p Provider) Lint(m Method, style AuthStyle, scope string, pkce PKCEMethod)
 	switch m {
 	case DeviceCode:
 		grant = deviceGrant
+	case TokenExchange:
+		grant = grantTokenExchange
+	case JWTBearer:
+		grant = grantJWTBearer
 	case PermanentToken:
 		grant = ""
 	}

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+	"sync"
 )
 
 // The preset table: the providers most people point authplay at, in the
@@ -85,7 +86,9 @@ var presetGoogle = Preset{
 // guid is a directory (tenant) ID. Only then is a token's issuer known in
 // advance: from common or organizations it names the user's own tenant,
 // and a tenant given by domain name names its ID, not the domain.
-var guid = regexp.MustCompile(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`)
+var guid = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`)
+})
 
 var presetEntra = Preset{
 	ID: "entra", Name: "Microsoft Entra ID",
@@ -114,7 +117,7 @@ var presetEntra = Preset{
 	},
 	Scope: "openid profile offline_access User.Read",
 	adjust: func(p *Provider, v map[string]string) error {
-		if t := v["tenant"]; guid.MatchString(t) {
+		if t := v["tenant"]; guid().MatchString(t) {
 			p.Issuer = "https://login.microsoftonline.com/" + strings.ToLower(t) + "/v2.0"
 		}
 		return nil

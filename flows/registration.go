@@ -33,8 +33,12 @@ func Registration(m Method, p Params) []string {
 	secrets := "Keep the secret out of files: in a profile, write env:NAME or file:PATH instead of the value."
 	if pr, ok := PresetOf(f); ok && len(pr.Steps) > 0 {
 		steps := append([]string(nil), pr.Steps...)
-		if pr.Redirect != "" && RedirectToRegister(m, p) != "" {
-			steps = append(steps, "The redirect URI to register: "+pr.Redirect+".")
+		// The URI the person registers, as RedirectToRegister writes it
+		// (a :0 port, "any free port", is written without a port).
+		q := p
+		q.RedirectURI = cmp.Or(p.RedirectURI, pr.Redirect)
+		if u := RedirectToRegister(m, q); pr.Redirect != "" && u != "" {
+			steps = append(steps, "The redirect URI to register: "+u+".")
 		}
 		steps = append(steps, grantSteps(m, f)...)
 		return append(steps, "Note the client ID ("+client+") and, for a confidential client, its secret. "+secrets)
@@ -113,6 +117,6 @@ func spaceRegistration(m Method, p Params) []string {
 		"On the Authorization tab, request the rights your scope needs (" + cmp.Or(p.Scope, "**") + " asks for every right the app holds), then have an administrator approve them: global rights need a System Admin.",
 		"For project rights (project:key:KEY:…), add the project under Authorization and have a project administrator approve the app there.",
 		"If Space will call your app (chat bot, menu actions, webhooks), set its Endpoint and verify requests with the signing key or public keys: press v to try that here.",
-		"If the app needs Git access as itself, add an SSH key under Git Keys: press k to make an ed25519 pair and paste the public key.",
+		"If the app needs Git access as itself, add an SSH key under Git Keys: press s to make an ed25519 pair and paste the public key.",
 	}
 }

@@ -39,7 +39,7 @@ import (
 
 const (
 	dbName        = "sessions.db"
-	schemaVersion = 2
+	schemaVersion = 3
 	lockTimeout   = 2 * time.Second
 )
 
@@ -65,6 +65,9 @@ type Session struct {
 	Updated time.Time    `json:"updated"`
 	State   flows.State  `json:"state"`
 	Steps   []flows.Step `json:"steps"`
+
+	stored   bool      // read from, or written to, the store: its next commit is not its first
+	scripted *Scripted // a script's session not yet stored (Begin)
 }
 
 // Store is the session store in a state directory.
@@ -124,7 +127,7 @@ func (s *Store) schemaCurrent() bool {
 	err := s.view(func(tx *bolt.Tx) error {
 		current = false
 		meta := tx.Bucket(bucketMeta)
-		if meta == nil || tx.Bucket(bucketSessions) == nil || tx.Bucket(bucketIndex) == nil {
+		if meta == nil || tx.Bucket(bucketSessions) == nil || tx.Bucket(bucketIndex) == nil || tx.Bucket(bucketRecent) == nil {
 			return nil
 		}
 		current = string(meta.Get(keySchema)) == fmt.Sprint(schemaVersion)
@@ -184,6 +187,8 @@ var migrations = []func(*bolt.Tx) error{
 			return idx.Put(k, sess.summary().encode())
 		})
 	},
+	// 3: the time index, so the newest sessions are read without the rest.
+	migrateRecent,
 }
 
 func (s *Store) update(fn func(*bolt.Tx) error) error {
@@ -216,6 +221,7 @@ func (s *Store) Create(profile string, st flows.State) (Session, error) {
 		s.deleteDPoPKey(sess.ID) //nolint:errcheck // the session was not made; its key goes too, if it can
 		return Session{}, err
 	}
+	sess.stored = true
 	return sess, nil
 }
 
@@ -227,7 +233,11 @@ func put(tx *bolt.Tx, sess Session) error {
 	if err := tx.Bucket(bucketSessions).Put([]byte(sess.ID), full); err != nil {
 		return err
 	}
-	return tx.Bucket(bucketIndex).Put([]byte(sess.ID), sess.summary().encode())
+	idx, sum := tx.Bucket(bucketIndex), sess.summary()
+	if err := indexRecent(tx, idx.Get([]byte(sess.ID)), sum); err != nil {
+		return err
+	}
+	return idx.Put([]byte(sess.ID), sum.encode())
 }
 
 // Get loads a session.
@@ -246,6 +256,7 @@ func (s *Store) Get(id string) (Session, error) {
 	})
 	if err == nil {
 		s.loadDPoPKey(&sess)
+		sess.stored = true
 	}
 	return sess, err
 }
@@ -282,10 +293,7 @@ func (s *Store) Delete(id string) error {
 		if tx.Bucket(bucketSessions).Get([]byte(id)) == nil {
 			return ErrNotFound
 		}
-		if err := tx.Bucket(bucketSessions).Delete([]byte(id)); err != nil {
-			return err
-		}
-		return tx.Bucket(bucketIndex).Delete([]byte(id))
+		return deleteSession(tx, id)
 	})
 	if err != nil {
 		return err
@@ -307,24 +315,8 @@ func (s *Store) Advance(ctx context.Context, id string, creds flows.Credentials,
 	if err != nil {
 		return Session{}, flows.Step{}, err
 	}
-	m, err := flows.New(sess.State, creds)
-	if err != nil {
-		return sess, flows.Step{}, err
-	}
-	step, stepErr := m.Next(ctx, env, in)
-	if stepErr != nil && ctx.Err() != nil && step.Diagnosis == nil {
-		return sess, step, stepErr
-	}
-	if step.Name == "" { // nothing happened (a finished flow was asked again)
-		return sess, step, stepErr
-	}
-	sess.State = m.State()
-	sess.Steps = append(sess.Steps, step)
-	sess.Updated = time.Now()
-	if err := s.update(func(tx *bolt.Tx) error { return put(tx, sess) }); err != nil {
-		return sess, step, fmt.Errorf("the step ran but could not be saved: %w", err)
-	}
-	return sess, step, stepErr
+	step, err := s.Step(ctx, &sess, creds, env, in)
+	return sess, step, err
 }
 
 // Dir is the state directory the store lives in.

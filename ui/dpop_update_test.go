@@ -67,7 +67,7 @@ func TestCopyAsCurlOfADPoPToken(t *testing.T) {
 			said = c.what
 		}
 	}
-	if !strings.HasPrefix(copied, "curl -H 'Authorization: DPoP ey") || !strings.Contains(copied, "-H 'DPoP: ey") ||
+	if !strings.HasPrefix(copied, "curl -sS -H 'Authorization: DPoP ey") || !strings.Contains(copied, "-H 'DPoP: ey") ||
 		!strings.Contains(said, "good for one request") || !strings.Contains(said, "60 s") {
 		t.Fatalf("copied %q, said %q", copied, said)
 	}

@@ -67,6 +67,12 @@ type (
 		notices []string
 		err     error
 	}
+	// sessionsPagedMsg is the next page of the start screen's sessions.
+	sessionsPagedMsg struct {
+		owner int
+		list  []store.Summary
+		err   error
+	}
 	sessionOpenedMsg struct {
 		owner int
 		sess  store.Session
@@ -117,6 +123,7 @@ type (
 	keyMadeMsg struct {
 		owner          int
 		pub, fp, saved string
+		existed        bool // the key was already saved: shown, not made
 		err            error
 	}
 	// clientKeyMsg is a private key file read for a form.

@@ -9,6 +9,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/authplay/authplay/flows"
+	"github.com/authplay/authplay/flows/termsafe"
 	"github.com/authplay/authplay/store"
 )
 
@@ -21,6 +22,8 @@ type start struct {
 	keys     startKeys
 	sessions []store.Summary
 	loaded   bool
+	paging   bool // a page is on its way
+	ended    bool // the last page read was short: no older sessions
 	cursor   int
 	confirm  string // session ID awaiting a second x
 	note     string
@@ -44,8 +47,26 @@ func (s *start) Init() tea.Cmd {
 		return nil
 	}
 	return func() tea.Msg {
-		list, err := sessions.List("", "")
-		return sessionsLoadedMsg{owner: owner, list: list[:min(len(list), 8)], notices: sessions.Notices(), err: err}
+		list, err := sessions.Page(sessionsPage, store.Summary{}, nil)
+		return sessionsLoadedMsg{owner: owner, list: list, notices: sessions.Notices(), err: err}
+	}
+}
+
+// sessionsPage is how many sessions the start screen reads at a time: the
+// newest first, the next ones when the cursor goes past the last.
+const sessionsPage = 8
+
+// nextPage reads the sessions after the last one shown, unless the last
+// page read was short (the history ends there) or one is on its way.
+func (s *start) nextPage() tea.Cmd {
+	if s.ended || s.paging || len(s.sessions) == 0 {
+		return nil
+	}
+	s.paging = true
+	sessions, owner, after := s.k.deps.Sessions, s.id, s.sessions[len(s.sessions)-1]
+	return func() tea.Msg {
+		list, err := sessions.Page(sessionsPage, after, nil)
+		return sessionsPagedMsg{owner: owner, list: list, err: err}
 	}
 }
 
@@ -80,13 +101,25 @@ func (s *start) Update(msg tea.Msg) (Screen, tea.Cmd) {
 		if msg.owner != s.id {
 			return s, nil
 		}
-		s.loaded, s.sessions = true, msg.list
+		s.loaded, s.sessions, s.ended = true, msg.list, len(msg.list) < sessionsPage
 		switch {
 		case msg.err != nil:
 			s.note = "The session history could not be read: " + msg.err.Error()
 		case len(msg.notices) > 0:
 			s.note = strings.Join(msg.notices, " ")
 		}
+		return s, nil
+	case sessionsPagedMsg:
+		if msg.owner != s.id {
+			return s, nil
+		}
+		s.paging = false
+		if msg.err != nil {
+			s.note = "Older sessions could not be read: " + msg.err.Error()
+			return s, nil
+		}
+		s.sessions = append(s.sessions, msg.list...)
+		s.ended = len(msg.list) < sessionsPage
 		return s, nil
 	case sessionOpenedMsg:
 		if msg.owner != s.id {
@@ -126,6 +159,9 @@ func (s *start) key(k tea.KeyPressMsg) tea.Cmd {
 		s.cursor = (s.cursor + s.items() - 1) % s.items()
 	case key.Matches(k, s.keys.Down):
 		s.cursor = (s.cursor + 1) % s.items()
+		if s.cursor >= s.items()-2 { // near the last session read: read on
+			return s.nextPage()
+		}
 	case key.Matches(k, s.keys.New), key.Matches(k, s.keys.Open) && isNew:
 		return emit(newProfileMsg{})
 	case key.Matches(k, s.keys.Open) && profile != nil:
@@ -174,9 +210,11 @@ func (s *start) View() string {
 		if p.Problem != "" {
 			desc = "⚠ " + p.Problem
 		}
-		b.WriteString(s.line(i, fmt.Sprintf("%-28s", truncate(p.Name, 28)), desc) + "\n")
+		// A name is the person's text: its control characters are shown,
+		// not obeyed, and its width is counted in cells.
+		b.WriteString(s.line(i, fitCells(termsafe.Line(p.Name), 28), desc) + "\n")
 	}
-	b.WriteString(s.line(len(s.profiles()), fmt.Sprintf("%-28s", "+ New profile"), "a preset, a Space URL, an issuer or endpoints") + "\n")
+	b.WriteString(s.line(len(s.profiles()), fitCells("+ New profile", 28), "a preset, a Space URL, an issuer or endpoints") + "\n")
 	b.WriteString("\n  " + st.Title.Render("Recent sessions") + "\n")
 	switch {
 	case !s.loaded:
@@ -184,7 +222,9 @@ func (s *start) View() string {
 	case len(s.sessions) == 0:
 		b.WriteString("  " + st.Subtle.Render("none yet: every flow you run is kept here, to resume or export") + "\n")
 	}
-	for j, sum := range s.sessions {
+	first, last := s.window()
+	for j := first; j < last; j++ {
+		sum := s.sessions[j]
 		left := fmt.Sprintf("%s  %-24s", sum.Updated.Local().Format("Jan 02 15:04"), truncate(sum.Method.Info().Title, 24))
 		b.WriteString(s.line(len(s.profiles())+1+j, left, s.sessionState(sum)+" · "+sum.Profile) + "\n")
 	}
@@ -192,6 +232,15 @@ func (s *start) View() string {
 		b.WriteString("\n" + wrapIndent(s.note, s.width-4, 2, st.Warn) + "\n")
 	}
 	return b.String()
+}
+
+// window is the sessions that fit below the profiles, [first, last): the
+// newest, or the ones that end at the cursor once it goes past them.
+func (s *start) window() (first, last int) {
+	rows := max(1, s.height-len(s.profiles())-8) // titles, blank lines, new-profile row, a note
+	j := s.cursor - len(s.profiles()) - 1        // the session under the cursor, if any
+	first = max(0, j-rows+1)
+	return first, min(len(s.sessions), first+rows)
 }
 
 func (s *start) sessionState(sum store.Summary) string {

@@ -61,7 +61,7 @@ func FormatToken(st flows.State, form string) (string, error) {
 		if err != nil {
 			return "", err
 		}
-		return "curl -H " + shellQuote("Authorization: Bearer "+at) + " -H 'Accept: application/json' " + shellQuote(api), nil
+		return "curl -sS -H " + shellQuote("Authorization: Bearer "+at) + " -H 'Accept: application/json' " + shellQuote(api), nil
 	case "json":
 		if len(st.Token.Raw) > 0 {
 			return terminalSafeJSON(st.Token.Raw)

@@ -33,7 +33,7 @@ func dpopCurl(st flows.State, now time.Time) (string, error) {
 	if err != nil {
 		return "", fmt.Errorf("no curl line: the token is bound to a DPoP key, and a line without a fresh proof by that key would be refused (RFC 9449 §7.1). %s", capitalized(err.Error()))
 	}
-	line := "curl"
+	line := "curl -sS" // silent: no progress meter in a pipe; errors still shown
 	if method != http.MethodGet {
 		line += " -X " + shellWord(method)
 	}
@@ -50,7 +50,7 @@ func TokenFormNote(st flows.State, form string) string {
 	}
 	switch form {
 	case "curl":
-		return "its DPoP proof is good for one request, and only while fresh (" + flows.ProofWindow(st.Params.Provider) + "): copy it again for a new one"
+		return "its DPoP proof is good for one request, and only while fresh (" + flows.ProofWindow(st.Params.Provider) + "): make the line again for another request (copy it again, or run the command again)"
 	case "header":
 		return "a DPoP token also needs a fresh proof with every request: the curl form makes one"
 	}

@@ -77,7 +77,7 @@ func TestShellFormsQuoteEveryValue(t *testing.T) {
 				t.Fatal(err)
 			}
 			runBash(t, path, line)
-			want := []string{"-H", "Authorization: Bearer " + v, "-H", "Accept: application/json", prov.APIBase}
+			want := []string{"-sS", "-H", "Authorization: Bearer " + v, "-H", "Accept: application/json", prov.APIBase}
 			if got := argsOf(t, out); strings.Join(got, "\x00") != strings.Join(want, "\x00") {
 				t.Errorf("curl got %q, want %q", got, want)
 			}

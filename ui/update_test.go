@@ -45,6 +45,10 @@ func (f failingSessions) List(string, string) ([]store.Summary, error) {
 	f.fail("List")
 	return nil, nil
 }
+func (f failingSessions) Page(int, store.Summary, func(store.Summary) bool) ([]store.Summary, error) {
+	f.fail("Page")
+	return nil, nil
+}
 func (f failingSessions) Delete(string) error                { f.fail("Delete"); return nil }
 func (f failingSessions) WriteReport(string) (string, error) { f.fail("WriteReport"); return "", nil }
 func (f failingSessions) Notices() []string                  { f.fail("Notices"); return nil }
@@ -88,8 +92,10 @@ func strictDeps(t *testing.T) Deps {
 		Sleep:       func(context.Context, time.Duration) error { t.Fatal("slept in Update"); return nil }}
 	d.OpenBrowser = func(string) error { t.Fatal("the browser was opened in Update"); return nil }
 	d.Clipboard = func(string) error { t.Fatal("the clipboard was written in Update"); return nil }
-	d.WriteFile = func(string, []byte) error { t.Fatal("a file was written in Update"); return nil }
+	d.CreateFile = func(string, []byte) error { t.Fatal("a file was written in Update"); return nil }
+	d.ReadFile = func(string) ([]byte, error) { t.Fatal("a file was read in Update"); return nil, nil }
 	d.SaveProfile = func(store.Profile) error { t.Fatal("a profile was saved in Update"); return nil }
+	d.SaveSettings = func(store.Settings) error { t.Fatal("the settings were saved in Update"); return nil }
 	d.GenerateKey = func() (ed25519.PublicKey, ed25519.PrivateKey, error) {
 		t.Fatal("a key was made in Update")
 		return nil, nil, nil
@@ -107,7 +113,7 @@ var everyKey = func() []tea.KeyPressMsg {
 	keys := []tea.KeyPressMsg{
 		{Code: tea.KeyEnter}, {Code: tea.KeyTab}, {Code: tea.KeyTab, Mod: tea.ModShift}, {Code: tea.KeyEscape},
 		{Code: tea.KeyUp}, {Code: tea.KeyDown}, {Code: tea.KeyLeft}, {Code: tea.KeyRight}, {Code: tea.KeySpace, Text: " "},
-		{Code: tea.KeyBackspace}, {Code: 'r', Mod: tea.ModCtrl}, {Code: 't', Mod: tea.ModCtrl},
+		{Code: tea.KeyBackspace}, {Code: 'r', Mod: tea.ModCtrl}, {Code: 't', Mod: tea.ModCtrl}, {Code: 'p', Mod: tea.ModCtrl},
 	}
 	for _, r := range "abcdefghijklmnopqrstuvwxyzACKX1234?" {
 		keys = append(keys, tea.KeyPressMsg{Code: r, Text: string(r)})
@@ -349,7 +355,7 @@ func TestCopyAsMenu(t *testing.T) {
 			said = c.what
 		}
 	}
-	if !strings.HasPrefix(copied, "curl -H 'Authorization: Bearer ey") || said != "a curl command" || in.copyAs {
+	if !strings.HasPrefix(copied, "curl -sS -H 'Authorization: Bearer ey") || said != "a curl command" || in.copyAs {
 		t.Fatalf("copied %q, said %q", copied, said)
 	}
 	a.Update(tea.KeyPressMsg{Code: 'C', Text: "C"})

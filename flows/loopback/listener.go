@@ -366,15 +366,18 @@ func (l *Listener) serve(lst *uriListener, w http.ResponseWriter, r *http.Reques
 	}
 }
 
-var pageHTML = template.Must(template.New("p").Parse(`<!doctype html><html><head><meta charset="utf-8"><title>authplay · {{.Title}}</title>
+// pageHTML is parsed when a page is first served, not at every start.
+var pageHTML = sync.OnceValue(func() *template.Template {
+	return template.Must(template.New("p").Parse(`<!doctype html><html><head><meta charset="utf-8"><title>authplay · {{.Title}}</title>
 <style>body{font-family:system-ui,sans-serif;max-width:34rem;margin:4rem auto;color:#1f2328}h1{font-size:1.2rem}.bad{color:#b3261e}</style></head>
 <body><h1 id="title" {{if .Bad}}class="bad"{{end}}>{{.Title}}</h1><p id="status">{{.Msg}}</p></body></html>`))
+})
 
 func pageOut(w http.ResponseWriter, status int, title, msg string, bad bool) {
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-store")
 	w.WriteHeader(status)
-	pageHTML.Execute(w, map[string]any{"Title": title, "Msg": msg, "Bad": bad}) //nolint:errcheck
+	pageHTML().Execute(w, map[string]any{"Title": title, "Msg": msg, "Bad": bad}) //nolint:errcheck
 }
 
 // relayPage sends the URL fragment, which browsers never send to servers,

@@ -7,6 +7,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -33,7 +34,7 @@ type authFailure struct {
 	redirectURL string
 }
 
-var pkceChallenge = regexp.MustCompile(`^[A-Za-z0-9\-._~]{43,128}$`)
+var pkceChallenge = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[A-Za-z0-9\-._~]{43,128}$`) })
 
 // validateAuthorization checks an authorization request in the order Space
 // documents: client, redirect URI, then everything that can be reported back.
@@ -91,7 +92,7 @@ func (s *Server) validateAuthorization(q url.Values) (*pendingAuth, *authFailure
 			return fail("invalid_request", "code_challenge_method must be S256 or plain")
 		case p.ChallengeMethod != "" && p.Challenge == "":
 			return fail("invalid_request", "code_challenge_method was sent without code_challenge")
-		case p.Challenge != "" && !pkceChallenge.MatchString(p.Challenge):
+		case p.Challenge != "" && !pkceChallenge().MatchString(p.Challenge):
 			return fail("invalid_request", "code_challenge must be 43 to 128 characters of A-Z a-z 0-9 - . _ ~")
 		case p.Challenge == "" && app.RequirePKCE:
 			return fail("invalid_request", "this application requires PKCE: send code_challenge and code_challenge_method")
@@ -357,5 +358,5 @@ func (s *Server) ApproveAuthorization(authURL, username string, accept bool) (st
 func (s *Server) handleHome(w http.ResponseWriter, r *http.Request) {
 	apps := s.Apps()
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	pageTmpl.ExecuteTemplate(w, "home", map[string]any{"URL": s.URL, "Apps": apps}) //nolint:errcheck
+	pageTmpl().ExecuteTemplate(w, "home", map[string]any{"URL": s.URL, "Apps": apps}) //nolint:errcheck
 }

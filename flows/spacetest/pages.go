@@ -4,13 +4,18 @@ import (
 	"html/template"
 	"net/http"
 	"strings"
+	"sync"
 )
 
 // The pages imitate the shape of Space's sign-in and consent screens; the
-// wording is our own.
-var pageTmpl = template.Must(template.New("pages").Funcs(template.FuncMap{
-	"rights": describeScope,
-}).Parse(`
+// wording is our own. Parsed when a page is first shown, not when authplay
+// starts: every command (authplay token too) would pay for it.
+var pageTmpl = sync.OnceValue(func() *template.Template { return template.Must(parsePages()) })
+
+func parsePages() (*template.Template, error) {
+	return template.New("pages").Funcs(template.FuncMap{
+		"rights": describeScope,
+	}).Parse(`
 {{define "head"}}<!doctype html><html><head><meta charset="utf-8"><title>{{.}} · Demo Space</title>
 <style>
 body{font-family:system-ui,sans-serif;background:#f4f5f7;color:#1f2328;margin:0}
@@ -63,14 +68,15 @@ button.primary{background:#6b57ff;color:#fff;border-color:#6b57ff} .err{color:#b
 {{define "home"}}{{template "head" "Demo Space"}}
 <h2>Demo Space is running</h2><p>Service URL: <code>{{.URL}}</code></p>
 <ul>{{range .Apps}}<li><code>{{.ClientID}}</code>: {{.About}}</li>{{end}}</ul>{{template "foot"}}{{end}}
-`))
+`)
+}
 
 func render(w http.ResponseWriter, status int, name string, data any) {
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-store")
 	w.Header().Set("X-Frame-Options", "DENY")
 	w.WriteHeader(status)
-	pageTmpl.ExecuteTemplate(w, name, data) //nolint:errcheck // the browser went away
+	pageTmpl().ExecuteTemplate(w, name, data) //nolint:errcheck // the browser went away
 }
 
 func renderLogin(w http.ResponseWriter, p *pendingAuth, errText string) {

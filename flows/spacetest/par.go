@@ -5,6 +5,7 @@ import (
 	"net/url"
 	"regexp"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -109,7 +110,7 @@ func (s *Server) takePushed(q url.Values) (url.Values, requestSource, *authFailu
 	return params, viaPushed, nil
 }
 
-var jktPattern = regexp.MustCompile(`^[A-Za-z0-9_-]{43}$`)
+var jktPattern = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[A-Za-z0-9_-]{43}$`) })
 
 // checkExtensions applies the extensions' rules to a request Space's rules
 // accepted; its redirect URI is trusted by now, so failures redirect.
@@ -122,7 +123,7 @@ func (s *Server) checkExtensions(p *pendingAuth, params url.Values, via requestS
 		return fail("invalid_request", app.ClientID+" requires pushed authorization requests: POST the parameters to "+s.URL+pathPAR+" first, then send only client_id and request_uri here (RFC 9126 §5)")
 	}
 	if jkt := params.Get("dpop_jkt"); jkt != "" {
-		if !jktPattern.MatchString(jkt) {
+		if !jktPattern().MatchString(jkt) {
 			return fail("invalid_request", "dpop_jkt must be the base64url SHA-256 thumbprint of a DPoP key (43 characters; RFC 9449 §10)")
 		}
 		p.DPoPJKT = jkt

@@ -13,6 +13,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -41,6 +42,19 @@ type Server struct {
 	devices  *boundedMap[*deviceGrant] // by device_code
 
 	ext *extState // the extensions Space lacks (extoptions.go)
+
+	requests atomic.Int64 // every request received on the main port
+}
+
+// Requests is how many requests the server has received on its main port:
+// what a test counts to prove a client sent none.
+func (s *Server) Requests() int64 { return s.requests.Load() }
+
+func (s *Server) counting(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		s.requests.Add(1)
+		next.ServeHTTP(w, r)
+	})
 }
 
 type config struct {
@@ -185,7 +199,7 @@ func NewServer(opts ...Option) (*Server, error) {
 	s.listener = ln
 	s.URL = "http://" + ln.Addr().String()
 	s.http = &http.Server{
-		Handler: s.Handler(), ReadTimeout: cfg.readTimeout, ReadHeaderTimeout: min(headerTimeout, cfg.readTimeout),
+		Handler: s.counting(s.Handler()), ReadTimeout: cfg.readTimeout, ReadHeaderTimeout: min(headerTimeout, cfg.readTimeout),
 		IdleTimeout: idleTimeout,
 	}
 	// The mTLS port starts first, so that no request sees it half made.

@@ -32,6 +32,7 @@ import (
 	"time"
 
 	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
 	"github.com/atotto/clipboard"
 	"github.com/cli/browser"
 
@@ -152,7 +153,7 @@ func runTUI(args []string, stdio IO) int {
 	browser.Stdout, browser.Stderr = io.Discard, io.Discard // a browser's chatter must not garble the screen
 	deps := ui.Deps{
 		Sessions: st, Env: env, OpenBrowser: env.OpenBrowser, Clipboard: systemClipboard(),
-		WriteFile: store.WritePrivate, GenerateKey: func() (ed25519.PublicKey, ed25519.PrivateKey, error) { return ed25519.GenerateKey(rand.Reader) },
+		CreateFile: store.CreatePrivate, GenerateKey: func() (ed25519.PublicKey, ed25519.PrivateKey, error) { return ed25519.GenerateKey(rand.Reader) },
 		Demo: demoApprover{srv: srv, client: httpClient}, StateDir: stateDir,
 		Profile: demoProfile(srv), Theme: f.theme, Flow: method, StepMode: f.step,
 	}
@@ -200,7 +201,10 @@ func runTUI(args []string, stdio IO) int {
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
-	p := tea.NewProgram(ui.New(deps), tea.WithContext(ctx))
+	// lipgloss detected the terminal's colours when it was loaded (inside
+	// tmux that runs `tmux info`); Bubble Tea takes that answer instead of
+	// asking again before the first frame.
+	p := tea.NewProgram(ui.New(deps), tea.WithContext(ctx), tea.WithColorProfile(lipgloss.Writer.Profile))
 	if _, err := p.Run(); err != nil {
 		if errors.Is(err, tea.ErrInterrupted) || errors.Is(err, tea.ErrProgramKilled) {
 			return ExitInterrupted

@@ -60,7 +60,7 @@ func TestDPoPHeadlessCurlLineWorks(t *testing.T) {
 		t.Fatalf("exit %d\n%s", r.code, r.stderr)
 	}
 	line := strings.TrimSpace(r.stdout)
-	if !strings.HasPrefix(line, "curl -H 'Authorization: DPoP ") || !strings.Contains(line, "-H 'DPoP: ey") {
+	if !strings.HasPrefix(line, "curl -sS -H 'Authorization: DPoP ") || !strings.Contains(line, "-H 'DPoP: ey") {
 		t.Fatalf("not a DPoP curl line: %s", line)
 	}
 	for _, want := range []string{"good for one request", "60 s", "DPoP proof, decoded", "use_dpop_nonce"} {
@@ -199,7 +199,7 @@ func TestReadmeDPoPCommandsWork(t *testing.T) {
 				t.Errorf("the piped curl line did not reach the API: %q\n%s", r.stdout, r.stderr)
 			}
 		case 1:
-			if !strings.HasPrefix(r.stdout, "curl -H 'Authorization: DPoP ") {
+			if !strings.HasPrefix(r.stdout, "curl -sS -H 'Authorization: DPoP ") {
 				t.Errorf("not a DPoP curl line: %q", r.stdout)
 			}
 		}

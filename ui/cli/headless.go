@@ -19,8 +19,8 @@ import (
 
 // runHeadless drives the flow to a token, through the session store when it
 // can be opened so scripted runs appear in the TUI's history too.
-func runHeadless(ctx context.Context, f *tokenFlags, st flows.State, creds flows.Credentials, env flows.Env, stdio IO) int {
-	advance, err := storeAdvance(st, creds, env, stdio.Err)
+func runHeadless(ctx context.Context, f *tokenFlags, run *scriptRun, st flows.State, creds flows.Credentials, env flows.Env, stdio IO) int {
+	advance, err := run.advancer(st, creds, env)
 	if err != nil {
 		fmt.Fprintln(stdio.Err, "authplay: this run is not saved to the session history:", err)
 		m, err := flows.New(st, creds)
@@ -59,29 +59,6 @@ func runHeadless(ctx context.Context, f *tokenFlags, st flows.State, creds flows
 			announce(f, cur, env, stdio)
 		}
 	}
-}
-
-// storeAdvance also prints, on stderr, what the store had to do to go on
-// (a damaged database moved aside), when it happens.
-func storeAdvance(st flows.State, creds flows.Credentials, env flows.Env, errw io.Writer) (advancer, error) {
-	dir, err := store.DefaultDir()
-	if err != nil {
-		return nil, err
-	}
-	s, err := store.Open(dir)
-	if err != nil {
-		return nil, err
-	}
-	sess, err := s.Create("headless", st)
-	printNotices(errw, s)
-	if err != nil {
-		return nil, err
-	}
-	return func(ctx context.Context, in flows.Input) (flows.State, flows.Step, error) {
-		got, step, err := s.Advance(ctx, sess.ID, creds, env, in)
-		printNotices(errw, s)
-		return got.State, step, err
-	}, nil
 }
 
 // advancer takes the session's next step, or an action on its token.

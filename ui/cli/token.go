@@ -26,7 +26,9 @@ type tokenFlags struct {
 	flow, profile, spaceURL, issuer, output string
 	secretValue                             string // --client-secret VALUE: works, with a warning
 	timeout                                 time.Duration
-	noBrowser, verbose, strict              bool
+	noBrowser, verbose, strict, reuse       bool
+	keep                                    int                                  // --keep-sessions
+	given                                   map[string]string                    // the flags given and their values, for the recipe
 	values                                  map[flows.FieldID]*string            // --token-url, --scope, …
 	envs, files                             map[flows.FieldID]*string            // --client-secret-env, --password-file, …
 	lists                                   map[flows.FieldID]flows.CustomParams // --auth-param k=v, repeated
@@ -44,14 +46,20 @@ func parseTokenFlags(args []string, stdio IO) (*tokenFlags, int) {
 	if fs.NArg() > 0 {
 		return nil, usageError(stdio, "token: unexpected argument %q", fs.Arg(0))
 	}
-	fs.Visit(func(fl *flag.Flag) { f.set[fl.Name] = true })
+	fs.Visit(func(fl *flag.Flag) { f.set[fl.Name] = true; f.given[fl.Name] = fl.Value.String() })
+	if f.keep < 1 {
+		return nil, usageError(stdio, "--keep-sessions %d: keep at least 1", f.keep)
+	}
+	if f.reuse && f.profile == "" {
+		return nil, usageError(stdio, "--reuse needs --profile: it reuses the tokens that profile's runs got")
+	}
 	return f, -1
 }
 
 // newTokenFlagSet defines the flags; the completions and the man page
 // read the same definitions (see commands).
 func newTokenFlagSet(stdio IO) (*tokenFlags, *flag.FlagSet) {
-	f := &tokenFlags{set: map[string]bool{}, values: map[flows.FieldID]*string{}, envs: map[flows.FieldID]*string{}, files: map[flows.FieldID]*string{},
+	f := &tokenFlags{set: map[string]bool{}, given: map[string]string{}, values: map[flows.FieldID]*string{}, envs: map[flows.FieldID]*string{}, files: map[flows.FieldID]*string{},
 		lists: map[flows.FieldID]flows.CustomParams{}}
 	fs := flag.NewFlagSet("authplay token", flag.ContinueOnError)
 	fs.SetOutput(stdio.Err)
@@ -87,6 +95,8 @@ func newTokenFlagSet(stdio IO) (*tokenFlags, *flag.FlagSet) {
 	fs.StringVar(&f.output, "output", "json", "what to print on stdout: "+ui.TokenFormNames())
 	fs.DurationVar(&f.timeout, "timeout", 5*time.Minute, "give up after this long")
 	fs.BoolVar(&f.verbose, "verbose", false, "print each step's redacted HTTP exchange and the token checks on stderr")
+	fs.BoolVar(&f.reuse, "reuse", false, "print the profile's newest token for the same request if it has 60 s left (no request at all), else refresh it silently, else run the flow (needs --profile)")
+	fs.IntVar(&f.keep, "keep-sessions", store.DefaultScriptedKept, "keep this many of the sessions authplay token made for the profile; the oldest go first")
 	fs.BoolVar(&f.strict, "strict", false, "fail (exit 1) when a token check fails or a JWT's signature cannot be checked, and refuse to send credentials over plain http to another machine")
 	fs.Usage = func() {
 		fmt.Fprint(stdio.Err, "Usage: authplay token --flow NAME [flags]\n\nGets a token without the TUI: the result on stdout, everything else on stderr.\nExit codes: 0 token obtained, 1 the flow failed, 2 usage, 130 interrupted.\n\n")
@@ -158,6 +168,12 @@ func runToken(args []string, stdio IO) int {
 	defer cancel()
 	env := flows.Env{HTTP: wire.NewClient(min(f.timeout, time.Minute)), Loopback: loopback.New(), Strict: f.strict}
 	defer env.Loopback.CloseAll()
+	run := newScriptRun(f, m, stdio)
+	if f.reuse {
+		if code, done := run.reuse(ctx, env); done {
+			return code
+		}
+	}
 	d, code := f.draft(ctx, m, env, stdio)
 	if code >= 0 {
 		return code
@@ -172,7 +188,7 @@ func runToken(args []string, stdio IO) int {
 		fmt.Fprintln(stdio.Err, "authplay: warning:", l)
 	}
 	st, creds := d.Start()
-	return runHeadless(ctx, f, st, creds, env, stdio)
+	return runHeadless(ctx, f, run, st, creds, env, stdio)
 }
 
 // draft is the one place a run's settings come together: the profile's,
