@@ -132,11 +132,9 @@ func runTUI(args []string, stdio IO) int {
 		fmt.Fprintln(stdio.Err, "authplay:", err)
 		return ExitFailed
 	}
-	st, err := store.Open(stateDir)
-	if err != nil {
-		fmt.Fprintln(stdio.Err, "authplay:", err)
-		return ExitFailed
-	}
+	// The store opens in the first command that needs it, after the
+	// first frame (lazystore.go).
+	st := newLazySessions(stateDir)
 	srv, err := startDemo(stateDir)
 	if err != nil {
 		fmt.Fprintln(stdio.Err, "authplay: the built-in server could not start:", err)
