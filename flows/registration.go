@@ -117,6 +117,6 @@ func spaceRegistration(m Method, p Params) []string {
 		"On the Authorization tab, request the rights your scope needs (" + cmp.Or(p.Scope, "**") + " asks for every right the app holds), then have an administrator approve them: global rights need a System Admin.",
 		"For project rights (project:key:KEY:…), add the project under Authorization and have a project administrator approve the app there.",
 		"If Space will call your app (chat bot, menu actions, webhooks), set its Endpoint and verify requests with the signing key or public keys: press v to try that here.",
-		"If the app needs Git access as itself, add an SSH key under Git Keys: press k to make an ed25519 pair and paste the public key.",
+		"If the app needs Git access as itself, add an SSH key under Git Keys: press s to make an ed25519 pair and paste the public key.",
 	}
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/authplay/authplay/flows"
+	"github.com/authplay/authplay/flows/termsafe"
 	"github.com/authplay/authplay/store"
 	"github.com/authplay/authplay/themes"
 )
@@ -165,7 +166,11 @@ func (a *App) navigate(msg tea.Msg) (tea.Cmd, bool) {
 		return a.goTo(newProfileForm(k, a.nextID())), true
 	case profileSavedMsg:
 		k.state.profiles = append(k.state.profiles, msg.profile)
-		return tea.Batch(a.goTo(newStart(k, a.nextID())), emit(statusMsg("saved profile "+msg.profile.Name+" to "+k.deps.ProfilesPath))), true
+		// The path is said whole; the name gives way, so the flash keeps
+		// to one line and the help line stays.
+		room := a.width - 1 - ansi.StringWidth("saved profile  to "+k.deps.ProfilesPath)
+		name := truncate(termsafe.Line(msg.profile.Name), max(12, room))
+		return tea.Batch(a.goTo(newStart(k, a.nextID())), emit(statusMsg("saved profile "+name+" to "+k.deps.ProfilesPath))), true
 	case resumeMsg:
 		return a.resume(msg.sess), true
 	case guideChosenMsg:
@@ -279,7 +284,7 @@ func (a *App) render() string {
 	if w < minWidth || h < minHeight {
 		return tooSmall(s, w, h)
 	}
-	left := s.Header.Render(" authplay") + s.Subtle.Render(" · "+truncate(a.k.state.profile.Name, w/2))
+	left := s.Header.Render(" authplay") + s.Subtle.Render(" · "+truncate(termsafe.Line(a.k.state.profile.Name), w/2))
 	right := ""
 	if f, ok := a.screen.(flowScreen); ok && f.Flow() != "" {
 		right = s.Subtle.Render(f.Flow().Info().Title + " ")
@@ -344,16 +349,6 @@ func (a *App) helpLine(width int) string {
 		fit = append(fit, b)
 	}
 	return a.help.ShortHelpView(fit) + tail
-}
-
-func (a *App) helpView() string {
-	s := a.k.styles
-	groups := append(a.screen.FullHelp(), []key.Binding{a.keys.StepMode, a.keys.Theme, a.keys.Help, a.keys.Quit, a.keys.ForceQuit})
-	full := help.New()
-	full.Styles = a.k.styles.Help
-	full.SetWidth(a.width - 4)
-	return "\n" + s.Title.Render("  Keys on this screen") + "\n\n" + indent(full.FullHelpView(groups), 2) + "\n\n" +
-		wrapIndent(s.Subtle.Render("q quits when no text field has focus; ctrl+c always quits. Any key closes this help."), a.width-4, 2, s.Subtle)
 }
 
 // tooSmall says the window is too small, wrapped to fit the window itself.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/ed25519"
 	"crypto/rand"
+	"os"
 	"time"
 
 	"github.com/authplay/authplay/flows"
@@ -26,9 +27,12 @@ type Deps struct {
 	Clipboard func(string) error
 	// OpenBrowser opens a URL in the person's browser; nil when there is none.
 	OpenBrowser func(string) error
-	// WriteFile writes a private file: 0600, in a 0700 directory made if
-	// missing.
-	WriteFile func(path string, data []byte) error
+	// CreateFile writes a new private file: 0600, in a 0700 directory made
+	// if missing. It never replaces a file: one already there is an error
+	// matching fs.ErrExist (the guide's SSH key, maybe registered already).
+	CreateFile func(path string, data []byte) error
+	// ReadFile reads a file (an SSH key made before); nil means os.ReadFile.
+	ReadFile func(path string) ([]byte, error)
 	// SaveProfile appends a profile to the profiles file.
 	SaveProfile func(store.Profile) error
 	// SaveSettings remembers the theme and step mode for next time.
@@ -93,6 +97,13 @@ func (d *Deps) now() time.Time {
 		return d.Now()
 	}
 	return time.Now()
+}
+
+func (d *Deps) readFile(path string) ([]byte, error) {
+	if d.ReadFile != nil {
+		return d.ReadFile(path)
+	}
+	return os.ReadFile(path)
 }
 
 func (d *Deps) generateKey() (ed25519.PublicKey, ed25519.PrivateKey, error) {

@@ -12,7 +12,6 @@ import (
 	"charm.land/lipgloss/v2"
 
 	"github.com/authplay/authplay/flows"
-	"github.com/authplay/authplay/flows/wire"
 )
 
 type formKeys struct{ Run, Back, Reveal, Pick key.Binding }
@@ -91,7 +90,25 @@ func (f *form) focusedOffers() []flows.Offer {
 	}
 	return nil
 }
-func (f *form) FullHelp() [][]key.Binding { return [][]key.Binding{f.ShortHelp()} }
+
+// FullHelp names ctrl+o even away from a field with offers, with the
+// fields where it works: it is found nowhere else.
+func (f *form) FullHelp() [][]key.Binding {
+	keys := f.ShortHelp()
+	if f.pick != nil || f.keys.Pick.Enabled() {
+		return [][]key.Binding{keys}
+	}
+	var where []string
+	for _, r := range f.rows.rows {
+		if fd, ok := flows.Field(flows.FieldID(r.id)); ok && fd.Offers(&f.draft) != nil {
+			where = append(where, r.label)
+		}
+	}
+	if len(where) > 0 {
+		keys = append(keys, bind("ctrl+o", "ctrl+o", "pick from the offers (on "+strings.Join(where, ", ")+")"))
+	}
+	return [][]key.Binding{keys}
+}
 
 // Init focuses the first field and, for a refresh, looks for the refresh
 // token of the profile's latest session.
@@ -195,6 +212,11 @@ func (f *form) changed() {
 	}
 	f.prev, _ = f.draft.Restart(f.prev)
 	f.check()
+	if f.err != "" {
+		// The error enter said follows the values: gone once they are
+		// right, the current problem while they are not.
+		_, f.err = f.blocking()
+	}
 }
 
 // problems are the draft's and the rows' own, by field.
@@ -220,17 +242,27 @@ func (f *form) check() {
 	}
 }
 
-func (f *form) submit() tea.Cmd {
-	f.changed()
+// blocking is the first row, in the form's order, with a problem that
+// stops a run, and that problem said with the row's label; -1 and "" when
+// nothing stops it.
+func (f *form) blocking() (int, string) {
+	problems := f.problems()
 	for i, r := range f.rows.rows {
-		for _, fe := range f.problems() {
+		for _, fe := range problems {
 			if string(fe.Field) == r.id && fe.Blocking() {
-				f.err = r.label + ": " + fe.Err
-				return f.rows.setFocus(i)
+				return i, r.label + ": " + fe.Err
 			}
 		}
 	}
-	f.err = ""
+	return -1, ""
+}
+
+func (f *form) submit() tea.Cmd {
+	f.changed()
+	if i, msg := f.blocking(); i >= 0 {
+		f.err = msg
+		return f.rows.setFocus(i)
+	}
 	st, _ := f.draft.Restart(f.prev)
 	return emit(submitMsg{draft: f.draft, state: st})
 }
@@ -311,66 +343,4 @@ func (f *form) View() string {
 	}
 	box := s.Box.Width(w - 2).Render(s.Subtle.Render(title) + "\n" + strings.Join(append(warnings, lines...), "\n"))
 	return body + gap + indent(box, 1)
-}
-
-// preview is the request the first step will send, as the method builds
-// it, secrets masked: what the run sends, but for a redirect URI's port 0,
-// which the listener picks when the flow starts. warnings name each
-// parameter of authplay's own that a custom one replaces.
-func (f *form) preview() (warnings []string, request string) {
-	st, creds := f.draft.Restart(f.prev)
-	m, err := flows.New(st, creds)
-	if err != nil {
-		return nil, ""
-	}
-	req, ok, err := m.Pending(flows.Input{})
-	if err != nil || !ok {
-		return nil, ""
-	}
-	for _, k := range req.Overrides {
-		warnings = append(warnings, "⚠ "+k+": your custom value overrides authplay's own")
-	}
-	for _, l := range f.draft.Lint() {
-		warnings = append(warnings, "⚠ "+l)
-	}
-	// One entry per line: the box counts them, and nothing is cut.
-	var lines []string
-	for _, warn := range warnings {
-		lines = append(lines, strings.Split(beside("", warn, f.width-6), "\n")...)
-	}
-	return lines, requestLines(req.Shown(), f.width-6)
-}
-
-// requestLines writes a request as a person reads it: the request line,
-// the headers, the body.
-func requestLines(m wire.Message, width int) string {
-	var b strings.Builder
-	b.WriteString(hardWrap(m.Method+" "+m.URL, width))
-	for _, k := range sortedKeys(m.Header) {
-		if k == "User-Agent" || k == "Accept" || k == "Content-Type" {
-			continue // the same for every request; the Steps panel shows them
-		}
-		if k == "Dpop" {
-			// Signed afresh at every send (a new jti and time): the value
-			// would change with every frame, so it is said, not shown.
-			b.WriteString("\n" + hardWrap("DPoP: a fresh proof, signed with this session's key when sent", width))
-			continue
-		}
-		for _, v := range m.Header[k] {
-			b.WriteString("\n" + hardWrap(k+": "+v, width))
-		}
-	}
-	if m.Body != "" {
-		b.WriteString("\n" + hardWrap(m.Body, width))
-	}
-	return b.String()
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	return keys
 }

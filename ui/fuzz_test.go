@@ -62,6 +62,8 @@ var fuzzSeeds = [][]byte{
 	[]byte("\x00\x02n\x02n\x7f\x7f"),
 	[]byte("\x03\rv~http://127.0.0.1:1/callback?code=x&state=y\x00\r"),
 	[]byte("\x00ga?x"),
+	// the guide's key pair, made and then asked for again (kept, shown).
+	[]byte("\x01gssKkj"),
 	[]byte("\x01\x01\x01\rs1234c\x02\x1b"),
 	[]byte("\x02\ra\t\t i\x20\x00\x00x\x20\xff\xff"),
 	[]byte("\x02\ra\tC3\t\tC\x1b\tCx"),
@@ -196,7 +198,7 @@ func fuzzDeps(srv *spacetest.Server, st *store.Store, lb *loopback.Listener, sto
 	deps.Profile.SigningKey = spacetest.DemoSigningKey
 	deps.Sessions, deps.Demo = st, spaceDemo{srv}
 	deps.Clipboard = func(string) error { return nil }
-	deps.StateDir, deps.WriteFile = configDir, store.WritePrivate // the guide's SSH key lands here
+	deps.StateDir, deps.CreateFile = configDir, store.CreatePrivate // the guide's SSH key lands here
 	deps.Env = flows.Env{
 		HTTP: wire.NewClient(2 * time.Second), Loopback: lb,
 		// A device flow's wait between polls ends with the iteration.

@@ -53,6 +53,11 @@ func goldenScreens(t *testing.T) map[string]func(a *App) Screen {
 		return in
 	}
 	out["inspector/copy-as"] = func(a *App) Screen { in := inspector(a, panelToken); in.copyAs = true; return in }
+	out["inspector/copy-as-nudge"] = func(a *App) Screen {
+		in := inspector(a, panelToken)
+		in.copyAs, in.copyAsNudge = true, true
+		return in
+	}
 	for name, build := range dpopGoldenScreens() {
 		out[name] = build
 	}
@@ -69,6 +74,12 @@ func goldenScreens(t *testing.T) map[string]func(a *App) Screen {
 		f.pick, f.pickRow = newOfferPicker("Scope", fd.Offers(&f.draft), f.draft.Params.Scope), string(flows.FieldScope)
 		f.pick.cursor = 1
 		return f
+	}
+	out["guide/key-kept"] = func(a *App) Screen {
+		g := newGuide(a.k, a.nextID(), flows.ClientCredentials)
+		g.pub, g.fp, g.kept = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOCkIk2Pzw1qCoAjv0C5NWIcIe9bXI/CLOLMdgiXZTKh authplay-demo-app", "SHA256:3Yq9m0Jx1zmrB7QbC3o5cW0l8n2Hq4s1x5vK8p2Wm1c", true
+		g.saved = "/home/me/.local/state/authplay/keys/authplay-demo-app-ed25519"
+		return g
 	}
 	out["lab/detail"] = func(a *App) Screen {
 		l := newLab(a.k, a.nextID(), a.k.state.profile.Params, a.k.state.profile.Creds, showPickerMsg{})

@@ -1,15 +1,11 @@
 package ui
 
 import (
-	"crypto/ed25519"
-	"encoding/pem"
 	"fmt"
-	"path/filepath"
 	"strings"
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
-	"golang.org/x/crypto/ssh"
 
 	"github.com/authplay/authplay/flows"
 )
@@ -23,17 +19,18 @@ type guide struct {
 	method flows.Method
 	keys   guideKeys
 	scroll int
-	pub    string // an ed25519 public key made on request
+	pub    string // an ed25519 public key made (or found) on request
 	fp     string
 	saved  string
+	kept   bool // the key was already there and is shown, not replaced
 	err    string
 }
 
 func newGuide(k *kit, id int, m flows.Method) *guide {
 	return &guide{frame: frame{k: k, id: id}, method: m, keys: guideKeys{
-		CopyURI: bind("c", "c", "copy redirect URI"), SSHKey: bind("k", "k", "make an SSH key pair"),
+		CopyURI: bind("c", "c", "copy redirect URI"), SSHKey: bind("s", "s", "SSH key pair"),
 		CopyKey: bind("K", "K", "copy public key"), Signatures: bind("v", "v", "endpoint verification"),
-		Back: bind("esc", "esc", "back"), Up: bind("up", "↑/↓", "scroll"), Down: bind("down", "↓", "scroll"),
+		Back: bind("esc", "esc", "back"), Up: bind("up,k", "↑/↓", "scroll"), Down: bind("down,j", "↓", "scroll"),
 	}}
 }
 
@@ -45,7 +42,12 @@ func (g *guide) redirectURI() string {
 	return flows.RedirectToRegister(g.method, g.k.state.profile.Params)
 }
 
+// offersKey tells whether the guide makes SSH keys: Git Keys are a Space
+// idea, so only for a Space-like provider.
+func (g *guide) offersKey() bool { return g.k.state.profile.Params.Provider.SpaceLike() }
+
 func (g *guide) ShortHelp() []key.Binding {
+	g.keys.SSHKey.SetEnabled(g.offersKey())
 	g.keys.CopyKey.SetEnabled(g.pub != "")
 	g.keys.CopyURI.SetEnabled(g.redirectURI() != "")
 	return []key.Binding{g.keys.CopyURI, g.keys.SSHKey, g.keys.CopyKey, g.keys.Signatures, g.keys.Up, g.keys.Back}
@@ -57,7 +59,7 @@ func (g *guide) Update(msg tea.Msg) (Screen, tea.Cmd) {
 	switch msg := msg.(type) {
 	case keyMadeMsg:
 		if msg.owner == g.id {
-			g.pub, g.fp, g.saved = msg.pub, msg.fp, msg.saved
+			g.pub, g.fp, g.saved, g.kept = msg.pub, msg.fp, msg.saved, msg.existed
 			g.err = ""
 			if msg.err != nil {
 				g.err = "The key pair could not be made: " + msg.err.Error()
@@ -73,7 +75,7 @@ func (g *guide) Update(msg tea.Msg) (Screen, tea.Cmd) {
 			g.scroll++
 		case key.Matches(msg, g.keys.CopyURI) && g.redirectURI() != "":
 			return g, copyCmd(g.k.deps, g.redirectURI(), "the redirect URI")
-		case key.Matches(msg, g.keys.SSHKey):
+		case key.Matches(msg, g.keys.SSHKey) && g.offersKey():
 			return g, g.makeKey()
 		case key.Matches(msg, g.keys.CopyKey) && g.pub != "":
 			return g, copyCmd(g.k.deps, g.pub, "the SSH public key")
@@ -85,35 +87,17 @@ func (g *guide) Update(msg tea.Msg) (Screen, tea.Cmd) {
 }
 
 // makeKey makes an ed25519 key pair for the application's Git access, in a
-// command. The private key goes to a 0600 file in the state dir; only the
-// public half is shown.
+// command, or shows the one made before for this client ID. The private
+// key goes to a 0600 file in the state dir; only the public half is shown.
 func (g *guide) makeKey() tea.Cmd {
-	gen, write, owner := g.k.deps.generateKey, g.k.deps.WriteFile, g.id
-	comment := "authplay-" + cmpOr(g.k.state.profile.Params.ClientID, "app")
-	dir := g.k.deps.StateDir
-	return func() tea.Msg {
-		pub, priv, err := gen()
-		if err != nil {
-			return keyMadeMsg{owner: owner, err: err}
-		}
-		return sshKey(pub, priv, comment, dir, write, owner)
+	d, owner := g.k.deps, g.id
+	clientID := g.k.state.profile.Params.ClientID
+	path := ""
+	if d.StateDir != "" && d.CreateFile != nil {
+		path = keyPath(d.StateDir, clientID)
 	}
-}
-
-func sshKey(pub ed25519.PublicKey, priv ed25519.PrivateKey, comment, dir string, write func(string, []byte) error, owner int) keyMadeMsg {
-	sp, err := ssh.NewPublicKey(pub)
-	if err != nil {
-		return keyMadeMsg{owner: owner, err: err}
-	}
-	out := keyMadeMsg{owner: owner, pub: strings.TrimSpace(string(ssh.MarshalAuthorizedKey(sp))) + " " + comment, fp: ssh.FingerprintSHA256(sp)}
-	blk, err := ssh.MarshalPrivateKey(priv, comment)
-	if err != nil || dir == "" || write == nil {
-		out.err = err
-		return out
-	}
-	out.saved = filepath.Join(dir, "keys", comment+"-ed25519")
-	out.err = write(out.saved, pem.EncodeToMemory(blk))
-	return out
+	files := keyFiles{generate: d.generateKey, read: d.readFile, create: d.CreateFile}
+	return func() tea.Msg { return makeOrShowKey(path, keyName(clientID), files, owner) }
 }
 
 func (g *guide) View() string {
@@ -126,8 +110,12 @@ func (g *guide) View() string {
 		lines = append(lines, "  "+s.Title.Render("SSH public key")+s.Subtle.Render("  (K copies it; paste it under the app's Git Keys)"))
 		lines = append(lines, strings.Split(indent(s.Value.Render(hardWrap(g.pub, w-2)), 2), "\n")...)
 		lines = append(lines, "  "+s.Subtle.Render("fingerprint ")+s.Value.Render(g.fp))
+		saved := "private key saved to " + g.saved + " (0600)"
+		if g.kept {
+			saved = "private key at " + g.saved + ", made before for this client ID and kept: it may be registered already, so it is never replaced (move it away for a new pair)"
+		}
 		if g.saved != "" {
-			lines = append(lines, strings.Split(wrapIndent(s.Subtle.Render("private key saved to "+g.saved+" (0600)"), w, 2, s.Subtle), "\n")...)
+			lines = append(lines, strings.Split(wrapIndent(s.Subtle.Render(saved), w, 2, s.Subtle), "\n")...)
 		}
 		lines = append(lines, "")
 	}

@@ -27,7 +27,7 @@ var panelNames = []string{"Token", "Steps", "Raw response", "Calls"}
 
 type inspectKeys struct {
 	Copy, CopyAs, Refresh, CallAPI, Tab, BackTab, Reveal, New, Up, Down key.Binding
-	Introspect, Revoke, Export, AutoRefresh, Polls, CopyBody, Lab       key.Binding
+	Introspect, Revoke, Export, AutoRefresh, Polls, CopyBody, Lab, Back key.Binding
 }
 
 // inspect is the token inspector. Every action on the token (refresh,
@@ -45,6 +45,7 @@ type inspect struct {
 	autoRefresh bool
 	busy        string
 	copyAs      bool
+	copyAsNudge bool        // a key that is no choice was pressed in the copy-as menu
 	lastCall    *flows.Step // the latest action's step, for the Calls panel
 	allPolls    bool        // the Steps panel shows each device poll
 	gate        gate        // step mode's pause before an action's request
@@ -61,7 +62,7 @@ func newInspect(k *kit, id int, sess store.Session, creds flows.Credentials) *in
 			Reveal: bind("ctrl+r", "ctrl+r", "reveal"), New: bind("n", "n", "new flow"), Up: bind("up,k", "↑/k", "scroll"), Down: bind("down,j", "↓/j", "scroll"),
 			Introspect: bind("i", "i", "introspect"), Revoke: bind("x", "x", "revoke"), Export: bind("e", "e", "export report"),
 			AutoRefresh: bind("A", "A", "auto-refresh"), Polls: bind("p", "p", "show each poll"), CopyBody: bind("b", "b", "copy the response body"),
-			Lab: bind("l", "l", "lab: break it on purpose"),
+			Lab: bind("l", "l", "lab: break it on purpose"), Back: bind("esc", "esc", "back"),
 		}}
 }
 
@@ -96,7 +97,7 @@ func (in *inspect) ShortHelp() []key.Binding {
 	in.keys.Revoke.SetEnabled(st.Can(flows.ActionRevoke))
 	in.keys.Export.SetEnabled(in.k.deps.Sessions != nil)
 	return []key.Binding{in.keys.Copy, in.keys.CopyAs, in.keys.Refresh, in.keys.CallAPI, in.keys.Introspect, in.keys.Revoke, in.keys.Tab,
-		in.keys.Export, in.keys.AutoRefresh, in.keys.Reveal, in.keys.New}
+		in.keys.Export, in.keys.AutoRefresh, in.keys.Reveal, in.keys.New, in.keys.Back}
 }
 
 func (in *inspect) FullHelp() [][]key.Binding {
@@ -104,7 +105,8 @@ func (in *inspect) FullHelp() [][]key.Binding {
 	if in.copyAs || in.gate.paused() || len(short) <= 6 {
 		return [][]key.Binding{short}
 	}
-	return [][]key.Binding{short[:6], append(short[6:], in.keys.BackTab, in.keys.Up, in.keys.Down, in.keys.Polls, in.keys.Lab)}
+	in.keys.CopyBody.SetEnabled(in.bodyToCopy() != "")
+	return [][]key.Binding{short[:6], append(short[6:], in.keys.BackTab, in.keys.Up, in.keys.Down, in.keys.CopyBody, in.keys.Polls, in.keys.Lab)}
 }
 
 // Init fetches what the checks need (the key set), once, and the
@@ -252,20 +254,12 @@ func (in *inspect) acted(msg stepDoneMsg) tea.Cmd {
 func (in *inspect) key(k tea.KeyPressMsg) tea.Cmd {
 	tok := in.sess.State.Token
 	if in.copyAs {
-		in.copyAs = false
-		if i := int(k.Code - '1'); k.Text != "" && i >= 0 && i < len(TokenForms) {
-			f := TokenForms[i]
-			text, err := FormatToken(in.sess.State, f.Name)
-			if err != nil {
-				return emit(statusMsg(err.Error()))
-			}
-			what := f.What
-			if note := TokenFormNote(in.sess.State, f.Name); note != "" {
-				what += ": " + note
-			}
-			return copyCmd(in.k.deps, text, what)
-		}
-		return nil
+		return in.copyAsKey(k)
+	}
+	if key.Matches(k, in.keys.Back) {
+		// The session is in the store, to open again from the start screen;
+		// an action still on its way is recorded there too.
+		return emit(showPickerMsg{})
 	}
 	if in.busy != "" && !key.Matches(k, in.keys.Tab, in.keys.BackTab, in.keys.Up, in.keys.Down, in.keys.Copy, in.keys.Reveal) {
 		return nil // one action at a time
@@ -276,7 +270,7 @@ func (in *inspect) key(k tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(k, in.keys.Copy):
 		return copyCmd(in.k.deps, tok.AccessToken.Reveal(), "the access token")
 	case key.Matches(k, in.keys.CopyAs):
-		in.copyAs = true
+		in.copyAs, in.copyAsNudge = true, false
 	case key.Matches(k, in.keys.Tab):
 		in.panel, in.scroll = (in.panel+1)%panel(len(panelNames)), 0
 	case key.Matches(k, in.keys.BackTab):
@@ -311,10 +305,22 @@ func (in *inspect) key(k tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(k, in.keys.CallAPI) && in.sess.State.Can(flows.ActionCallAPI):
 		in.offer = 0
 		return in.offerCall()
-	case key.Matches(k, in.keys.CopyBody) && in.lastCall != nil && len(in.lastCall.Exchanges) > 0 && in.lastCall.Exchanges[0].Response != nil:
-		return copyCmd(in.k.deps, in.lastCall.Exchanges[len(in.lastCall.Exchanges)-1].Response.Body, "the response body")
+	case key.Matches(k, in.keys.CopyBody) && in.bodyToCopy() != "":
+		return copyCmd(in.k.deps, in.bodyToCopy(), "the response body")
 	}
 	return nil
+}
+
+// bodyToCopy is the body of the latest action's last response, which b
+// copies; "" when there is none.
+func (in *inspect) bodyToCopy() string {
+	if in.lastCall == nil || len(in.lastCall.Exchanges) == 0 {
+		return ""
+	}
+	if resp := in.lastCall.Exchanges[len(in.lastCall.Exchanges)-1].Response; resp != nil {
+		return resp.Body
+	}
+	return ""
 }
 
 // offerCall pauses before the offered call at in.offer: an API call is

@@ -73,11 +73,7 @@ func (in *inspect) View() string {
 	var foot string
 	switch {
 	case in.copyAs:
-		var items []string
-		for i, f := range TokenForms {
-			items = append(items, fmt.Sprintf("%d %s", i+1, f.Label))
-		}
-		foot = wrapIndent(s.Title.Render("Copy as: ")+s.Text.Render(strings.Join(items, " · ")), w, 2, s.Text)
+		foot = in.copyAsView(s, w)
 	case in.busy != "":
 		foot = "  " + s.Subtle.Render(in.busy)
 	}

@@ -54,7 +54,7 @@ func TestDPoPJourneyInTmux(t *testing.T) {
 	s.waitFor(20*time.Second, "Access token · token_type DPoP", "acts for user demo")
 	s.waitFor(10*time.Second, "✓ cnf.jkt", "bound to this session's DPoP key") // once the checks are made
 	s.keys("a")
-	s.waitFor(10*time.Second, "The API call to make", "Authorization: DPoP", "Dpop: ")
+	s.waitFor(10*time.Second, "The API call to make", "Authorization: DPoP", "DPoP: a fresh proof, signed with this session's key when sent")
 	s.keys("Enter")
 	s.waitFor(20*time.Second, "✓ Call the API with the access token", "Authorization: DPoP ", "DPoP proof, decoded")
 	s.scrollUntil("HTTP 401", "use_dpop_nonce") // the API wanted its nonce first

@@ -143,11 +143,13 @@ func TestRegistrationGuideInTmux(t *testing.T) {
 	s.keys("c")
 	s.waitFor(5*time.Second, "copied the redirect URI")
 	s.waitForBuffer(5*time.Second, "http://127.0.0.1/callback")
-	s.keys("k")
+	s.keys("s")
 	scr := s.waitFor(5*time.Second, "SSH public key", "ssh-ed25519 ", "fingerprint SHA256:", "(0600)")
 	if strings.Contains(scr, "PRIVATE KEY") {
 		t.Error("the private key is on screen")
 	}
+	s.keys("s")                                   // again: the key made is shown, never replaced
+	s.waitFor(5*time.Second, "kept:", "replaced") // single words: the path before them changes the wrapping
 	s.keys("Escape")
 	s.waitFor(10*time.Second, "Pick a flow")
 	s.keys("q")

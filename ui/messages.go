@@ -123,6 +123,7 @@ type (
 	keyMadeMsg struct {
 		owner          int
 		pub, fp, saved string
+		existed        bool // the key was already saved: shown, not made
 		err            error
 	}
 	refreshTokenFoundMsg struct {

@@ -36,7 +36,7 @@ func (r *runScreen) View() string {
 		fmt.Fprintf(&b, "  %s Waiting for your browser to come back to\n    %s%s\n\n", r.spin.View(), s.Accent.Render(st.RedirectURI), left)
 		b.WriteString("  " + s.Subtle.Render("Sign in here:") + "\n")
 		b.WriteString(indent(s.Value.Render(hardWrap(st.AuthURL, w-2)), 2) + "\n")
-	case st.Phase == flows.PhaseAwaitingUser && st.Device != nil && r.showQR:
+	case st.Phase == flows.PhaseAwaitingUser && st.Device != nil && r.showQR && qrRefusal(st.Device) == nil:
 		d := st.Device // the code needs the room: one line of words, then the code
 		fmt.Fprintf(&b, "  %s Scan it, or open %s and enter %s\n%s\n", r.spin.View(), s.Accent.Render(truncate(d.VerificationURI, w/2)), s.Title.Render(d.UserCode),
 			indent(qrCode(cmpOr(d.VerificationURIComplete, d.VerificationURI)), 2))
@@ -46,8 +46,16 @@ func (r *runScreen) View() string {
 		fmt.Fprintf(&b, "  %s Waiting for someone to approve on another device\n\n", r.spin.View())
 		b.WriteString(indent(beside("Open   ", s.Accent.Render(hardWrap(d.VerificationURI, w-7)), w), 2) + "\n")
 		b.WriteString(indent(beside("Enter  ", s.Title.Render(hardWrap(d.UserCode, w-7)), w), 2) + "\n")
-		if err := flows.OpenableURL(d.VerificationURI); err != nil {
-			b.WriteString(wrapIndent("⚠ "+err.Error(), w, 2, s.Warn) + "\n")
+		plain := flows.OpenableURL(d.VerificationURI)
+		if plain != nil {
+			b.WriteString(wrapIndent("⚠ "+plain.Error(), w, 2, s.Warn) + "\n")
+		}
+		if err := qrRefusal(d); err != nil && r.showQR {
+			why := "⚠ No QR code: scanning one would open this address, which authplay will not."
+			if plain == nil || d.VerificationURIComplete != "" { // the one it would encode is not the one above
+				why = "⚠ No QR code: " + err.Error()
+			}
+			b.WriteString(wrapIndent(why, w, 2, s.Warn) + "\n")
 		}
 		fmt.Fprintf(&b, "  %s\n", s.Subtle.Render(fmt.Sprintf("expires in %s · polled %d time(s) · every %s", flows.Human(d.Expires.Sub(r.k.now())), d.Polls, flows.Human(time.Duration(d.Interval)))))
 	default:
@@ -131,4 +139,10 @@ func (r *runScreen) failureView() string {
 		b.WriteString("\n" + indent(s.Subtle.Render(hardWrap(line, w-2)), 2) + "\n")
 	}
 	return b.String()
+}
+
+// qrRefusal says why the device flow's address is not drawn as a QR code:
+// scanning one opens it, so it must be an address authplay would open.
+func qrRefusal(d *flows.DeviceState) error {
+	return flows.OpenableURL(cmpOr(d.VerificationURIComplete, d.VerificationURI))
 }

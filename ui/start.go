@@ -9,6 +9,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/authplay/authplay/flows"
+	"github.com/authplay/authplay/flows/termsafe"
 	"github.com/authplay/authplay/store"
 )
 
@@ -209,9 +210,11 @@ func (s *start) View() string {
 		if p.Problem != "" {
 			desc = "⚠ " + p.Problem
 		}
-		b.WriteString(s.line(i, fmt.Sprintf("%-28s", truncate(p.Name, 28)), desc) + "\n")
+		// A name is the person's text: its control characters are shown,
+		// not obeyed, and its width is counted in cells.
+		b.WriteString(s.line(i, fitCells(termsafe.Line(p.Name), 28), desc) + "\n")
 	}
-	b.WriteString(s.line(len(s.profiles()), fmt.Sprintf("%-28s", "+ New profile"), "a preset, a Space URL, an issuer or endpoints") + "\n")
+	b.WriteString(s.line(len(s.profiles()), fitCells("+ New profile", 28), "a preset, a Space URL, an issuer or endpoints") + "\n")
 	b.WriteString("\n  " + st.Title.Render("Recent sessions") + "\n")
 	switch {
 	case !s.loaded:

@@ -137,6 +137,10 @@ func wholeRequest(m wire.Message) string {
 	var b strings.Builder
 	b.WriteString(m.Method + " " + m.URL)
 	for _, k := range sortedKeys(m.Header) {
+		if k == "Dpop" {
+			b.WriteString("\n" + dpopAtSend) // the proof shown now is not the one that goes
+			continue
+		}
 		for _, v := range m.Header[k] {
 			b.WriteString("\n" + k + ": " + v)
 		}

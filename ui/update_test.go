@@ -92,7 +92,8 @@ func strictDeps(t *testing.T) Deps {
 		Sleep:       func(context.Context, time.Duration) error { t.Fatal("slept in Update"); return nil }}
 	d.OpenBrowser = func(string) error { t.Fatal("the browser was opened in Update"); return nil }
 	d.Clipboard = func(string) error { t.Fatal("the clipboard was written in Update"); return nil }
-	d.WriteFile = func(string, []byte) error { t.Fatal("a file was written in Update"); return nil }
+	d.CreateFile = func(string, []byte) error { t.Fatal("a file was written in Update"); return nil }
+	d.ReadFile = func(string) ([]byte, error) { t.Fatal("a file was read in Update"); return nil, nil }
 	d.SaveProfile = func(store.Profile) error { t.Fatal("a profile was saved in Update"); return nil }
 	d.SaveSettings = func(store.Settings) error { t.Fatal("the settings were saved in Update"); return nil }
 	d.GenerateKey = func() (ed25519.PublicKey, ed25519.PrivateKey, error) {

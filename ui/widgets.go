@@ -7,6 +7,7 @@ import (
 	"charm.land/lipgloss/v2"
 
 	"github.com/authplay/authplay/themes"
+	"github.com/charmbracelet/x/ansi"
 )
 
 // stepper draws "✓ Configure ── ● Run ── ○ Inspect".
@@ -82,4 +83,13 @@ func scrolled(s *themes.Styles, body string, scroll, room int) (string, int) {
 func beside(head, body string, width int) string {
 	room := max(8, width-lipgloss.Width(head))
 	return lipgloss.JoinHorizontal(lipgloss.Top, head, lipgloss.NewStyle().Width(room).Render(body))
+}
+
+// fitCells is s in exactly w terminal cells: cut with an ellipsis when
+// longer, padded with spaces when shorter. Cells, not bytes or runes, so a
+// wide character counts two and columns after it still line up; s must
+// be plain text (termsafe first for text from outside).
+func fitCells(s string, w int) string {
+	s = truncate(s, w)
+	return s + strings.Repeat(" ", max(0, w-ansi.StringWidth(s)))
 }

@@ -159,7 +159,7 @@ func runTUI(args []string, stdio IO) int {
 	browser.Stdout, browser.Stderr = io.Discard, io.Discard // a browser's chatter must not garble the screen
 	deps := ui.Deps{
 		Sessions: st, Env: env, OpenBrowser: env.OpenBrowser, Clipboard: systemClipboard(),
-		WriteFile: store.WritePrivate, GenerateKey: func() (ed25519.PublicKey, ed25519.PrivateKey, error) { return ed25519.GenerateKey(rand.Reader) },
+		CreateFile: store.CreatePrivate, GenerateKey: func() (ed25519.PublicKey, ed25519.PrivateKey, error) { return ed25519.GenerateKey(rand.Reader) },
 		Demo: demoApprover{srv: srv, client: httpClient}, StateDir: stateDir,
 		Profile: demoProfile(srv), Theme: f.theme, Flow: method, StepMode: f.step,
 	}
