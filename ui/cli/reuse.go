@@ -48,14 +48,16 @@ func newScriptRun(f *tokenFlags, m flows.Method, stdio IO) *scriptRun {
 	return r
 }
 
-// openSoon starts opening the session store beside the work before the
-// first request (the draft, the HTTP client): opening reads the database
-// (and makes it on a first run), work that need not wait for that.
+// openSoon starts opening the session store, and building the encoders
+// its commit uses, beside the work before the first request and the wait
+// for its answer: opening reads the database (and makes it on a first
+// run), work that need not wait for that.
 func (r *scriptRun) openSoon() {
 	if r.opened || r.opening != nil {
 		return
 	}
 	r.opening = make(chan struct{})
+	go store.PrepareEncoding() // the commit after the request needs them
 	go func() {
 		defer close(r.opening)
 		r.st, r.err = openDefaultStore()
