@@ -33,11 +33,12 @@ var clientCertFieldDefs = []FieldDef{
 		shownFor: clientCertShown(func(d *Draft) string { return d.Params.TLSKeyFile })},
 }
 
-// clientCertShown says when a certificate field applies: with a
-// certificate auth style, or when it holds a value (a certificate may
-// also just bind the tokens of a client that sends a secret).
+// clientCertShown says when a certificate field (or the CA file that
+// goes with it) applies: with a certificate auth style or a certificate
+// given (one may also just bind the tokens of a client that sends a
+// secret), or when it holds a value, so nothing is used unseen.
 func clientCertShown(value func(*Draft) string) func(*Draft) bool {
-	return func(d *Draft) bool { return d.Params.AuthStyle.ByCertificate() || value(d) != "" }
+	return func(d *Draft) bool { return d.Params.presentsCertificate() || value(d) != "" }
 }
 
 // checkClientCert holds the certificate fields to the chosen client
@@ -134,7 +135,7 @@ func mtlsAliases(md *Metadata) map[string]string {
 func (e Env) recordFor(p Params) (*http.Client, *wire.Recorder, wire.ClientCertificate, error) {
 	c, err := wire.Trusting(e.HTTP, p.Provider.CAFile)
 	if err != nil {
-		return nil, nil, wire.ClientCertificate{}, err
+		return nil, nil, wire.ClientCertificate{}, &settingError{msg: err.Error()}
 	}
 	c, cert, err := wire.Presenting(c, p.TLSCertFile, p.TLSKeyFile)
 	if err != nil {
