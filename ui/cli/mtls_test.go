@@ -168,3 +168,33 @@ func TestTokenHelpShowsMutualTLS(t *testing.T) {
 		}
 	}
 }
+
+// The README's mutual-TLS command, as written, against demo-server --tls
+// with the README's --dir (moved into the test's directory): it gets a
+// token bound to demo-mtls-app's certificate.
+func TestReadmeMutualTLSCommandWorks(t *testing.T) {
+	b, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	block := readmeBlock(t, string(b), "--auth-style tls_client_auth")
+	var server, command string
+	for _, line := range strings.Split(strings.ReplaceAll(block, "\\\n", ""), "\n") {
+		switch line = strings.TrimSpace(line); {
+		case strings.HasPrefix(line, "go run . demo-server"):
+			server = line
+		case strings.HasPrefix(line, "authplay token"):
+			command = line
+		}
+	}
+	if !strings.Contains(server, "--tls --dir /tmp/authplay-demo") || command == "" {
+		t.Fatalf("the README's block is not a --tls server and a token command:\n%s", block)
+	}
+	dir := t.TempDir()
+	u, _, _ := tlsDemoServer(t, dir)
+	command = strings.ReplaceAll(strings.ReplaceAll(strings.Replace(command, "authplay", binary, 1), "/tmp/authplay-demo", dir), "http://127.0.0.1:9090", u)
+	r := runProgram(t, "bash", nil, nil, nil, "-c", command)
+	if r.code != 0 || !strings.Contains(r.stderr, "check ok   cnf.x5t#S256") || !strings.Contains(r.stdout, `"access_token"`) {
+		t.Fatalf("%s\nexit %d\n%s\n%s", command, r.code, r.stdout, r.stderr)
+	}
+}
