@@ -336,3 +336,14 @@ func (s *Store) WriteReport(id string) (string, error) {
 	path := filepath.Join(dir, "authplay-"+id+".md")
 	return path, os.WriteFile(path, []byte(sess.Report()), 0o600)
 }
+
+// PrepareEncoding builds encoding/json's encoders for a session: a
+// session's types are many, and the first commit in a process would
+// otherwise build them while it holds the database (about a millisecond
+// on a cold process, a tenth of an `authplay token` run). A command with
+// idle time before its first commit, such as the wait for a server's
+// answer, calls it then. Safe beside commits: the encoders are built once,
+// whoever asks first.
+func PrepareEncoding() {
+	json.Marshal(Session{}) //nolint:errcheck // only the encoders are wanted; a zero session always encodes
+}

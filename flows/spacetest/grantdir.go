@@ -43,14 +43,26 @@ const (
 	kindOffline        = "offline"
 )
 
-func newDirGrants(dir string) (*dirGrants, error) {
-	d := &dirGrants{root: filepath.Join(dir, grantsDir)}
-	for _, k := range []string{kindRefresh, kindSpent, kindRevoked, kindRefreshRevoked, kindOffline} {
-		if err := os.MkdirAll(filepath.Join(d.root, k), 0o700); err != nil {
-			return nil, err
-		}
+// newDirGrants makes no directory: each kind's directory is made by its
+// first write (inKindDir), so a server that issues nothing (a TUI shown and
+// quit) creates none, and its start, on the path to the TUI's first frame,
+// does no directory work. A read of a missing directory is a missing grant.
+func newDirGrants(dir string) *dirGrants {
+	return &dirGrants{root: filepath.Join(dir, grantsDir)}
+}
+
+// inKindDir runs write, which creates a file in kind's directory; when
+// that directory does not exist yet, it is made (0700) and write runs once
+// more.
+func (d *dirGrants) inKindDir(kind string, write func() error) error {
+	err := write()
+	if !errors.Is(err, os.ErrNotExist) {
+		return err
 	}
-	return d, nil
+	if err := os.MkdirAll(filepath.Join(d.root, kind), 0o700); err != nil {
+		return err
+	}
+	return write()
 }
 
 // damagedError is a grant file that exists but cannot be read as one.
@@ -77,7 +89,8 @@ func (d *dirGrants) addRefresh(token string, g refreshGrant) error {
 	if err != nil {
 		return err
 	}
-	return writeFileAtomic(d.path(kindRefresh, token), b)
+	path := d.path(kindRefresh, token)
+	return d.inKindDir(kindRefresh, func() error { return writeFileAtomic(path, b) })
 }
 
 func (d *dirGrants) lookupRefresh(token string) (refreshLookup, error) {
@@ -138,7 +151,11 @@ func (d *dirGrants) dropOffline(pair string) error {
 
 // mark creates a marker; first is false when it existed already.
 func (d *dirGrants) mark(kind, key string) (bool, error) {
-	f, err := os.OpenFile(d.path(kind, key), os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	var f *os.File
+	err := d.inKindDir(kind, func() (err error) {
+		f, err = os.OpenFile(d.path(kind, key), os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+		return err
+	})
 	if errors.Is(err, os.ErrExist) {
 		return false, nil
 	}

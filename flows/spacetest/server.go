@@ -177,11 +177,7 @@ func NewServer(opts ...Option) (*Server, error) {
 		}
 		keyPath := filepath.Join(cfg.dir, "signing-key.pem")
 		cfg.keyGen = func() (*rsa.PrivateKey, error) { return loadOrCreateKey(keyPath) }
-		grants, err := newDirGrants(cfg.dir)
-		if err != nil {
-			return nil, err
-		}
-		s.grants = grants
+		s.grants = newDirGrants(cfg.dir)
 		last, err := s.load()
 		if err != nil {
 			return nil, err

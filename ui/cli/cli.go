@@ -34,6 +34,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
 	"github.com/atotto/clipboard"
+	"github.com/charmbracelet/x/ansi"
 	"github.com/cli/browser"
 
 	"github.com/authplay/authplay/flows"
@@ -127,16 +128,21 @@ func runTUI(args []string, stdio IO) int {
 		}
 		method = m
 	}
+	// The renderer measures cells with x/ansi's wcwidth, and its first
+	// rune above U+02FF (the rules and marks of every screen) makes
+	// go-runewidth fill its width table, about 1 ms. Filled now, beside the
+	// setup below and the renderer's wait for its first tick, the first
+	// frame does not wait for it. (The table's build is once-only and safe
+	// beside readers.)
+	go ansi.WcWidth.StringWidth("─")
 	stateDir, err := store.DefaultDir()
 	if err != nil {
 		fmt.Fprintln(stdio.Err, "authplay:", err)
 		return ExitFailed
 	}
-	st, err := store.Open(stateDir)
-	if err != nil {
-		fmt.Fprintln(stdio.Err, "authplay:", err)
-		return ExitFailed
-	}
+	// The store opens in the first command that needs it, after the
+	// first frame (lazystore.go).
+	st := newLazySessions(stateDir)
 	srv, err := startDemo(stateDir)
 	if err != nil {
 		fmt.Fprintln(stdio.Err, "authplay: the built-in server could not start:", err)

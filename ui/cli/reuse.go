@@ -34,9 +34,10 @@ type scriptRun struct {
 	stdio   IO
 	profile string // the sessions' profile: --profile's name, else "headless"
 
-	opened bool
-	st     *store.Store
-	err    error
+	opened  bool
+	opening chan struct{} // closed when a background open (openSoon) is done
+	st      *store.Store
+	err     error
 }
 
 func newScriptRun(f *tokenFlags, m flows.Method, stdio IO) *scriptRun {
@@ -47,17 +48,49 @@ func newScriptRun(f *tokenFlags, m flows.Method, stdio IO) *scriptRun {
 	return r
 }
 
-// store opens the session store once.
+// openSoon starts opening the session store, and building the encoders
+// its commit uses, beside the work before the first request and the wait
+// for its answer: opening reads the database (and makes it on a first
+// run), work that need not wait for that.
+func (r *scriptRun) openSoon() {
+	if r.opened || r.opening != nil {
+		return
+	}
+	r.opening = make(chan struct{})
+	go store.PrepareEncoding() // the commit after the request needs them
+	go func() {
+		defer close(r.opening)
+		r.st, r.err = openDefaultStore()
+	}()
+}
+
+// settle waits for openSoon's opening, so that no file is being made
+// after the command has returned (a usage error found after openSoon).
+func (r *scriptRun) settle() {
+	if r.opening != nil {
+		<-r.opening
+	}
+}
+
+// store opens the session store once, or waits for openSoon's opening.
 func (r *scriptRun) store() (*store.Store, error) {
+	if r.opening != nil {
+		<-r.opening
+		r.opened = true
+	}
 	if !r.opened {
 		r.opened = true
-		dir, err := store.DefaultDir()
-		if err == nil {
-			r.st, err = store.Open(dir)
-		}
-		r.err = err
+		r.st, r.err = openDefaultStore()
 	}
 	return r.st, r.err
+}
+
+func openDefaultStore() (*store.Store, error) {
+	dir, err := store.DefaultDir()
+	if err != nil {
+		return nil, err
+	}
+	return store.Open(dir)
 }
 
 // recipe is what this run asks the server for, hashed: the method, the

@@ -169,6 +169,8 @@ func runToken(args []string, stdio IO) int {
 	env := flows.Env{HTTP: wire.NewClient(min(f.timeout, time.Minute)), Loopback: loopback.New(), Strict: f.strict}
 	defer env.Loopback.CloseAll()
 	run := newScriptRun(f, m, stdio)
+	run.openSoon()
+	defer run.settle()
 	if f.reuse {
 		if code, done := run.reuse(ctx, env); done {
 			return code
