@@ -172,7 +172,7 @@ func certificateVerdict(st State) (Verdict, bool) {
 		return v, false
 	case x5t != "" && ours == "":
 		v.Outcome, v.Detail = Fail, "bound to a TLS client certificate (thumbprint "+short(x5t)+") that this session did not present: the API takes it only over a connection with that certificate. [RFC 8705 §3]"
-	case x5t != ours:
+	case x5t != "" && x5t != ours:
 		v.Outcome, v.Detail = Fail, "bound to another TLS client certificate (thumbprint "+short(x5t)+") than the one this session presented ("+short(ours)+"): an API refuses it over this session's connections. [RFC 8705 §3]"
 	case x5t != "":
 		v.Outcome, v.Detail = Pass, "bound to this session's TLS client certificate (SHA-256 thumbprint "+short(x5t)+"): an API takes it only over a connection that presents the certificate, which needs its private key, so a copy of the token is useless on its own. [RFC 8705 §3]"

@@ -156,6 +156,12 @@ func TestMutualTLSBindsSecretClients(t *testing.T) {
 			t.Fatalf("an x5t verdict for a session without certificates: %+v", v)
 		}
 	}
+	// A session that presented a certificate and got an unbound token.
+	unbound := plain.State()
+	unbound.TLSThumbprint = "x_3X_8u17P2WCDxYusLxYeEfp8wch5Fw_qiltbAd5w4"
+	if v := verdict(t, unbound, "cnf.x5t#S256"); v.Outcome != flows.Warn || !strings.Contains(v.Detail, "did not bind it") {
+		t.Fatalf("an unbound token after a certificate: %+v", v)
+	}
 }
 
 // The server refuses a certificate it does not know and a request on the
