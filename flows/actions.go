@@ -14,9 +14,9 @@ import (
 
 // AuthenticatesClient says whether the session's requests prove the
 // client's identity with a secret: its method has one, and the person
-// chose neither a public client nor a private key.
+// chose neither a public client nor a private key nor a certificate.
 func (st State) AuthenticatesClient() bool {
-	return SpecOf(st.Method).Accepts(FieldClientSecret) && st.Params.AuthStyle != AuthNone && st.Params.AuthStyle != AuthPrivateKeyJWT
+	return SpecOf(st.Method).Accepts(FieldClientSecret) && st.Params.AuthStyle != AuthNone && st.Params.AuthStyle != AuthPrivateKeyJWT && !st.Params.AuthStyle.ByCertificate()
 }
 
 // Can says whether an action makes sense for the state now, so a front
@@ -64,6 +64,7 @@ func (m *machine) pendingAction(in Input) (Request, bool, error) {
 		return m.tokenRequest(PurposeRevocation, p.RevokeURL, url.Values{"token": {tok.Reveal()}, "token_type_hint": {hint}}), true, nil
 	case ActionCallAPI:
 		req, err := apiRequest(p, m.st.Token.AccessToken, m.apiCall(in))
+		req.URL = m.st.Params.apiViaMTLS(req.URL)
 		presentToken(&req, m.st.Token.AccessToken, m.st.Token.TokenType)
 		return req, err == nil, err
 	}

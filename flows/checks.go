@@ -258,6 +258,9 @@ func Judge(st State, in CheckInput) []Verdict {
 	if st.Token.AccessToken != "" {
 		out = CheckAccessToken(st.Token.AccessToken.Reveal(), in)
 		out = append(out, dpopVerdict(st))
+		if v, ok := certificateVerdict(st); ok {
+			out = append(out, v)
+		}
 		out = append(out, actVerdicts(st)...)
 	} else {
 		out = append(out, Verdict{"access_token", NotApplicable, "none was asked for: response_type=id_token brings an ID token alone"})

@@ -35,6 +35,10 @@ var authStyleHints = map[string]string{
 		"so nothing stolen from the server or the wire lets anyone act as the client (RFC 7523 §2.2, OIDC Core §9)",
 	"client_secret_jwt": "the secret never travels: it keys an HMAC over a short-lived JWT with a one-time jti, so a captured request cannot be replayed; " +
 		"the secret must be 32 bytes or more (RFC 7523 §2.2, RFC 7518 §3.2)",
+	"tls_client_auth": "no secret at all: the TLS handshake proves the client holds the private key of a certificate a CA issued to it, " +
+		"and the server checks the certificate's subject; tokens get bound to the certificate (RFC 8705 §2.1, §3)",
+	"self_signed_tls_client_auth": "no secret and no CA: the client presents a self-signed certificate whose thumbprint the server registered; " +
+		"tokens get bound to the certificate (RFC 8705 §2.2, §3)",
 }
 
 const (

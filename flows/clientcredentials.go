@@ -60,6 +60,10 @@ func authStyleWords(a AuthStyle) string {
 		return "with a client assertion: a JWT for this server alone, signed with the application's private key, so no secret went over the wire (RFC 7523 §2.2)"
 	case AuthClientSecretJWT:
 		return "with a client assertion: a JWT for this server alone, keyed with the client secret, which itself did not travel (RFC 7523 §2.2)"
+	case AuthTLSClient:
+		return "with its TLS client certificate, issued to it by a CA the server trusts: the handshake proved it holds the certificate's private key, and no secret went over the wire (RFC 8705 §2.1)"
+	case AuthSelfSignedTLS:
+		return "with its self-signed TLS client certificate, whose thumbprint the server registered: the handshake proved it holds the private key, and no secret went over the wire (RFC 8705 §2.2)"
 	}
 	return "with its client ID and secret (in an HTTP Basic Authorization header)"
 }

@@ -31,6 +31,8 @@ func dpopVerdict(st State) Verdict {
 		v.Outcome, v.Detail = Warn, "token_type is DPoP, but the token names no cnf.jkt: a resource server cannot tell which key it is bound to. [RFC 9449 §6.1]"
 	case ours != "":
 		v.Outcome, v.Detail = Warn, "a Bearer token although this session sent DPoP proofs: the server did not bind it, so whoever holds a copy can use it. [RFC 9449 §5]"
+	case boundToCertificate(tok.AccessToken) != "":
+		v.Outcome, v.Detail = NotApplicable, "not bound to a DPoP key: the token is bound to a TLS client certificate instead (cnf.x5t#S256). [RFC 9449 · RFC 8705 §3]"
 	default:
 		v.Outcome, v.Detail = NotApplicable, "a bearer token: whoever holds a copy can use it. DPoP would bind it to a key of this session. [RFC 9449]"
 	}

@@ -102,6 +102,9 @@ func grantName(m Method) string {
 func isDemoClient(id string) bool { return slices.Contains(demoClients, id) }
 
 func invalidClient(ec ExplainContext, desc string) advice {
+	if a, ok := certificateRefusal(ec, desc); ok {
+		return a
+	}
 	if a, ok := assertionRefusal(ec, desc); ok {
 		return a
 	}

@@ -42,6 +42,8 @@ const (
 	FieldPAR            FieldID = "par"
 	FieldPARURL         FieldID = "par_url"
 	FieldRequestObject  FieldID = "request_object"
+	FieldTLSCertFile    FieldID = "tls_cert_file"
+	FieldTLSKeyFile     FieldID = "tls_key_file"
 
 	// A token exchange's (RFC 8693 §2.1) and a JWT-bearer grant's (RFC 7523 §2.1).
 	FieldSubjectToken       FieldID = "subject_token"
@@ -146,7 +148,7 @@ func (f FieldDef) Shown(d *Draft) bool {
 // given on the command line only through a variable or a file.
 func (f FieldDef) Secret() bool { return f.Kind == KindSecret }
 
-var fieldDefs = []FieldDef{
+var fieldDefs = slices.Concat([]FieldDef{
 	{ID: FieldAuthURL, Label: "Authorization URL", Kind: KindURL, Required: true, Usage: "authorization endpoint",
 		get: func(d *Draft) string { return d.Params.Provider.AuthURL }, set: func(d *Draft, v string) { d.Params.Provider.AuthURL = v }},
 	{ID: FieldTokenURL, Label: "Token URL", Kind: KindURL, Required: true, Usage: "token endpoint",
@@ -158,7 +160,8 @@ var fieldDefs = []FieldDef{
 	{ID: FieldJWKSURL, Label: "Key set URL", Kind: KindURL, Hint: "JWKS: the keys that check JWT signatures", Usage: "key set URL (JWKS) to check JWT signatures against (discovery fills it)",
 		get: func(d *Draft) string { return d.Params.Provider.JWKSURL }, set: func(d *Draft, v string) { d.Params.Provider.JWKSURL = v }},
 	{ID: FieldCAFile, Label: "CA file", Kind: KindText, Hint: "PEM certificates to trust besides the system's", Usage: "a PEM file of CA certificates to trust besides the system's (a server in a private network)",
-		get: func(d *Draft) string { return d.Params.Provider.CAFile }, set: func(d *Draft, v string) { d.Params.Provider.CAFile = v }},
+		get: func(d *Draft) string { return d.Params.Provider.CAFile }, set: func(d *Draft, v string) { d.Params.Provider.CAFile = v },
+		shownFor: clientCertShown(func(d *Draft) string { return d.Params.Provider.CAFile })},
 	{ID: FieldClientID, Label: "Client ID", Kind: KindText, Required: true, Usage: "client ID",
 		get: func(d *Draft) string { return d.Params.ClientID }, set: func(d *Draft, v string) { d.Params.ClientID = v }},
 	{ID: FieldClientSecret, Label: "Client secret", Kind: KindSecret, Hint: "empty for a public client", Usage: "client secret",
@@ -209,8 +212,10 @@ var fieldDefs = []FieldDef{
 		get:   func(d *Draft) string { return d.Creds.Assertion.Reveal() }, set: func(d *Draft, v string) { d.Creds.Assertion = Secret(v) }},
 	{ID: FieldAuthStyle, Label: "Client auth", Kind: KindChoice, Hint: "auto: Basic with a secret, public client without",
 		Usage: "client authentication: auto (basic with a client secret, none without), basic, body, none, " +
-			"private_key_jwt (a JWT signed with --private-key-file) or client_secret_jwt (a JWT signed with the client secret)",
-		Choices:     []Choice{{"", "auto"}, {"basic", "basic"}, {"body", "body"}, {"none", "none"}, {"private_key_jwt", "private_key_jwt"}, {"client_secret_jwt", "client_secret_jwt"}},
+			"private_key_jwt (a JWT signed with --private-key-file), client_secret_jwt (a JWT signed with the client secret), " +
+			"tls_client_auth or self_signed_tls_client_auth (the TLS client certificate of --tls-cert-file)",
+		Choices: []Choice{{"", "auto"}, {"basic", "basic"}, {"body", "body"}, {"none", "none"}, {"private_key_jwt", "private_key_jwt"}, {"client_secret_jwt", "client_secret_jwt"},
+			{"tls_client_auth", "tls_client_auth"}, {"self_signed_tls_client_auth", "self_signed_tls_client_auth"}},
 		ChoiceHints: authStyleHints,
 		get:         func(d *Draft) string { return string(d.Params.AuthStyle) }, set: func(d *Draft, v string) { d.Params.AuthStyle = AuthStyle(v) }},
 	{ID: FieldPrivateKeyFile, Label: "Private key file", Kind: KindText, Hint: privateKeyFileHint, Usage: privateKeyFileUsage,
@@ -268,7 +273,7 @@ var fieldDefs = []FieldDef{
 			}
 			return ""
 		}, set: func(d *Draft, v string) { d.Params.DPoP = v == "on" }},
-}
+}, clientCertFieldDefs)
 
 func choicesOf(values []string) []Choice {
 	out := make([]Choice, len(values))
@@ -386,6 +391,7 @@ func (d *Draft) Check() []FieldError {
 		out = append(out, FieldError{FieldClientSecret, "ignored: client auth is none (public client)"})
 	}
 	out = append(out, d.checkSigning()...)
+	out = append(out, d.checkClientCert()...)
 	return append(out, d.checkResponse()...)
 }
 

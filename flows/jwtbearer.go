@@ -27,7 +27,7 @@ var jwtBearerInfo = MethodInfo{
 
 var jwtBearerSpec = Spec{
 	Info:   jwtBearerInfo,
-	Fields: slices.Concat([]FieldID{FieldTokenURL}, clientFields, []FieldID{FieldAssertion, FieldScope, FieldAuthStyle, FieldTokenParams, FieldDPoP}),
+	Fields: slices.Concat([]FieldID{FieldTokenURL}, clientFields, []FieldID{FieldAssertion, FieldScope, FieldAuthStyle, FieldTLSCertFile, FieldTLSKeyFile, FieldCAFile, FieldTokenParams, FieldDPoP}),
 	Stages: []string{"Configure", "Present assertion", "Inspect"},
 }
 

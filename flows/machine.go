@@ -74,6 +74,9 @@ type State struct {
 	// DPoP is the session's DPoP key (its thumbprint) and the nonces its
 	// servers gave, when the session binds its tokens (RFC 9449).
 	DPoP *DPoPState `json:"dpop,omitempty"`
+	// TLSThumbprint is the SHA-256 thumbprint (x5t#S256) of the TLS client
+	// certificate the session presented last (RFC 8705 §3.1).
+	TLSThumbprint string `json:"tls_thumbprint,omitempty"`
 	// Pushed is a pushed authorization request (PAR): the reference the
 	// browser carries, and until when it is good. AuthParams are the
 	// authorization parameters when the browser's URL does not carry them

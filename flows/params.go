@@ -23,7 +23,17 @@ const (
 	// with the client's private key, or an HMAC keyed with the secret.
 	AuthPrivateKeyJWT   AuthStyle = "private_key_jwt"
 	AuthClientSecretJWT AuthStyle = "client_secret_jwt"
+
+	// A TLS client certificate instead of any secret (RFC 8705 §2): one
+	// a CA issued to the client (the server checks its subject), or a
+	// self-signed one whose thumbprint the server registered.
+	AuthTLSClient     AuthStyle = "tls_client_auth"
+	AuthSelfSignedTLS AuthStyle = "self_signed_tls_client_auth"
 )
+
+// ByCertificate says whether the style authenticates the client with a
+// TLS client certificate alone.
+func (a AuthStyle) ByCertificate() bool { return a == AuthTLSClient || a == AuthSelfSignedTLS }
 
 // Resolve turns AuthAuto into the style to use with this secret; a style
 // the person chose stays as chosen.
@@ -44,22 +54,23 @@ func (a AuthStyle) Method() string {
 		return "client_secret_post"
 	case AuthNone:
 		return "none"
-	case AuthPrivateKeyJWT, AuthClientSecretJWT:
+	case AuthPrivateKeyJWT, AuthClientSecretJWT, AuthTLSClient, AuthSelfSignedTLS:
 		return string(a)
 	}
 	return "client_secret_basic"
 }
 
 // ParseAuthStyle reads auto (or nothing), basic, body, none,
-// private_key_jwt or client_secret_jwt.
+// private_key_jwt, client_secret_jwt, tls_client_auth or
+// self_signed_tls_client_auth.
 func ParseAuthStyle(s string) (AuthStyle, error) {
 	switch AuthStyle(s) {
-	case AuthBasic, AuthBody, AuthNone, AuthPrivateKeyJWT, AuthClientSecretJWT:
+	case AuthBasic, AuthBody, AuthNone, AuthPrivateKeyJWT, AuthClientSecretJWT, AuthTLSClient, AuthSelfSignedTLS:
 		return AuthStyle(s), nil
 	case "", "auto":
 		return AuthAuto, nil
 	}
-	return "", fmt.Errorf("client authentication %q: choose auto, basic, body, none, private_key_jwt or client_secret_jwt", s)
+	return "", fmt.Errorf("client authentication %q: choose auto, basic, body, none, private_key_jwt, client_secret_jwt, tls_client_auth or self_signed_tls_client_auth", s)
 }
 
 // PKCEMethod is the code challenge method, or off.
@@ -110,6 +121,11 @@ type Params struct {
 	// (private_key_jwt, request objects); KeyID is the kid it signs under.
 	PrivateKeyFile string `json:"private_key_file,omitempty"`
 	KeyID          string `json:"key_id,omitempty"`
+	// TLSCertFile and TLSKeyFile are the client's TLS certificate and its
+	// private key (PEM), presented on every connection to the server
+	// (RFC 8705): they authenticate the client and bind its tokens.
+	TLSCertFile string `json:"tls_cert_file,omitempty"`
+	TLSKeyFile  string `json:"tls_key_file,omitempty"`
 	// DPoP binds the tokens to a key of the session (RFC 9449): a fresh
 	// proof with every token request and API call.
 	DPoP bool `json:"dpop,omitempty"`

@@ -44,6 +44,9 @@ type Provider struct {
 	UserinfoURL   string `json:"userinfo_url,omitempty"`
 	// PARURL is the pushed authorization request endpoint (RFC 9126 §5).
 	PARURL string `json:"par_url,omitempty"`
+	// MTLSAliases are the endpoints that take TLS client certificates,
+	// by metadata name (RFC 8705 §5); a run that presents one uses them.
+	MTLSAliases map[string]string `json:"mtls_endpoint_aliases,omitempty"`
 	// CAFile names a PEM file of CA certificates to trust besides the
 	// system's, for a server inside a private network.
 	CAFile string `json:"ca_file,omitempty"`
@@ -86,6 +89,10 @@ type Metadata struct {
 	// PAREndpoint and RequirePAR are RFC 9126 §5's.
 	PAREndpoint string `json:"pushed_authorization_request_endpoint"`
 	RequirePAR  bool   `json:"require_pushed_authorization_requests,omitempty"`
+
+	// MTLSEndpointAliases and TLSBoundTokens are RFC 8705 §5's and §3.3's.
+	MTLSEndpointAliases map[string]string `json:"mtls_endpoint_aliases,omitempty"`
+	TLSBoundTokens      bool              `json:"tls_client_certificate_bound_access_tokens,omitempty"`
 }
 
 // ValidateURL checks a URL a person typed, with a message that says what is wrong.
@@ -193,7 +200,7 @@ func Discover(ctx context.Context, client *http.Client, issuer string) (Provider
 			Name: u.Host, Kind: KindDiscovery, Family: family, ServiceURL: issuer, Issuer: issuer,
 			AuthURL: md.AuthorizationEndpoint, TokenURL: md.TokenEndpoint, DeviceURL: md.DeviceEndpoint,
 			JWKSURL: md.JWKSURI, IntrospectURL: md.IntrospectionEndpoint, RevokeURL: md.RevocationEndpoint,
-			UserinfoURL: md.UserinfoEndpoint, PARURL: md.PAREndpoint, Advertised: md,
+			UserinfoURL: md.UserinfoEndpoint, PARURL: md.PAREndpoint, MTLSAliases: mtlsAliases(md), Advertised: md,
 		}, rec.Exchanges(), nil
 	}
 	if foundErr != nil {

@@ -21,7 +21,7 @@ import (
 // request (which starts the device flow's authorization, RFC 8628 §3.1).
 // Introspection and revocation get none: they are about a token, not for one.
 func (b *base) tokenRequest(purpose Purpose, endpoint string, form url.Values) Request {
-	req := newFormRequest(purpose, endpoint, form)
+	req := newFormRequest(purpose, b.st.Params.viaMTLS(endpoint), form)
 	b.authenticate(&req)
 	switch purpose {
 	case PurposeToken, PurposeRefresh, PurposePoll:
@@ -43,7 +43,9 @@ func (b *base) authenticate(r *Request) {
 	case AuthBody:
 		r.Form.Set("client_id", p.ClientID)
 		r.Form.Set("client_secret", b.creds.ClientSecret.Reveal())
-	case AuthNone:
+	case AuthNone, AuthTLSClient, AuthSelfSignedTLS:
+		// With a certificate, the TLS handshake proves who the client
+		// is; the body names which client it claims to be (RFC 8705 §2).
 		r.Form.Set("client_id", p.ClientID)
 	case AuthPrivateKeyJWT, AuthClientSecretJWT:
 		b.addClientAssertion(r)
@@ -64,10 +66,13 @@ func (b *base) send(ctx context.Context, env Env, in Input, req Request) (*wire.
 		return empty, err
 	}
 	b.sent = append(b.sent, req)
-	c, rec, err := env.record(b.st.Params.Provider)
+	c, rec, cert, err := env.recordFor(b.st.Params)
 	if err != nil {
 		_, empty := wire.Record(nil, false)
 		return empty, err
+	}
+	if cert.Thumbprint != "" {
+		b.st.TLSThumbprint = cert.Thumbprint
 	}
 	for sendings := 1; ; sendings++ {
 		sent, err := b.finishAll(env, req)

@@ -51,13 +51,15 @@ func (s Spec) Stage(st State) int {
 var clientFields = []FieldID{FieldClientID, FieldClientSecret}
 
 // signingFields follow Client auth: the key that signs a client assertion
-// (private_key_jwt) or a request object.
-var signingFields = []FieldID{FieldPrivateKeyFile, FieldKeyID}
+// (private_key_jwt) or a request object, and the TLS client certificate
+// (tls_client_auth, self_signed_tls_client_auth) with the CA that vouches
+// for the server's own certificate.
+var signingFields = []FieldID{FieldPrivateKeyFile, FieldKeyID, FieldTLSCertFile, FieldTLSKeyFile, FieldCAFile}
 
 var specs = []Spec{
 	{
 		Info:   AuthorizationCode.Info(),
-		Fields: []FieldID{FieldAuthURL, FieldTokenURL, FieldClientID, FieldClientSecret, FieldRedirectURI, FieldScope, FieldResponseType, FieldResponseMode, FieldPKCE, FieldAccessType, FieldAuthStyle, FieldPrivateKeyFile, FieldKeyID, FieldAuthParams, FieldTokenParams, FieldDPoP, FieldPAR, FieldRequestObject, FieldPARURL},
+		Fields: []FieldID{FieldAuthURL, FieldTokenURL, FieldClientID, FieldClientSecret, FieldRedirectURI, FieldScope, FieldResponseType, FieldResponseMode, FieldPKCE, FieldAccessType, FieldAuthStyle, FieldPrivateKeyFile, FieldKeyID, FieldTLSCertFile, FieldTLSKeyFile, FieldCAFile, FieldAuthParams, FieldTokenParams, FieldDPoP, FieldPAR, FieldRequestObject, FieldPARURL},
 		Stages: []string{"Configure", "Sign in", "Exchange code", "Inspect"},
 		stage: func(st State) int {
 			if st.Phase == PhaseExchanging || (st.Phase == PhaseFailed && st.StateMatched) {

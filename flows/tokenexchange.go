@@ -29,7 +29,7 @@ var tokenExchangeSpec = Spec{
 	Info: tokenExchangeInfo,
 	Fields: slices.Concat([]FieldID{FieldTokenURL}, clientFields, []FieldID{
 		FieldSubjectToken, FieldSubjectTokenType, FieldActorToken, FieldActorTokenType,
-		FieldAudience, FieldResource, FieldRequestedTokenType, FieldScope, FieldAuthStyle, FieldTokenParams, FieldDPoP,
+		FieldAudience, FieldResource, FieldRequestedTokenType, FieldScope, FieldAuthStyle, FieldTLSCertFile, FieldTLSKeyFile, FieldCAFile, FieldTokenParams, FieldDPoP,
 	}),
 	Stages: []string{"Configure", "Exchange", "Inspect"},
 }

@@ -41,6 +41,10 @@ type Profile struct {
 	// key itself), with the kid it signs under.
 	PrivateKeyFile string `json:"private_key_file,omitempty"`
 	KeyID          string `json:"key_id,omitempty"`
+	// TLSCertFile and TLSKeyFile are paths to the client's TLS certificate
+	// and its key (mutual TLS, RFC 8705); never the key itself.
+	TLSCertFile string `json:"tls_cert_file,omitempty"`
+	TLSKeyFile  string `json:"tls_key_file,omitempty"`
 	// PAR and RequestObject are "on" to push the code flow's authorization
 	// request (RFC 9126) or sign it (RFC 9101).
 	PAR           string `json:"par,omitempty"`
@@ -205,7 +209,7 @@ func (p Profile) settings(m flows.Method) (flows.Draft, error) {
 		sp.JWKSURL = cmp.Or(prov.JWKSURL, sp.JWKSURL)
 		sp.APIBase = cmp.Or(prov.APIBase, sp.APIBase)
 		sp.IntrospectURL, sp.RevokeURL, sp.UserinfoURL = prov.IntrospectURL, prov.RevokeURL, prov.UserinfoURL
-		sp.PARURL = prov.PARURL
+		sp.PARURL, sp.MTLSAliases = prov.PARURL, prov.MTLSAliases
 		prov = sp
 	}
 	d := flows.Draft{Method: m, Params: flows.Params{Provider: prov, PKCE: flows.PKCES256, RedirectURI: "http://127.0.0.1:0/callback"}}
@@ -231,6 +235,7 @@ func (p Profile) settings(m flows.Method) (flows.Draft, error) {
 		flows.FieldPKCE: p.PKCE, flows.FieldAccessType: p.AccessType, flows.FieldUsername: p.Username,
 		flows.FieldResponseMode: p.ResponseMode, flows.FieldAuthParams: authParams.String(), flows.FieldTokenParams: tokenParams.String(),
 		flows.FieldPrivateKeyFile: p.PrivateKeyFile, flows.FieldKeyID: p.KeyID,
+		flows.FieldTLSCertFile: p.TLSCertFile, flows.FieldTLSKeyFile: p.TLSKeyFile,
 		flows.FieldPAR: p.PAR, flows.FieldRequestObject: p.RequestObject,
 	} {
 		if v == "" {

@@ -204,3 +204,29 @@ func TestProfilePushedAndSignedRequests(t *testing.T) {
 		t.Errorf("par=yes: %v", err)
 	}
 }
+
+// A profile names its TLS client certificate and key by path, and an
+// mTLS auth style; the draft then holds both and checks clean.
+func TestProfileClientCertificate(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "profiles.json")
+	raw := `{"profiles":[{"name":"mtls","provider":{"kind":"endpoints","token_url":"https://m.example/token","ca_file":"/keys/ca.pem"},
+	   "client_id":"c","auth_style":"tls_client_auth","tls_cert_file":"/keys/c.pem","tls_key_file":"/keys/c-key.pem"}]}`
+	if err := os.WriteFile(path, []byte(raw), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	ps, err := store.LoadProfiles(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, err := ps[0].Draft(flows.ClientCredentials)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := d.Params
+	if p.AuthStyle != flows.AuthTLSClient || p.TLSCertFile != "/keys/c.pem" || p.TLSKeyFile != "/keys/c-key.pem" || p.Provider.CAFile != "/keys/ca.pem" {
+		t.Fatalf("%+v", p)
+	}
+	if errs := d.Check(); len(errs) != 0 {
+		t.Fatalf("check: %v", errs)
+	}
+}

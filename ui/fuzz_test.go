@@ -75,6 +75,7 @@ var fuzzSeeds = [][]byte{
 	[]byte("\x03\t\t\t\x1c\x01\x0f\x02\x02\x0fk\x1b\x1cq\x1b"),
 	parSeed,
 	jarSeed,
+	mtlsSeed,
 	[]byte("\x08\t\x0b\x1b"),
 	[]byte("\x09\t\t\tsubject\t\x04\x04\tactor\t\x03\tdemo-public\thttp://x/#f\t\x04\x12\r\x1b\r"),
 	[]byte("\x0a\t\t\tnot-a-jwt\x12\r\x1b\x0b\x08\x08\r"),
@@ -83,6 +84,12 @@ var fuzzSeeds = [][]byte{
 // jarSeed turns Request object on in the code flow's form, which then
 // asks for the private key file, and tries to run without one.
 var jarSeed = []byte("\x02" + strings.Repeat("\t", 15) + "\x04\r")
+
+// mtlsSeed chooses tls_client_auth in the client credentials form (six
+// steps right from auto), which then shows the certificate rows: it fills
+// them with files that do not exist and tries to run.
+var mtlsSeed = []byte(string(rune(2+slices.IndexFunc(flows.Methods(), func(mi flows.MethodInfo) bool { return mi.Method == flows.ClientCredentials }))) +
+	"\t\t\t\t" + strings.Repeat("\x04", 6) + "\t/no/cert.pem\t/no/key.pem\t/no/ca.pem\r")
 
 // parSeed turns Pushed request on in the code flow's form, runs it in
 // step mode (ctrl+p) and sends each request as it pauses: the push, the

@@ -61,6 +61,9 @@ func goldenScreens(t *testing.T) map[string]func(a *App) Screen {
 	for name, build := range dpopGoldenScreens() {
 		out[name] = build
 	}
+	for name, build := range mtlsGoldenScreens() {
+		out[name] = build
+	}
 	out["inspector/step-mode-pause"] = func(a *App) Screen {
 		in := inspector(a, panelToken)
 		in.gate.pause(flows.Request{Method: "POST", URL: "http://127.0.0.1:9090/oauth/token",

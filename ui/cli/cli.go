@@ -247,6 +247,7 @@ type demoServerFlags struct {
 	addr, dir, weak string
 	printKey        bool
 	requireDPoP     bool
+	tls             bool
 }
 
 func newDemoServerFlagSet(stdio IO) (*demoServerFlags, *flag.FlagSet) {
@@ -258,6 +259,7 @@ func newDemoServerFlagSet(stdio IO) (*demoServerFlags, *flag.FlagSet) {
 	fs.StringVar(&f.weak, "weak", "", "turn defences off to watch attacks work (unsafe on purpose): a comma-separated list of "+strings.Join(spacetest.Weaknesses(), ", "))
 	fs.BoolVar(&f.printKey, "print-client-key", false, "print the private key (PEM) that demo-jwt-app and demo-app's JWT-bearer grant trust, and exit")
 	fs.BoolVar(&f.requireDPoP, "require-dpop", false, "refuse token requests without a DPoP proof, for every registration (RFC 9449 §5.2; demo-dpop-app always wants one)")
+	fs.BoolVar(&f.tls, "tls", false, "also serve the token, PAR, introspection, revocation and API endpoints over HTTPS on a second loopback port that takes TLS client certificates (mutual TLS, RFC 8705), with its own CA")
 	return f, fs
 }
 
@@ -273,7 +275,7 @@ func runDemoServer(args []string, stdio IO) int {
 	if err != nil {
 		return usageError(stdio, "--weak: %v", err)
 	}
-	srv, err := newDemoServer(f.addr, f.dir, weak, stdio.Err, spacetest.WithDPoPRequired(f.requireDPoP))
+	srv, err := newDemoServer(f.addr, f.dir, weak, stdio.Err, append(mtlsOption(f.tls, f.dir), spacetest.WithDPoPRequired(f.requireDPoP))...)
 	if err != nil {
 		fmt.Fprintln(stdio.Err, "authplay demo-server:", err)
 		return ExitFailed

@@ -129,7 +129,7 @@ func TestBashCompletion(t *testing.T) {
 		{words: []string{"authplay", "token", "--flow", "=", "dev"}, want: []string{"device_code"}, exactly: true},
 		{words: []string{"authplay", "token", "-flow", "imp"}, want: []string{"implicit"}, exactly: true},
 		{words: []string{"authplay", "token", "--pkce", ""}, want: []string{"S256", "plain", "off"}, exactly: true},
-		{words: []string{"authplay", "token", "--auth-style", ""}, want: []string{"auto", "basic", "body", "none", "private_key_jwt", "client_secret_jwt"}, exactly: true},
+		{words: []string{"authplay", "token", "--auth-style", ""}, want: []string{"auto", "basic", "body", "none", "private_key_jwt", "client_secret_jwt", "tls_client_auth", "self_signed_tls_client_auth"}, exactly: true},
 		{words: []string{"authplay", "token", "--output", ""}, want: []string{"access_token", "header", "curl", "json", "export", "command"}, exactly: true},
 		{words: []string{"authplay", "endpoint", "--output", ""}, want: []string{"text", "json"}, exactly: true},
 		{words: []string{"authplay", "sign", "--output", ""}, want: []string{"send", "curl"}, exactly: true},

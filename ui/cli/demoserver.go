@@ -33,8 +33,16 @@ func printDemoBanner(w io.Writer, srv *spacetest.Server) {
 	fmt.Fprintf(w, "Endpoints: %[1]s/oauth/auth  %[1]s/oauth/token  %[1]s/oauth/jwks.json  API %[1]s/api/http\n", srv.URL)
 	fmt.Fprintf(w, "Extensions Space lacks (for learning): %[1]s/oauth/device, /oauth/introspect, /oauth/revoke, /.well-known/openid-configuration,\n", srv.URL)
 	fmt.Fprintf(w, "  %s/oauth/par (PAR), request objects (JAR), DPoP, private_key_jwt and client_secret_jwt, token exchange, JWT bearer\n", srv.URL)
+	var mtlsLine string
 	if srv.MTLSURL() != "" {
-		fmt.Fprintf(w, "  mTLS port %s (token, PAR, device, introspection, revocation, API); trust %s\n", srv.MTLSURL(), srv.CACertFile())
+		fmt.Fprintf(w, "  mTLS port %s (token, PAR, device, introspection, revocation, API); trust its CA: %s\n", srv.MTLSURL(), srv.CACertFile())
+		certFile, keyFile, err := writeDemoClientCert(srv)
+		if err != nil {
+			fmt.Fprintf(w, "  (%s's certificate could not be written: %v)\n", spacetest.DemoMTLSClientID, err)
+		} else {
+			fmt.Fprintf(w, "  %s's certificate and key (published demo material): %s %s\n", spacetest.DemoMTLSClientID, certFile, keyFile)
+			mtlsLine = mtlsTry(srv, certFile, keyFile)
+		}
 	}
 	fmt.Fprintln(w, "\nRegistered applications:")
 	for _, a := range srv.Apps() {
@@ -45,6 +53,9 @@ func printDemoBanner(w io.Writer, srv *spacetest.Server) {
 	fmt.Fprintf(w, "\nUsers: demo / demo, alice / alice\nPermanent tokens: %s (personal, demo), %s (application)\n\n", spacetest.DemoPersonalToken, spacetest.DemoApplicationToken)
 	fmt.Fprintln(w, "Try:")
 	cmds := append(tryCommands(srv), dpopTry(srv))
+	if mtlsLine != "" {
+		cmds = append(cmds, mtlsLine)
+	}
 	fmt.Fprintln(w, "  "+strings.Join(cmds, "\n  "))
 	fmt.Fprintln(w, "\nHeadless approval is on (POST /demo/approve), for scripts and tests. Press ctrl+c to stop.")
 }
