@@ -23,8 +23,8 @@ import (
 
 	"github.com/charmbracelet/x/ansi"
 
-	"github.com/authplay/authplay/internal/pairs"
 	"github.com/authplay/authplay/store/storetest"
+	"github.com/authplay/authplay/ui/internal/pairs"
 )
 
 // firstFrameDeadline bounds one start: a program that never shows its

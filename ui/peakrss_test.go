@@ -14,7 +14,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/authplay/authplay/internal/pairs"
+	"github.com/authplay/authplay/ui/internal/pairs"
 )
 
 // BenchmarkPairPeakRSS: the peak resident memory of a whole

@@ -10,7 +10,7 @@ import (
 	"time"
 
 	"github.com/authplay/authplay/flows/spacetest"
-	"github.com/authplay/authplay/internal/pairs"
+	"github.com/authplay/authplay/ui/internal/pairs"
 )
 
 // BenchmarkPairTokenVsCurl: `authplay token` for a client-credentials
