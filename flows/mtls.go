@@ -116,6 +116,11 @@ func (p Params) apiViaMTLS(target string) string {
 	return u.String()
 }
 
+// APIVia is where an API call to target goes from this run: the mTLS
+// origin when the run presents a certificate (see apiViaMTLS). A copied
+// command must go there too, or a certificate-bound token is refused.
+func (p Params) APIVia(target string) string { return p.apiViaMTLS(target) }
+
 // mtlsAliases keeps the well-formed https aliases of a discovery document.
 func mtlsAliases(md *Metadata) map[string]string {
 	if md == nil || len(md.MTLSEndpointAliases) == 0 {

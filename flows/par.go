@@ -10,6 +10,9 @@ import (
 	"time"
 
 	"golang.org/x/oauth2"
+
+	"github.com/authplay/authplay/flows/termsafe"
+	"github.com/authplay/authplay/flows/wire"
 )
 
 // Pushed authorization requests (RFC 9126): before the browser goes
@@ -226,6 +229,17 @@ func readPushed(contentType string, body []byte, now time.Time) (*PushedRequest,
 	uri, _ := fields["request_uri"].(string)
 	if uri == "" {
 		return nil, fmt.Errorf("the PAR endpoint answered without a request_uri (RFC 9126 §2.2)")
+	}
+	// A reference the browser carries and the steps show: a URI is
+	// printable ASCII, and one with anything else (a terminal escape) or
+	// of unbounded length is refused rather than shown or sent.
+	if len(uri) > 2048 {
+		return nil, fmt.Errorf("the PAR endpoint's request_uri is %d bytes long; a reference this long is not one a browser should carry (RFC 9126 §2.2)", len(uri))
+	}
+	for i := 0; i < len(uri); i++ {
+		if c := uri[i]; c <= 0x20 || c > 0x7e {
+			return nil, fmt.Errorf("the PAR endpoint's request_uri holds a byte outside printable ASCII (0x%02x at position %d, in %s); a URI has none, so authplay will not show or send it", c, i, termsafe.Line(wire.Peek(uri)))
+		}
 	}
 	life := 60 * time.Second
 	switch v := fields["expires_in"].(type) {

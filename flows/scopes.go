@@ -57,12 +57,16 @@ func scopeOffers(d *Draft) []Offer {
 		out = slices.Clone(oidcScopes)
 		if p.Advertised != nil {
 			for _, s := range p.Advertised.Scopes {
-				out = addOffer(out, Offer{s, "listed by the server's discovery document"})
+				if isScopeToken(s) { // a server's text is offered only if it can be a scope
+					out = addOffer(out, Offer{s, "listed by the server's discovery document"})
+				}
 			}
 		}
 	}
 	for _, s := range strings.Fields(d.Params.Scope) {
-		out = addOffer(out, Offer{s, "asked for now"})
+		if isScopeToken(s) {
+			out = addOffer(out, Offer{s, "asked for now"})
+		}
 	}
 	return out
 }
@@ -73,4 +77,20 @@ func addOffer(out []Offer, o Offer) []Offer {
 		return out
 	}
 	return append(out, o)
+}
+
+// isScopeToken is RFC 6749 §3.3's scope-token: %x21 / %x23-5B / %x5D-7E,
+// at most 200 bytes here. A discovery document's scopes_supported is a
+// server's text: one that is not a scope-token (a terminal escape, a
+// space, a quote) is not offered, so it is neither drawn nor sent.
+func isScopeToken(s string) bool {
+	if s == "" || len(s) > 200 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x21 || c == 0x22 || c == 0x5c || c > 0x7e {
+			return false
+		}
+	}
+	return true
 }

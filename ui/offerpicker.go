@@ -20,7 +20,6 @@ type offerPicker struct {
 	offers []flows.Offer
 	chosen map[string]bool
 	cursor int
-	scroll int
 	keys   offerKeys
 }
 
@@ -108,13 +107,11 @@ func (p *offerPicker) view(s *themes.Styles, width, height int) string {
 		lines = append(lines, strings.Split(beside(head, s.Subtle.Render(o.Meaning), width-2), "\n")...)
 	}
 	room := max(1, height-3)
-	// The cursor stays in sight: the list scrolls to it.
-	if cursorLine < p.scroll {
-		p.scroll = cursorLine
-	} else if cursorLine >= p.scroll+room {
-		p.scroll = cursorLine - room + 1
-	}
-	visible, _ := scrolled(s, strings.Join(lines, "\n"), p.scroll, room)
+	// The cursor stays in sight: the list starts where the cursor's line
+	// is the last that fits (worked out here, not kept, so View changes
+	// nothing).
+	top := max(0, cursorLine-room+1)
+	visible, _ := scrolled(s, strings.Join(lines, "\n"), top, room)
 	b.WriteString(indent(visible, 1))
 	return b.String()
 }

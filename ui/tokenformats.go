@@ -61,7 +61,7 @@ func FormatToken(st flows.State, form string) (string, error) {
 		if err != nil {
 			return "", err
 		}
-		return "curl -sS -H " + shellQuote("Authorization: Bearer "+at) + " -H 'Accept: application/json' " + shellQuote(api), nil
+		return curlStart(st) + " -H " + shellQuote("Authorization: Bearer "+at) + " -H 'Accept: application/json' " + shellQuote(st.Params.APIVia(api)), nil
 	case "json":
 		if len(st.Token.Raw) > 0 {
 			return terminalSafeJSON(st.Token.Raw)
@@ -119,6 +119,21 @@ func authplayCommand(st flows.State) string {
 // single quotes nothing is special but the quote itself, which is closed,
 // escaped and reopened. Every value in a shell line passes through here or
 // shellWord, since a server chose many of them (the token first of all).
+// curlStart is a curl line's start for the run: silent (no progress
+// meter in a pipe; errors still shown), with the run's client certificate
+// (a certificate-bound token is refused without it, RFC 8705 §3) and the
+// CA file it trusts.
+func curlStart(st flows.State) string {
+	line := "curl -sS"
+	if p := st.Params; p.TLSCertFile != "" {
+		line += " --cert " + shellQuote(p.TLSCertFile) + " --key " + shellQuote(cmpOr(p.TLSKeyFile, p.TLSCertFile))
+	}
+	if ca := st.Params.Provider.CAFile; ca != "" {
+		line += " --cacert " + shellQuote(ca)
+	}
+	return line
+}
+
 func shellQuote(s string) string { return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'" }
 
 // shellWord leaves a plain word (letters, digits, and -_./:=@%+,) bare, so

@@ -26,6 +26,7 @@ func dpopCurl(st flows.State, now time.Time) (string, error) {
 		return "", err
 	}
 	method := cmp.Or(call.Method, http.MethodGet)
+	api = st.Params.APIVia(api) // where the call goes, and so the proof's htu
 	if st.NeedsResourceNonce(api) {
 		return "", fmt.Errorf("no curl line yet: this server wants a nonce of its own in every DPoP proof (RFC 9449 §9), and its API has given this session none, so a line made now would be refused with use_dpop_nonce. Call the API once (a), which learns the nonce, then copy again")
 	}
@@ -33,7 +34,7 @@ func dpopCurl(st flows.State, now time.Time) (string, error) {
 	if err != nil {
 		return "", fmt.Errorf("no curl line: the token is bound to a DPoP key, and a line without a fresh proof by that key would be refused (RFC 9449 §7.1). %s", capitalized(err.Error()))
 	}
-	line := "curl -sS" // silent: no progress meter in a pipe; errors still shown
+	line := curlStart(st)
 	if method != http.MethodGet {
 		line += " -X " + shellWord(method)
 	}

@@ -51,5 +51,5 @@ func writeDemoClientCert(srv *spacetest.Server) (certFile, keyFile string, err e
 // the mTLS endpoint aliases.
 func mtlsTry(srv *spacetest.Server, certFile, keyFile string) string {
 	return fmt.Sprintf("authplay token --flow client_credentials --issuer %s --client-id %s --auth-style tls_client_auth --tls-cert-file %s --tls-key-file %s --ca-file %s   # mutual TLS (RFC 8705)",
-		srv.URL, spacetest.DemoMTLSClientID, certFile, keyFile, srv.CACertFile())
+		shellQuote(srv.URL), spacetest.DemoMTLSClientID, shellQuote(certFile), shellQuote(keyFile), shellQuote(srv.CACertFile()))
 }

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -82,8 +83,12 @@ func runKeygen(args []string, stdio IO) int {
 	fmt.Fprintf(stdio.Out, "%s\n", jwk)
 	fmt.Fprintf(stdio.Err, "authplay: wrote a new %s private key to %s (0600); it never leaves this machine.\n", key.Alg(), path)
 	fmt.Fprintln(stdio.Err, "Register the public key above with the server, in the client's registration (its jwks, or a console's key upload), under kid "+key.Thumbprint()+". Then:")
-	fmt.Fprintf(stdio.Err, "  authplay token --auth-style private_key_jwt --private-key-file %s --key-id %s ...\n", path, key.Thumbprint())
-	fmt.Fprintf(stdio.Err, "or in a profile in profiles.json: \"auth_style\": \"private_key_jwt\", \"private_key_file\": %q, \"key_id\": %q\n", path, key.Thumbprint())
+	// The path is quoted for a shell (a config directory may hold a
+	// space: ~/Library/Application Support on macOS) and for JSON.
+	fmt.Fprintf(stdio.Err, "  authplay token --auth-style private_key_jwt --private-key-file %s --key-id %s ...\n", shellQuote(path), shellQuote(key.Thumbprint()))
+	jsonPath, _ := json.Marshal(path)
+	jsonKID, _ := json.Marshal(key.Thumbprint())
+	fmt.Fprintf(stdio.Err, "or in a profile in profiles.json: \"auth_style\": \"private_key_jwt\", \"private_key_file\": %s, \"key_id\": %s\n", jsonPath, jsonKID)
 	return ExitOK
 }
 

@@ -136,7 +136,7 @@ func TestKeygen(t *testing.T) {
 	if fi, _ := os.Stat(path); fi.Mode().Perm() != 0o600 {
 		t.Errorf("%s is %v", path, fi.Mode().Perm())
 	}
-	if !strings.Contains(errs, path) || !strings.Contains(errs, "--private-key-file "+path) || !strings.Contains(errs, `"private_key_file"`) {
+	if !strings.Contains(errs, path) || !strings.Contains(errs, "--private-key-file '"+path+"'") || !strings.Contains(errs, `"private_key_file"`) {
 		t.Errorf("stderr does not say where the key is and how to use it:\n%s", errs)
 	}
 	key, err := flows.LoadClientKey(path)

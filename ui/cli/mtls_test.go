@@ -12,7 +12,9 @@ import (
 	"encoding/pem"
 	"math/big"
 	"os"
+	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -196,5 +198,33 @@ func TestReadmeMutualTLSCommandWorks(t *testing.T) {
 	r := runProgram(t, "bash", nil, nil, nil, "-c", command)
 	if r.code != 0 || !strings.Contains(r.stderr, "check ok   cnf.x5t#S256") || !strings.Contains(r.stdout, `"access_token"`) {
 		t.Fatalf("%s\nexit %d\n%s\n%s", command, r.code, r.stdout, r.stderr)
+	}
+}
+
+// The curl line of a certificate-bound token carries the certificate, its
+// key and the CA, and goes to the mTLS origin: run by real curl, the API
+// answers it (without them, RFC 8705 §3 has it refused).
+func TestMutualTLSCurlLineWorks(t *testing.T) {
+	if _, err := exec.LookPath("curl"); err != nil {
+		if os.Getenv("AUTHPLAY_E2E") == "1" {
+			t.Fatal("AUTHPLAY_E2E=1 and curl is missing")
+		}
+		t.Skip("curl is not installed")
+	}
+	dir := t.TempDir()
+	u, _, command := tlsDemoServer(t, dir)
+	r := runProgram(t, "bash", nil, nil, nil, "-c", strings.Replace(command, "authplay", binary, 1)+" --api-base "+u+"/api/http/applications/me --output curl")
+	if r.code != 0 || !strings.Contains(r.stdout, "--cert ") || !strings.Contains(r.stdout, "--cacert ") {
+		t.Fatalf("exit %d\n%s\n%s", r.code, r.stdout, r.stderr)
+	}
+	answer := runProgram(t, "bash", nil, nil, nil, "-c", strings.TrimSpace(r.stdout)+" -w '\\n%{http_code}'")
+	if answer.code != 0 || !strings.HasSuffix(strings.TrimSpace(answer.stdout), "200") {
+		t.Fatalf("the line %s\nanswered %d: %s %s", r.stdout, answer.code, answer.stdout, answer.stderr)
+	}
+	// The same line without the certificate is refused: the binding is
+	// what made it work, not the origin.
+	bare := regexp.MustCompile(`--cert '[^']*' --key '[^']*' `).ReplaceAllString(strings.TrimSpace(r.stdout), "")
+	if refused := runProgram(t, "bash", nil, nil, nil, "-c", bare+" -w '\n%{http_code}'"); strings.HasSuffix(strings.TrimSpace(refused.stdout), "200") {
+		t.Fatalf("without the certificate the API still answered: %s", refused.stdout)
 	}
 }
