@@ -99,26 +99,14 @@ func displayKeysDir() string {
 	return "the config directory"
 }
 
-// writeNewPrivate writes a file only its owner can read (0600), in a
-// directory only its owner can enter (0700), and never over an existing
-// file: a key someone registered is not lost to a second keygen.
+// writeNewPrivate is store.CreatePrivate (0600 in 0700, never over an
+// existing file) with keygen's words for a file that is there.
 func writeNewPrivate(path string, data []byte) error {
-	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
-		return err
-	}
-	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	err := store.CreatePrivate(path, data)
 	if errors.Is(err, os.ErrExist) {
 		return fmt.Errorf("%s exists; authplay never overwrites a key: name another file with --out", path)
 	}
-	if err != nil {
-		return err
-	}
-	if _, err := f.Write(data); err != nil {
-		f.Close()
-		os.Remove(path)
-		return err
-	}
-	return f.Close()
+	return err
 }
 
 // loadClientKey reads the key file the draft names, so the run signs with
