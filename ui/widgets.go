@@ -81,8 +81,26 @@ func scrolled(s *themes.Styles, body string, scroll, room int) (string, int) {
 // width, its later lines under its first: a label and a value that may be
 // long, with nothing cut.
 func beside(head, body string, width int) string {
-	room := max(8, width-lipgloss.Width(head))
-	return lipgloss.JoinHorizontal(lipgloss.Top, head, lipgloss.NewStyle().Width(room).Render(body))
+	hw := lipgloss.Width(head)
+	room := max(8, width-hw)
+	if strings.Contains(head, "\n") {
+		return lipgloss.JoinHorizontal(lipgloss.Top, head, lipgloss.NewStyle().Width(room).Render(body))
+	}
+	// What JoinHorizontal of head and a Width(room) block gives, built
+	// line by line: the inspector draws one of these per claim on every
+	// render, and the general layout cost five times a bare viewport.
+	var b strings.Builder
+	pad := strings.Repeat(" ", hw)
+	for i, line := range strings.Split(lipgloss.Wrap(body, room, ""), "\n") {
+		if i == 0 {
+			b.WriteString(head)
+		} else {
+			b.WriteString("\n" + pad)
+		}
+		b.WriteString(line)
+		b.WriteString(strings.Repeat(" ", max(0, room-ansi.StringWidth(line))))
+	}
+	return b.String()
 }
 
 // fitCells is s in exactly w terminal cells: cut with an ellipsis when

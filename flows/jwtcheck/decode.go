@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -23,7 +24,57 @@ func LooksLikeJWT(s string) bool {
 
 // Decode splits and decodes a compact JWS. It checks structure only;
 // VerifySignature checks the signature.
+//
+// The JWT returned is shared with other callers that decode the same
+// token: read it, never change it. The inspector judges and shows one
+// token several times on every frame, and parsing its JSON was half the
+// cost of a frame, so the last few decodings are kept (tokens the process
+// holds anyway, in memory only).
 func Decode(s string) (*JWT, error) {
+	if j := recent.get(s); j != nil {
+		return j, nil
+	}
+	j, err := decode(s)
+	if err == nil {
+		recent.put(s, j)
+	}
+	return j, err
+}
+
+// recent are the last decodings, a few of them, oldest out first.
+var recent = &decodeMemo{}
+
+type decodeMemo struct {
+	mu      sync.Mutex
+	entries [8]struct {
+		raw string
+		jwt *JWT
+	}
+	next int
+}
+
+func (m *decodeMemo) get(s string) *JWT {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	for _, e := range m.entries {
+		if e.jwt != nil && e.raw == s {
+			return e.jwt
+		}
+	}
+	return nil
+}
+
+func (m *decodeMemo) put(s string, j *JWT) {
+	if len(s) > 64<<10 {
+		return // a token this large is rare, and not worth holding
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.entries[m.next].raw, m.entries[m.next].jwt = s, j
+	m.next = (m.next + 1) % len(m.entries)
+}
+
+func decode(s string) (*JWT, error) {
 	parts := strings.Split(strings.TrimSpace(s), ".")
 	if len(parts) != 3 {
 		return nil, fmt.Errorf("a JWT has three parts separated by dots; this has %d", len(parts))
