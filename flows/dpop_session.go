@@ -226,7 +226,12 @@ func presentToken(req *Request, tok Secret, tokenType string) {
 
 // boundToKey is the cnf.jkt a JWT access token names, if any: the key
 // thumbprint a server bound it to (RFC 9449 §6.1).
-func boundToKey(tok Secret) string {
+func boundToKey(tok Secret) string { return confirmation(tok, "jkt") }
+
+// confirmation is one member of a JWT access token's cnf claim (RFC 7800),
+// made safe to show; "" for an opaque token or a member it lacks. DPoP
+// binds by jkt, mutual TLS by x5t#S256.
+func confirmation(tok Secret, member string) string {
 	if !jwtcheck.LooksLikeJWT(tok.Reveal()) {
 		return ""
 	}
@@ -235,8 +240,8 @@ func boundToKey(tok Secret) string {
 		return ""
 	}
 	cnf, _ := j.Claims["cnf"].(map[string]any)
-	jkt, _ := cnf["jkt"].(string)
-	return termsafe.Line(jkt)
+	v, _ := cnf[member].(string)
+	return termsafe.Line(v)
 }
 
 // checkBinding tells what a token response says about binding: the

@@ -6,7 +6,6 @@ import (
 	"strings"
 
 	"github.com/authplay/authplay/flows/jwtcheck"
-	"github.com/authplay/authplay/flows/termsafe"
 	"github.com/authplay/authplay/flows/wire"
 )
 
@@ -151,18 +150,7 @@ func (e Env) recordFor(p Params) (*http.Client, *wire.Recorder, wire.ClientCerti
 }
 
 // boundToCertificate is the x5t#S256 a JWT access token is bound to.
-func boundToCertificate(tok Secret) string {
-	if !jwtcheck.LooksLikeJWT(tok.Reveal()) {
-		return ""
-	}
-	j, err := jwtcheck.Decode(tok.Reveal())
-	if err != nil {
-		return ""
-	}
-	cnf, _ := j.Claims["cnf"].(map[string]any)
-	x5t, _ := cnf["x5t#S256"].(string)
-	return termsafe.Line(x5t)
-}
+func boundToCertificate(tok Secret) string { return confirmation(tok, "x5t#S256") }
 
 // certificateVerdict judges how the access token is bound to a TLS client
 // certificate (RFC 8705 §3): to the one this session presented, to
