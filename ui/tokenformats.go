@@ -115,10 +115,6 @@ func authplayCommand(st flows.State) string {
 	return strings.Join(args, " ")
 }
 
-// shellQuote makes s one word for a POSIX shell, whatever it holds: inside
-// single quotes nothing is special but the quote itself, which is closed,
-// escaped and reopened. Every value in a shell line passes through here or
-// shellWord, since a server chose many of them (the token first of all).
 // curlStart is a curl line's start for the run: silent (no progress
 // meter in a pipe; errors still shown), with the run's client certificate
 // (a certificate-bound token is refused without it, RFC 8705 §3) and the
@@ -134,7 +130,15 @@ func curlStart(st flows.State) string {
 	return line
 }
 
+// shellQuote makes s one word for a POSIX shell, whatever it holds: inside
+// single quotes nothing is special but the quote itself, which is closed,
+// escaped and reopened. Every value in a shell line passes through here or
+// shellWord, since a server chose many of them (the token first of all).
 func shellQuote(s string) string { return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'" }
+
+// ShellQuote is shellQuote for the other front doors: every line authplay
+// prints for a shell quotes its values the same way.
+func ShellQuote(s string) string { return shellQuote(s) }
 
 // shellWord leaves a plain word (letters, digits, and -_./:=@%+,) bare, so
 // common lines stay readable, and quotes anything else.

@@ -126,9 +126,6 @@ func bashWord(v string) string {
 	return v
 }
 
-// zshQuote puts s in single quotes for zsh.
-func zshQuote(s string) string { return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'" }
-
 // zshExplain escapes text for an _arguments [explanation].
 func zshExplain(s string) string {
 	return strings.NewReplacer(`\`, `\\`, `[`, `\[`, `]`, `\]`).Replace(s)
@@ -154,7 +151,7 @@ func zshFlags(b *strings.Builder, indent string, c commandSpec) {
 		default:
 			spec += ":" + f.name + ": "
 		}
-		fmt.Fprintf(b, "%s%s \\\n", indent, zshQuote(spec))
+		fmt.Fprintf(b, "%s%s \\\n", indent, shellQuote(spec))
 	}
 }
 
@@ -178,7 +175,7 @@ _authplay() {
       commands=(
 `)
 	for _, c := range cs[1:] {
-		fmt.Fprintf(b, "        %s\n", zshQuote(c.name+":"+c.summary))
+		fmt.Fprintf(b, "        %s\n", shellQuote(c.name+":"+c.summary))
 	}
 	b.WriteString(`      )
       _describe -t commands 'authplay command' commands && ret=0
@@ -196,7 +193,7 @@ _authplay() {
 		b.WriteString("          _arguments \\\n")
 		zshFlags(b, "            ", c)
 		if len(c.operands) > 0 {
-			fmt.Fprintf(b, "            %s \\\n", zshQuote("1:"+c.name+":("+strings.Join(c.operands, " ")+")"))
+			fmt.Fprintf(b, "            %s \\\n", shellQuote("1:"+c.name+":("+strings.Join(c.operands, " ")+")"))
 		}
 		b.WriteString("            && ret=0 ;;\n")
 	}

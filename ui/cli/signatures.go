@@ -19,6 +19,7 @@ import (
 	"github.com/authplay/authplay/flows"
 	"github.com/authplay/authplay/flows/spacesig"
 	"github.com/authplay/authplay/flows/wire"
+	"github.com/authplay/authplay/ui"
 )
 
 // endpointOutputs and signOutputs are what --output takes.
@@ -244,4 +245,5 @@ func runSign(args []string, stdio IO) int {
 	return ExitOK
 }
 
-func shellQuote(s string) string { return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'" }
+// shellQuote is ui's: one quoting for every shell line authplay prints.
+func shellQuote(s string) string { return ui.ShellQuote(s) }
