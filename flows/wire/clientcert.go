@@ -70,17 +70,10 @@ func Presenting(c *http.Client, certFile, keyFile string) (*http.Client, ClientC
 	if cached, ok := presenting.Load(k); ok {
 		return cached.(*http.Client), info, nil
 	}
-	tr, ok := c.Transport.(*http.Transport)
-	if !ok {
-		return nil, ClientCertificate{}, errors.New("cannot add a TLS client certificate to this HTTP client")
+	cc, err := withTLSConfig(c, func(cfg *tls.Config) { cfg.Certificates = []tls.Certificate{pair} })
+	if err != nil {
+		return nil, ClientCertificate{}, fmt.Errorf("cannot add a TLS client certificate to this HTTP client: %w", err)
 	}
-	tr = tr.Clone()
-	if tr.TLSClientConfig == nil {
-		tr.TLSClientConfig = &tls.Config{MinVersion: tls.VersionTLS12}
-	}
-	tr.TLSClientConfig.Certificates = []tls.Certificate{pair}
-	cc := *c
-	cc.Transport = tr
-	actual, _ := presenting.LoadOrStore(k, &cc)
+	actual, _ := presenting.LoadOrStore(k, cc)
 	return actual.(*http.Client), info, nil
 }
