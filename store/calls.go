@@ -7,7 +7,6 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
-	"time"
 
 	"github.com/authplay/authplay/flows"
 )
@@ -55,14 +54,7 @@ func (s *Store) RememberCall(profile string, call flows.APIRequest) error {
 	if err != nil {
 		return err
 	}
-	if err := os.MkdirAll(s.dir, 0o700); err != nil {
-		return err
-	}
-	tmp := fmt.Sprintf("%s.tmp-%d", s.callsPath(), time.Now().UnixNano())
-	if err := os.WriteFile(tmp, b, 0o600); err != nil {
-		return err
-	}
-	return os.Rename(tmp, s.callsPath())
+	return replacePrivate(s.callsPath(), b, false)
 }
 
 func (s *Store) readCalls() (callsFile, error) {

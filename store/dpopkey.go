@@ -52,11 +52,10 @@ func (s *Store) saveDPoPKey(id string, k *flows.DPoPKey) error {
 	if err != nil {
 		return err
 	}
-	tmp := path + ".tmp"
-	if err := os.WriteFile(tmp, b, 0o600); err != nil {
+	if err := replacePrivate(path, b, false); err != nil {
 		return fmt.Errorf("the DPoP key cannot be kept: %w", pathCause(err))
 	}
-	return os.Rename(tmp, path)
+	return nil
 }
 
 // loadDPoPKey gives a loaded session its key back, or says in the state

@@ -10,7 +10,6 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
-	"time"
 
 	"github.com/authplay/authplay/flows"
 )
@@ -127,23 +126,11 @@ func positioned(b []byte, err error) error {
 // SaveProfiles writes the file atomically (0600 in a 0700 directory). The
 // old file is kept as profiles.json.bak, so nothing saved is lost.
 func SaveProfiles(path string, ps []Profile) error {
-	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
-		return err
-	}
 	b, err := json.MarshalIndent(profilesFile{Comment: profilesComment, Profiles: ps}, "", "  ")
 	if err != nil {
 		return err
 	}
-	if old, err := os.ReadFile(path); err == nil {
-		if err := os.WriteFile(path+".bak", old, 0o600); err != nil {
-			return err
-		}
-	}
-	tmp := fmt.Sprintf("%s.tmp-%d", path, time.Now().UnixNano())
-	if err := os.WriteFile(tmp, append(b, '\n'), 0o600); err != nil {
-		return err
-	}
-	return os.Rename(tmp, path)
+	return replacePrivate(path, append(b, '\n'), true)
 }
 
 // AppendProfile adds a profile to the file, keeping the ones there.

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"time"
 )
 
 // Settings are the choices a person makes once and expects remembered: the
@@ -48,21 +47,9 @@ func LoadSettings(path string) (Settings, error) {
 // SaveSettings writes the settings atomically, 0600 in a 0700 directory,
 // keeping the previous file (damaged or not) as settings.json.bak.
 func SaveSettings(path string, s Settings) error {
-	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
-		return err
-	}
 	b, err := json.MarshalIndent(s, "", "  ")
 	if err != nil {
 		return err
 	}
-	if old, err := os.ReadFile(path); err == nil {
-		if err := os.WriteFile(path+".bak", old, 0o600); err != nil {
-			return err
-		}
-	}
-	tmp := fmt.Sprintf("%s.tmp-%d", path, time.Now().UnixNano())
-	if err := os.WriteFile(tmp, append(b, '\n'), 0o600); err != nil {
-		return err
-	}
-	return os.Rename(tmp, path)
+	return replacePrivate(path, append(b, '\n'), true)
 }
