@@ -42,7 +42,7 @@ var (
 	// whole block.
 	ErrPadding = errors.New("the private part is damaged: its padding is wrong")
 	// ErrKeyMismatch: the public key in the file is not the private key's.
-	ErrKeyMismatch = errors.New("the public key in it does not belong to its private key")
+	ErrKeyMismatch = errors.New("its public and private halves are not one key")
 	// ErrMalformed: anything else that is not the format.
 	ErrMalformed = errors.New("it is not in OpenSSH's private key format")
 )
@@ -94,6 +94,9 @@ func marshalPrivate(priv ed25519.PrivateKey, comment string, check uint32) []byt
 // wrapping one of the Err values above.
 func ParsePrivate(data []byte) (ed25519.PrivateKey, string, error) {
 	block, _ := pem.Decode(data)
+	if block == nil && bytes.Contains(data, []byte("-----BEGIN ")) {
+		return nil, "", fmt.Errorf("%w: its PEM block has no -----END line, or its base64 is damaged", ErrTruncated)
+	}
 	if block == nil {
 		return nil, "", ErrNotPEM
 	}
@@ -123,8 +126,11 @@ func ParsePrivate(data []byte) (ed25519.PrivateKey, string, error) {
 	if string(cipher) != "none" {
 		return nil, "", fmt.Errorf("%w (cipher %q), and authplay reads only unprotected keys", ErrPassphrase, printable(cipher))
 	}
-	if string(kdf) != "none" || len(kdfOptions) != 0 {
+	if string(kdf) != "none" {
 		return nil, "", fmt.Errorf("%w: no cipher, yet a key derivation function %q", ErrMalformed, printable(kdf))
+	}
+	if len(kdfOptions) != 0 {
+		return nil, "", fmt.Errorf("%w: no cipher, yet options for a key derivation function (%d bytes)", ErrMalformed, len(kdfOptions))
 	}
 	n, err := r.uint32("the number of keys")
 	if err != nil {
@@ -142,7 +148,7 @@ func ParsePrivate(data []byte) (ed25519.PrivateKey, string, error) {
 		return nil, "", err
 	}
 	if len(r.rest) != 0 {
-		return nil, "", fmt.Errorf("%w: %d bytes follow the private part", ErrMalformed, len(r.rest))
+		return nil, "", fmt.Errorf("%w: extra bytes after the private part (%d)", ErrMalformed, len(r.rest))
 	}
 	pub, err := parsePublicBlob(pubBlob)
 	if err != nil {
@@ -153,7 +159,7 @@ func ParsePrivate(data []byte) (ed25519.PrivateKey, string, error) {
 		return nil, "", err
 	}
 	if !bytes.Equal(priv[ed25519.SeedSize:], pub) {
-		return nil, "", fmt.Errorf("%w: the public key before the private part is another key's", ErrKeyMismatch)
+		return nil, "", fmt.Errorf("%w: the public key ahead of the private part is another key's", ErrKeyMismatch)
 	}
 	return priv, comment, nil
 }
@@ -176,7 +182,7 @@ func parsePublicBlob(blob []byte) ([]byte, error) {
 		return nil, fmt.Errorf("%w: the public key is %d bytes, and an ed25519 key is %d", ErrMalformed, len(pub), ed25519.PublicKeySize)
 	}
 	if len(r.rest) != 0 {
-		return nil, fmt.Errorf("%w: %d bytes follow the public key", ErrMalformed, len(r.rest))
+		return nil, fmt.Errorf("%w: extra bytes after the public key (%d)", ErrMalformed, len(r.rest))
 	}
 	return pub, nil
 }
@@ -210,12 +216,15 @@ func parsePrivatePart(p []byte) (ed25519.PrivateKey, string, error) {
 	if err != nil {
 		return nil, "", err
 	}
+	if len(pub) != ed25519.PublicKeySize {
+		return nil, "", fmt.Errorf("%w: the private key's public half is %d bytes, and an ed25519 one is %d", ErrMalformed, len(pub), ed25519.PublicKeySize)
+	}
 	priv, err := r.string("the private key")
 	if err != nil {
 		return nil, "", err
 	}
-	if len(pub) != ed25519.PublicKeySize || len(priv) != ed25519.PrivateKeySize {
-		return nil, "", fmt.Errorf("%w: the private key is %d and %d bytes, and an ed25519 key is %d and %d", ErrMalformed, len(pub), len(priv), ed25519.PublicKeySize, ed25519.PrivateKeySize)
+	if len(priv) != ed25519.PrivateKeySize {
+		return nil, "", fmt.Errorf("%w: the private key is %d bytes, and an ed25519 one is %d", ErrMalformed, len(priv), ed25519.PrivateKeySize)
 	}
 	comment, err := r.string("the comment")
 	if err != nil {
@@ -234,7 +243,7 @@ func parsePrivatePart(p []byte) (ed25519.PrivateKey, string, error) {
 	// again from the seed, the key must match both copies.
 	key := ed25519.NewKeyFromSeed(priv[:ed25519.SeedSize])
 	if !bytes.Equal(key[ed25519.SeedSize:], priv[ed25519.SeedSize:]) || !bytes.Equal(key[ed25519.SeedSize:], pub) {
-		return nil, "", fmt.Errorf("%w: the public half saved with the private key is not the one its seed makes", ErrKeyMismatch)
+		return nil, "", fmt.Errorf("%w: the public half beside the private key is not the one its seed makes", ErrKeyMismatch)
 	}
 	return key, string(comment), nil
 }
