@@ -15,7 +15,7 @@ func FuzzParsePrivate(f *testing.F) {
 	f.Add(MarshalPrivate(testKey(1), "authplay-demo-app"))
 	f.Add(MarshalPrivate(testKey(2), ""))
 	f.Add(goodParts(testKey(3), "made by ssh-keygen", 0x5a5a5a5a).pem()) // 70-column lines, as ssh-keygen writes
-	f.Add(goodParts(testKey(4), "eight888", 7).binary())                  // the bytes without their PEM
+	f.Add(goodParts(testKey(4), "eight888", 7).binary())                 // the bytes without their PEM
 	for _, d := range damagedKeys() {
 		f.Add(d.data)
 	}
