@@ -27,7 +27,7 @@ const (
 // any byte of the key.
 var (
 	// ErrNotPEM: no "-----BEGIN ...-----" block at all.
-	ErrNotPEM = errors.New("it is not a PEM file (it has no -----BEGIN line)")
+	ErrNotPEM = errors.New("it is not a PEM file: it has no -----BEGIN line")
 	// ErrPEMType: a PEM block of another kind (a certificate, a PKCS#8 key).
 	ErrPEMType = errors.New("its PEM block is not an OPENSSH PRIVATE KEY")
 	// ErrPassphrase: the private part is encrypted.
@@ -124,7 +124,7 @@ func ParsePrivate(data []byte) (ed25519.PrivateKey, string, error) {
 		return nil, "", err
 	}
 	if string(cipher) != "none" {
-		return nil, "", fmt.Errorf("%w (cipher %q), and authplay reads only unprotected keys", ErrPassphrase, printable(cipher))
+		return nil, "", fmt.Errorf("%w, cipher %q, and authplay reads only unprotected keys", ErrPassphrase, printable(cipher))
 	}
 	if string(kdf) != "none" {
 		return nil, "", fmt.Errorf("%w: no cipher, yet a key derivation function %q", ErrMalformed, printable(kdf))
