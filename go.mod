@@ -16,7 +16,6 @@ require (
 	github.com/go-jose/go-jose/v4 v4.1.8
 	github.com/mdp/qrterminal/v3 v3.2.1
 	go.etcd.io/bbolt v1.5.0
-	golang.org/x/crypto v0.58.0
 	golang.org/x/oauth2 v0.37.0
 )
 

@@ -4,14 +4,12 @@ import (
 	"crypto/ed25519"
 	"crypto/sha256"
 	"encoding/hex"
-	"encoding/pem"
 	"errors"
 	"fmt"
 	"io/fs"
 	"path/filepath"
-	"strings"
 
-	"golang.org/x/crypto/ssh"
+	"github.com/authplay/authplay/ui/internal/openssh"
 )
 
 // keyNameMax bounds the part of a key's file name taken from the client
@@ -80,21 +78,19 @@ func makeOrShowKey(path, comment string, files keyFiles, owner int) keyMadeMsg {
 			return keyMadeMsg{owner: owner, err: err}
 		}
 	}
-	pub, priv, err := files.generate()
+	_, priv, err := files.generate()
 	if err != nil {
 		return keyMadeMsg{owner: owner, err: err}
 	}
-	sp, err := ssh.NewPublicKey(pub)
-	if err != nil {
-		return keyMadeMsg{owner: owner, err: err}
+	if len(priv) != ed25519.PrivateKeySize {
+		return keyMadeMsg{owner: owner, err: fmt.Errorf("the key generator gave %d bytes, not an ed25519 private key", len(priv))}
 	}
-	out := publicKeyMsg(sp, comment, owner)
-	blk, err := ssh.MarshalPrivateKey(priv, comment)
-	if err != nil || path == "" {
-		out.err = err
+	// The public half shown is the saved key's own, made from it.
+	out := publicKeyMsg(priv.Public().(ed25519.PublicKey), comment, owner)
+	if path == "" {
 		return out
 	}
-	if err := files.create(path, pem.EncodeToMemory(blk)); err != nil {
+	if err := files.create(path, openssh.MarshalPrivate(priv, comment)); err != nil {
 		if errors.Is(err, fs.ErrExist) { // made elsewhere since it was read: that one is kept
 			return keyMadeMsg{owner: owner, err: fmt.Errorf("a key appeared at %s while this one was made; it was kept: press the key again to see it", path)}
 		}
@@ -104,15 +100,17 @@ func makeOrShowKey(path, comment string, files keyFiles, owner int) keyMadeMsg {
 	return out
 }
 
-// existingKey is the public half of a saved private key.
+// existingKey is the public half of a saved private key. It is shown with
+// the comment the guide gives it (the key's name), not the file's: that
+// one is whatever bytes the file holds.
 func existingKey(data []byte, comment string, owner int) keyMadeMsg {
-	signer, err := ssh.ParsePrivateKey(data)
+	priv, _, err := openssh.ParsePrivate(data)
 	if err != nil {
 		return keyMadeMsg{owner: owner, err: err}
 	}
-	return publicKeyMsg(signer.PublicKey(), comment, owner)
+	return publicKeyMsg(priv.Public().(ed25519.PublicKey), comment, owner)
 }
 
-func publicKeyMsg(sp ssh.PublicKey, comment string, owner int) keyMadeMsg {
-	return keyMadeMsg{owner: owner, pub: strings.TrimSpace(string(ssh.MarshalAuthorizedKey(sp))) + " " + comment, fp: ssh.FingerprintSHA256(sp)}
+func publicKeyMsg(pub ed25519.PublicKey, comment string, owner int) keyMadeMsg {
+	return keyMadeMsg{owner: owner, pub: openssh.AuthorizedKey(pub) + " " + comment, fp: openssh.FingerprintSHA256(pub)}
 }
