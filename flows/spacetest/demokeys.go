@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"crypto/x509"
 	"encoding/base64"
+	"encoding/json"
 	"encoding/pem"
 	"fmt"
 	"io"
@@ -23,29 +24,38 @@ func WriteDemoClientKey(w io.Writer) error {
 	return err
 }
 
-// demoMaterial is the parsed form of the published demo keys, made once.
+// The public half of the published demo material, written out: deriving it
+// at start (parsing the RSA private key alone takes about 0.3 ms) sat on
+// the path to the TUI's first frame, which starts the built-in server.
+// TestDemoPublicMaterialMatchesTheKeys derives it from the keys and
+// certificate and holds these constants to it.
+const (
+	// demoClientPublicJWKS is the public half of DemoClientKeyPEM and
+	// DemoClientECKeyPEM, each with its RFC 7638 thumbprint as kid.
+	demoClientPublicJWKS = `{"keys":[` +
+		`{"use":"sig","kty":"RSA","kid":"oMxJaHOmUNFW-5FPWgY-7N7A1z2ksxnBbglZ3COPsn4",` +
+		`"n":"9I426hOibwVWyKR4Gq8OZ4pcLKDkpntryDyq-8JHfPEJVCKz_yluTlvFOCwe7-rwJYjnHaFHNOyKiH1aKm56GTFoG3EOhwfGEvXQUvuG90trCfFYh9Xb2-rhzJiMIiklV0BCJ_vjxtx5wV1l5fFqNZZ8TfOQTEGfNRf2KAXJInZnTpZ5GTrYR9v3qov-rSMuRSRBG9c2ZXT74rI38uNXKVyj7ge1HL1EMcmjmv9AQAmLLpcbz5UvPXp22ECtpiPqD162msuiQ8kmPZPKVC6SCbQkDFJXMkkYMXbMfPyIZV1r9MGXGeGBpOj6Shr4eGOwyIaiCo5qQvhzjMAlD_jpgw",` +
+		`"e":"AQAB"},` +
+		`{"use":"sig","kty":"EC","kid":"ErlGWeOaL6pKDZZ5Gu7hfoJ2ZF9jsjV3J3vOECcUz6U","crv":"P-256",` +
+		`"x":"677It4a9BakPsH7QglD5V18u5ef51Txymi3Hx_e83nY","y":"WCDQsIq6LGrzrQW9v-HRyFT5CAOdQQC8MaF390g0hXk"}]}`
+	// demoSelfSignedTP is DemoSelfSignedCertPEM's SHA-256 thumbprint.
+	demoSelfSignedTP = "Gn-Azet_K9Sary55AkBFLlTFsb0HrFbnyB216cgF76g"
+)
+
+// demoMaterial is the parsed form of the demo keys' public half, made once;
+// the client CA, which only the mTLS port needs, is parsed on its first use.
 var demoMaterial struct {
-	once       sync.Once
-	jwks       jose.JSONWebKeySet
-	clientCA   *x509.CertPool
-	selfSigned string // SHA-256 thumbprint of DemoSelfSignedCertPEM
+	once     sync.Once
+	jwks     jose.JSONWebKeySet
+	caOnce   sync.Once
+	clientCA *x509.CertPool
 }
 
 func loadDemoMaterial() {
 	demoMaterial.once.Do(func() {
-		for _, p := range []string{DemoClientKeyPEM, DemoClientECKeyPEM} {
-			signer := mustParseKey(p)
-			pub := jose.JSONWebKey{Key: signer.Public(), Use: "sig"}
-			tp, err := pub.Thumbprint(crypto.SHA256)
-			if err != nil {
-				panic("spacetest: demo key: " + err.Error())
-			}
-			pub.KeyID = base64.RawURLEncoding.EncodeToString(tp)
-			demoMaterial.jwks.Keys = append(demoMaterial.jwks.Keys, pub)
+		if err := json.Unmarshal([]byte(demoClientPublicJWKS), &demoMaterial.jwks); err != nil {
+			panic("spacetest: demo key set: " + err.Error())
 		}
-		demoMaterial.clientCA = x509.NewCertPool()
-		demoMaterial.clientCA.AddCert(mustParseCert(DemoClientCACertPEM))
-		demoMaterial.selfSigned = certThumbprint(mustParseCert(DemoSelfSignedCertPEM))
 	})
 }
 
@@ -57,13 +67,13 @@ func demoClientJWKS() *jose.JSONWebKeySet {
 	return &set
 }
 
-func demoSelfSignedThumbprint() string {
-	loadDemoMaterial()
-	return demoMaterial.selfSigned
-}
+func demoSelfSignedThumbprint() string { return demoSelfSignedTP }
 
 func demoClientCAPool() *x509.CertPool {
-	loadDemoMaterial()
+	demoMaterial.caOnce.Do(func() {
+		demoMaterial.clientCA = x509.NewCertPool()
+		demoMaterial.clientCA.AddCert(mustParseCert(DemoClientCACertPEM))
+	})
 	return demoMaterial.clientCA
 }
 
