@@ -29,6 +29,7 @@ type App struct {
 	k        *kit
 	keys     globalKeys
 	help     help.Model
+	helpMemo helpMemo // the last help line drawn (helpLine)
 	screen   Screen
 	lastID   int
 	width    int
@@ -336,10 +337,21 @@ func (a *App) helpLine(width int) string {
 			keys = append(keys, b)
 		}
 	}
-	if lipgloss.Width(a.help.ShortHelpView(keys)) <= width {
-		return a.help.ShortHelpView(keys)
+	memo := helpMemoKey(a.k.styles, width, keys, global[0])
+	if memo == a.helpMemo.key {
+		return a.helpMemo.line
 	}
-	way := global[0]
+	line := a.fitHelp(width, keys, global[0])
+	a.helpMemo.key, a.helpMemo.line = memo, line
+	return line
+}
+
+// fitHelp draws keys in width, cut before the first that does not fit, with
+// an ellipsis and the way to the rest (way) after them.
+func (a *App) fitHelp(width int, keys []key.Binding, way key.Binding) string {
+	if whole := a.help.ShortHelpView(keys); lipgloss.Width(whole) <= width {
+		return whole
+	}
 	tail := " " + a.k.styles.HelpDesc.Render("…") + " " + a.help.ShortHelpView([]key.Binding{way})
 	fit := keys[:0:0]
 	for _, b := range keys {
@@ -349,6 +361,23 @@ func (a *App) helpLine(width int) string {
 		fit = append(fit, b)
 	}
 	return a.help.ShortHelpView(fit) + tail
+}
+
+// helpMemo is the last help line drawn and what it was drawn from. The line
+// is drawn after every message, from keys that seldom change, and drawing
+// it (lipgloss styling each key) was the largest part of a frame of the
+// form.
+type helpMemo struct{ key, line string }
+
+// helpMemoKey is everything the help line's look depends on: the styles
+// (a theme change makes new ones), the width, and each key's words.
+func helpMemoKey(styles *themes.Styles, width int, keys []key.Binding, way key.Binding) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%p\x00%d\x00%s\x01%s", styles, width, way.Help().Key, way.Help().Desc)
+	for _, k := range keys {
+		b.WriteString("\x00" + k.Help().Key + "\x01" + k.Help().Desc)
+	}
+	return b.String()
 }
 
 // tooSmall says the window is too small, wrapped to fit the window itself.

@@ -87,6 +87,17 @@ func (h *harness) checkFrame(after tea.Msg) {
 	if err := hostiletest.TerminalStyled(content); err != nil {
 		h.t.Fatalf("after %T: the frame holds an escape a terminal would obey: %v", after, err)
 	}
+	// The help line is drawn once per change of what it shows (helpMemo):
+	// a memo that missed a change would show keys the screen no longer
+	// has, so the one in the frame must be the one drawn afresh.
+	if h.app.width >= minWidth && h.app.height >= minHeight {
+		memoed, saved := h.app.helpLine(h.app.width-1), h.app.helpMemo
+		h.app.helpMemo = helpMemo{}
+		if fresh := h.app.helpLine(h.app.width - 1); fresh != memoed {
+			h.t.Fatalf("after %T: the help line shown is stale:\n shown %q\n fresh %q", after, ansi.Strip(memoed), ansi.Strip(fresh))
+		}
+		h.app.helpMemo = saved
+	}
 	h.shown[h.app.screen.Title()] = true
 	if f, ok := h.app.screen.(*form); ok {
 		h.shown["parameters of "+string(f.Flow())] = true // each method's form, not just one
