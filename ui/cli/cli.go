@@ -28,6 +28,7 @@ import (
 	"os"
 	"os/signal"
 	"runtime"
+	"slices"
 	"strings"
 	"time"
 
@@ -143,12 +144,6 @@ func runTUI(args []string, stdio IO) int {
 	// The store opens in the first command that needs it, after the
 	// first frame (lazystore.go).
 	st := newLazySessions(stateDir)
-	srv, err := startDemo(stateDir)
-	if err != nil {
-		fmt.Fprintln(stdio.Err, "authplay: the built-in server could not start:", err)
-		return ExitFailed
-	}
-	defer srv.Close()
 	lb := loopback.New()
 	defer lb.CloseAll()
 	httpClient := wire.NewClient(30 * time.Second)
@@ -160,8 +155,7 @@ func runTUI(args []string, stdio IO) int {
 	deps := ui.Deps{
 		Sessions: st, Env: env, OpenBrowser: env.OpenBrowser, Clipboard: systemClipboard(),
 		CreateFile: store.CreatePrivate, GenerateKey: func() (ed25519.PublicKey, ed25519.PrivateKey, error) { return ed25519.GenerateKey(rand.Reader) },
-		Demo: demoApprover{srv: srv, client: httpClient}, StateDir: stateDir,
-		Profile: demoProfile(srv), Theme: f.theme, Flow: method, StepMode: f.step,
+		StateDir: stateDir, Theme: f.theme, Flow: method, StepMode: f.step,
 	}
 	// Remembered choices, unless the command line says otherwise.
 	if path, err := store.SettingsPath(); err == nil {
@@ -179,39 +173,58 @@ func runTUI(args []string, stdio IO) int {
 	}
 	// The start screen lists the built-in server first, then saved profiles;
 	// --demo and --flow go straight to the flows with the chosen profile.
+	var saved []ui.Profile
 	if path, err := store.ProfilesPath(); err == nil {
 		deps.ProfilesPath = path
 		deps.SaveProfile = func(p store.Profile) error { return store.AppendProfile(path, p) }
-		saved, err := store.LoadProfiles(path)
+		stored, err := store.LoadProfiles(path)
 		if err != nil {
 			deps.ProfileNote = strings.TrimSpace(deps.ProfileNote + " Your profiles could not be read, so only the built-in server is offered: " + err.Error())
 		}
-		deps.Profiles = append(deps.Profiles, deps.Profile)
-		for _, sp := range saved {
-			deps.Profiles = append(deps.Profiles, ui.ProfileFromStore(sp))
+		for _, sp := range stored {
+			saved = append(saved, ui.ProfileFromStore(sp))
 		}
 	}
-	if f.profile != "" {
-		found := false
-		for _, p := range deps.Profiles {
-			if p.Name == f.profile {
-				deps.Profile, found = p, true
-			}
-		}
-		if !found {
+	chosen := -1 // --profile among the saved ones; the built-in server's is made with it
+	if f.profile != "" && f.profile != demoProfileName {
+		chosen = slices.IndexFunc(saved, func(p ui.Profile) bool { return p.Name == f.profile })
+		if chosen < 0 {
 			return usageError(stdio, "--profile %q: no such profile (see %s)", f.profile, deps.ProfilesPath)
 		}
 	}
-	if f.demo || f.profile != "" || method != "" {
-		deps.Profiles = nil
-	}
+	listProfiles := !f.demo && f.profile == "" && method == ""
+	// The built-in server starts, and the App is made, beside Bubble
+	// Tea's own start (the terminal set up, the first frame's wait for the
+	// renderer's tick): the first frame needs them, not sooner.
+	boot := newBoot(func() (tea.Model, func(), error) {
+		srv, err := startDemo(stateDir)
+		if err != nil {
+			return nil, nil, fmt.Errorf("the built-in server could not start: %w", err)
+		}
+		d := deps
+		d.Demo = demoApprover{srv: srv, client: httpClient}
+		d.Profile = demoProfile(srv)
+		if listProfiles {
+			d.Profiles = append([]ui.Profile{d.Profile}, saved...)
+		}
+		if chosen >= 0 {
+			d.Profile = saved[chosen]
+		}
+		return ui.New(d), srv.Close, nil
+	})
+	defer boot.close()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
 	// lipgloss detected the terminal's colours when it was loaded (inside
 	// tmux that runs `tmux info`); Bubble Tea takes that answer instead of
 	// asking again before the first frame.
-	p := tea.NewProgram(ui.New(deps), tea.WithContext(ctx), tea.WithColorProfile(lipgloss.Writer.Profile))
-	if _, err := p.Run(); err != nil {
+	p := tea.NewProgram(boot, tea.WithContext(ctx), tea.WithColorProfile(lipgloss.Writer.Profile))
+	_, err = p.Run()
+	if boot.err != nil {
+		fmt.Fprintln(stdio.Err, "authplay:", boot.err)
+		return ExitFailed
+	}
+	if err != nil {
 		if errors.Is(err, tea.ErrInterrupted) || errors.Is(err, tea.ErrProgramKilled) {
 			return ExitInterrupted
 		}
