@@ -247,6 +247,8 @@ func TestUsageAndServerErrors(t *testing.T) {
 		{[]string{"token", "--flow", "client_credentials", "--token-url", "http://127.0.0.1:1/oauth/token", "--client-id", "x"}, nil, 1, "fix: Start the server"},
 		{append(base, "--flow", "client_credentials", "--client-secret", spacetest.DemoClientSecret), nil, 0, "shows in the process list"},
 		{[]string{"token", "--flow", "client_credentials", "--profile", "nope"}, nil, 2, `no profile "nope"`},
+		// The TUI refuses an unknown profile before it takes the terminal.
+		{[]string{"--profile", "nope"}, nil, 2, `--profile "nope": no such profile`},
 	}
 	for _, c := range cases {
 		r := authplay(t, nil, nil, c.env, c.args...)

@@ -28,7 +28,6 @@ import (
 	"os"
 	"os/signal"
 	"runtime"
-	"slices"
 	"strings"
 	"time"
 
@@ -185,10 +184,17 @@ func runTUI(args []string, stdio IO) int {
 			saved = append(saved, ui.ProfileFromStore(sp))
 		}
 	}
-	chosen := -1 // --profile among the saved ones; the built-in server's is made with it
-	if f.profile != "" && f.profile != demoProfileName {
-		chosen = slices.IndexFunc(saved, func(p ui.Profile) bool { return p.Name == f.profile })
-		if chosen < 0 {
+	// --profile: a saved profile (the last of that name, as the start
+	// screen's list would end on it), else the built-in server's, which is
+	// made with the server.
+	chosen := -1
+	if f.profile != "" {
+		for i, p := range saved {
+			if p.Name == f.profile {
+				chosen = i
+			}
+		}
+		if chosen < 0 && f.profile != demoProfileName {
 			return usageError(stdio, "--profile %q: no such profile (see %s)", f.profile, deps.ProfilesPath)
 		}
 	}
