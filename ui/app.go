@@ -337,12 +337,12 @@ func (a *App) helpLine(width int) string {
 			keys = append(keys, b)
 		}
 	}
-	memo := helpMemoKey(a.k.styles, width, keys, global[0])
-	if memo == a.helpMemo.key {
+	memo := helpMemoKey(width, keys, global[0])
+	if a.helpMemo.styles == a.k.styles && memo == a.helpMemo.key {
 		return a.helpMemo.line
 	}
 	line := a.fitHelp(width, keys, global[0])
-	a.helpMemo.key, a.helpMemo.line = memo, line
+	a.helpMemo = helpMemo{styles: a.k.styles, key: memo, line: line}
 	return line
 }
 
@@ -366,14 +366,19 @@ func (a *App) fitHelp(width int, keys []key.Binding, way key.Binding) string {
 // helpMemo is the last help line drawn and what it was drawn from. The line
 // is drawn after every message, from keys that seldom change, and drawing
 // it (lipgloss styling each key) was the largest part of a frame of the
-// form.
-type helpMemo struct{ key, line string }
+// form. The styles are kept as a pointer, not its address in the key: a
+// theme change makes new ones, and a pointer kept here cannot be reused
+// for them, where a bare address could.
+type helpMemo struct {
+	styles    *themes.Styles
+	key, line string
+}
 
-// helpMemoKey is everything the help line's look depends on: the styles
-// (a theme change makes new ones), the width, and each key's words.
-func helpMemoKey(styles *themes.Styles, width int, keys []key.Binding, way key.Binding) string {
+// helpMemoKey is the rest of what the help line's look depends on: the
+// width and each key's words.
+func helpMemoKey(width int, keys []key.Binding, way key.Binding) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "%p\x00%d\x00%s\x01%s", styles, width, way.Help().Key, way.Help().Desc)
+	fmt.Fprintf(&b, "%d\x00%s\x01%s", width, way.Help().Key, way.Help().Desc)
 	for _, k := range keys {
 		b.WriteString("\x00" + k.Help().Key + "\x01" + k.Help().Desc)
 	}

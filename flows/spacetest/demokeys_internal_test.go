@@ -2,9 +2,11 @@ package spacetest
 
 import (
 	"crypto"
+	"crypto/x509"
 	"encoding/base64"
 	"encoding/json"
 	"testing"
+	"time"
 
 	"github.com/go-jose/go-jose/v4"
 )
@@ -37,7 +39,15 @@ func TestDemoPublicMaterialMatchesTheKeys(t *testing.T) {
 	if got, want := demoSelfSignedThumbprint(), certThumbprint(mustParseCert(DemoSelfSignedCertPEM)); got != want {
 		t.Errorf("demoSelfSignedTP = %s, the certificate's thumbprint is %s", got, want)
 	}
-	if demoClientCAPool() == nil || !demoClientCAPool().Equal(demoClientCAPool()) {
+	pool := demoClientCAPool()
+	if pool == nil || pool != demoClientCAPool() {
 		t.Error("the client CA pool is not made once")
+	}
+	leaf := mustParseCert(DemoClientCertPEM)
+	if _, err := leaf.Verify(x509.VerifyOptions{Roots: pool, KeyUsages: []x509.ExtKeyUsage{x509.ExtKeyUsageClientAuth}, CurrentTime: leaf.NotBefore.Add(time.Hour)}); err != nil {
+		t.Errorf("the demo client certificate does not verify against the client CA pool: %v", err)
+	}
+	if _, err := mustParseCert(DemoSelfSignedCertPEM).Verify(x509.VerifyOptions{Roots: pool, KeyUsages: []x509.ExtKeyUsage{x509.ExtKeyUsageAny}}); err == nil {
+		t.Error("the self-signed certificate verifies against the client CA pool: the pool trusts too much")
 	}
 }

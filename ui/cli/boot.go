@@ -1,6 +1,9 @@
 package cli
 
 import (
+	"fmt"
+	"runtime/debug"
+
 	tea "charm.land/bubbletea/v2"
 )
 
@@ -11,7 +14,8 @@ import (
 // wait for: so the making runs on its own goroutine from before the
 // program starts, and boot holds every message that comes meanwhile (the
 // window's size, its colours, an early key) to hand to the App, in order,
-// once it is there. From then on boot passes everything through.
+// once it is there (but ctrl+c, which ends the program at once). From then
+// on boot passes everything through.
 type boot struct {
 	done chan struct{} // closed once made is set
 	made bootResult
@@ -32,6 +36,15 @@ func newBoot(build func() (tea.Model, func(), error)) *boot {
 	b := &boot{done: make(chan struct{})}
 	go func() {
 		defer close(b.done)
+		// A panic here is on no goroutine Bubble Tea watches: it would end
+		// the process with the terminal still raw and in the alternate
+		// screen. It ends the program instead, which gives the terminal
+		// back before the reason is printed.
+		defer func() {
+			if r := recover(); r != nil {
+				b.made = bootResult{err: fmt.Errorf("its screens could not be made (a bug: please report it): %v\n%s", r, debug.Stack())}
+			}
+		}()
 		app, cleanup, err := build()
 		b.made = bootResult{app: app, cleanup: cleanup, err: err}
 	}()
@@ -54,6 +67,11 @@ func (b *boot) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	}
 	r, ok := msg.(bootResult)
 	if !ok {
+		// ctrl+c is answered at once: the making may be stuck on a slow
+		// disk, and before the App there is nothing to lose.
+		if k, isKey := msg.(tea.KeyPressMsg); isKey && k.String() == "ctrl+c" {
+			return b, tea.Interrupt
+		}
 		b.held = append(b.held, msg)
 		return b, nil
 	}

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -11,7 +12,8 @@ import (
 	tea "charm.land/bubbletea/v2"
 )
 
-// recorder is an App stand-in that notes what it was given.
+// recorder is an App stand-in that notes what it was given; each message
+// it is given answers with a command that says so.
 type recorder struct{ got *[]string }
 
 func (r recorder) Init() tea.Cmd {
@@ -21,7 +23,7 @@ func (r recorder) Init() tea.Cmd {
 
 func (r recorder) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	*r.got = append(*r.got, fmt.Sprint(msg))
-	return r, nil
+	return r, func() tea.Msg { return "answer to " + fmt.Sprint(msg) }
 }
 
 func (r recorder) View() tea.View { return tea.NewView("the app") }
@@ -61,6 +63,16 @@ func TestBootHandsEarlyMessagesToTheAppInOrder(t *testing.T) {
 	if cmd == nil {
 		t.Fatal("the App's Init command was lost")
 	}
+	// The commands the App answered the held messages with are not lost.
+	answers := map[string]bool{}
+	for _, msg := range runAll(t, cmd) {
+		answers[fmt.Sprint(msg)] = true
+	}
+	for _, want := range []string{"from init", "answer to size", "answer to key q"} {
+		if !answers[want] {
+			t.Errorf("the command giving %q was lost; the batch gave %v", want, answers)
+		}
+	}
 	b.Update("later")
 	if want := []string{"init", "size", "key q", "later"}; !slices.Equal(got, want) {
 		t.Errorf("the App was given %q, want %q", got, want)
@@ -68,6 +80,25 @@ func TestBootHandsEarlyMessagesToTheAppInOrder(t *testing.T) {
 	if v := b.View(); v.Content != "the app" {
 		t.Errorf("after boot the frame is %q, want the App's", v.Content)
 	}
+}
+
+// runAll runs cmd and, for a batch, each command in it, as Bubble Tea
+// would, and gives the messages they return.
+func runAll(t *testing.T, cmd tea.Cmd) []tea.Msg {
+	t.Helper()
+	if cmd == nil {
+		return nil
+	}
+	msg := runInit(t, cmd)
+	batch, ok := msg.(tea.BatchMsg)
+	if !ok {
+		return []tea.Msg{msg}
+	}
+	var out []tea.Msg
+	for _, c := range batch {
+		out = append(out, runAll(t, c)...)
+	}
+	return out
 }
 
 // TestBootEndsTheProgramWhenTheAppCannotBeMade: the built-in server not
@@ -114,5 +145,45 @@ func TestBootCloseWaitsForTheMakingAndUndoesIt(t *testing.T) {
 	}
 	if n := closed.Load(); n != 1 {
 		t.Errorf("the server was stopped %d times, want 1", n)
+	}
+}
+
+// TestBootTurnsAPanicIntoAnError: a panic while the App is made ends the
+// program through Bubble Tea, which gives the terminal back, with the
+// reason to print; nothing runs on a dead goroutine.
+func TestBootTurnsAPanicIntoAnError(t *testing.T) {
+	b := newBoot(func() (tea.Model, func(), error) { panic("a screen with no rows") })
+	_, cmd := b.Update(runInit(t, b.Init()))
+	if cmd == nil {
+		t.Fatal("no command: the program would not end")
+	}
+	if _, quit := cmd().(tea.QuitMsg); !quit {
+		t.Error("the command is not tea.Quit")
+	}
+	if b.err == nil || !strings.Contains(b.err.Error(), "a screen with no rows") || !strings.Contains(b.err.Error(), "please report it") {
+		t.Errorf("boot's error is %v", b.err)
+	}
+	b.close()
+}
+
+// TestBootAnswersCtrlCAtOnce: while the App is still being made (its
+// server stuck on a slow disk, say), ctrl+c ends the program at once
+// instead of waiting in line for an App that may never come.
+func TestBootAnswersCtrlCAtOnce(t *testing.T) {
+	release := make(chan struct{})
+	b := newBoot(func() (tea.Model, func(), error) {
+		<-release
+		return recorder{new([]string)}, nil, nil
+	})
+	defer func() { close(release); b.close() }()
+	_, cmd := b.Update(tea.KeyPressMsg{Code: 'c', Mod: tea.ModCtrl})
+	if cmd == nil {
+		t.Fatal("ctrl+c was held for the App")
+	}
+	if _, interrupted := cmd().(tea.InterruptMsg); !interrupted {
+		t.Errorf("ctrl+c gave %T, want tea.InterruptMsg", cmd())
+	}
+	if len(b.held) != 0 {
+		t.Errorf("ctrl+c was also held: %v", b.held)
 	}
 }

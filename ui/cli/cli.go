@@ -28,6 +28,7 @@ import (
 	"os"
 	"os/signal"
 	"runtime"
+	"slices"
 	"strings"
 	"time"
 
@@ -184,19 +185,14 @@ func runTUI(args []string, stdio IO) int {
 			saved = append(saved, ui.ProfileFromStore(sp))
 		}
 	}
-	// --profile: a saved profile (the last of that name, as the start
-	// screen's list would end on it), else the built-in server's, which is
-	// made with the server.
+	// --profile: a saved profile (names are unique: the loader refuses two
+	// alike), else the built-in server's, which is made with the server.
 	chosen := -1
 	if f.profile != "" {
-		for i, p := range saved {
-			if p.Name == f.profile {
-				chosen = i
-			}
-		}
-		if chosen < 0 && f.profile != demoProfileName {
-			return usageError(stdio, "--profile %q: no such profile (see %s)", f.profile, deps.ProfilesPath)
-		}
+		chosen = slices.IndexFunc(saved, func(p ui.Profile) bool { return p.Name == f.profile })
+	}
+	if f.profile != "" && chosen < 0 && f.profile != demoProfileName {
+		return usageError(stdio, "--profile %q: no such profile (see %s)", f.profile, deps.ProfilesPath)
 	}
 	listProfiles := !f.demo && f.profile == "" && method == ""
 	// The built-in server starts, and the App is made, beside Bubble
