@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"slices"
@@ -185,5 +186,25 @@ func TestBootAnswersCtrlCAtOnce(t *testing.T) {
 	}
 	if len(b.held) != 0 {
 		t.Errorf("ctrl+c was also held: %v", b.held)
+	}
+}
+
+// TestTUIExitCodes: ctrl+c and signals are 130; a panic Bubble Tea
+// recovered (which it reports as killed) and any other failure are 1.
+func TestTUIExitCodes(t *testing.T) {
+	for _, c := range []struct {
+		err  error
+		want int
+	}{
+		{nil, ExitOK},
+		{tea.ErrInterrupted, ExitInterrupted},
+		{tea.ErrProgramKilled, ExitInterrupted},
+		{fmt.Errorf("%w: %w", tea.ErrProgramKilled, context.Canceled), ExitInterrupted},
+		{fmt.Errorf("%w: %w", tea.ErrProgramKilled, tea.ErrProgramPanic), ExitFailed},
+		{errors.New("could not open a new TTY"), ExitFailed},
+	} {
+		if got := tuiExitCode(c.err); got != c.want {
+			t.Errorf("tuiExitCode(%v) = %d, want %d", c.err, got, c.want)
+		}
 	}
 }

@@ -226,14 +226,28 @@ func runTUI(args []string, stdio IO) int {
 		fmt.Fprintln(stdio.Err, "authplay:", boot.err)
 		return ExitFailed
 	}
-	if err != nil {
-		if errors.Is(err, tea.ErrInterrupted) || errors.Is(err, tea.ErrProgramKilled) {
-			return ExitInterrupted
-		}
+	code := tuiExitCode(err)
+	if code == ExitFailed {
 		fmt.Fprintln(stdio.Err, "authplay:", err)
-		return ExitFailed
 	}
-	return ExitOK
+	return code
+}
+
+// tuiExitCode is the exit code of the TUI's end: interrupted (ctrl+c, a
+// signal, the context) is 130; a failure, a recovered panic among them,
+// is 1. Bubble Tea reports a panic as ErrProgramKilled wrapping
+// ErrProgramPanic, so the panic is looked for first: it is a bug, not a
+// person's ctrl+c, and a script must not read it as one.
+func tuiExitCode(err error) int {
+	switch {
+	case err == nil:
+		return ExitOK
+	case errors.Is(err, tea.ErrProgramPanic):
+		return ExitFailed
+	case errors.Is(err, tea.ErrInterrupted), errors.Is(err, tea.ErrProgramKilled):
+		return ExitInterrupted
+	}
+	return ExitFailed
 }
 
 // canOpenBrowser avoids spawning a browser where none can show: a headless
