@@ -42,40 +42,28 @@ const (
 	demoSelfSignedTP = "Gn-Azet_K9Sary55AkBFLlTFsb0HrFbnyB216cgF76g"
 )
 
-// demoMaterial is the parsed form of the demo keys' public half, made once;
-// the client CA, which only the mTLS port needs, is parsed on its first use.
-var demoMaterial struct {
-	once     sync.Once
-	jwks     jose.JSONWebKeySet
-	caOnce   sync.Once
-	clientCA *x509.CertPool
-}
-
-func loadDemoMaterial() {
-	demoMaterial.once.Do(func() {
-		if err := json.Unmarshal([]byte(demoClientPublicJWKS), &demoMaterial.jwks); err != nil {
-			panic("spacetest: demo key set: " + err.Error())
-		}
-	})
-}
+// demoJWKS is the parsed public key set, made on first use.
+var demoJWKS = sync.OnceValue(func() jose.JSONWebKeySet {
+	var set jose.JSONWebKeySet
+	if err := json.Unmarshal([]byte(demoClientPublicJWKS), &set); err != nil {
+		panic("spacetest: demo key set: " + err.Error())
+	}
+	return set
+})
 
 // demoClientJWKS is the public half of demo-jwt-app's two keys, each with
 // its RFC 7638 thumbprint as kid. Every call returns a new copy.
 func demoClientJWKS() *jose.JSONWebKeySet {
-	loadDemoMaterial()
-	set := jose.JSONWebKeySet{Keys: append([]jose.JSONWebKey(nil), demoMaterial.jwks.Keys...)}
-	return &set
+	return &jose.JSONWebKeySet{Keys: append([]jose.JSONWebKey(nil), demoJWKS().Keys...)}
 }
 
-func demoSelfSignedThumbprint() string { return demoSelfSignedTP }
-
-func demoClientCAPool() *x509.CertPool {
-	demoMaterial.caOnce.Do(func() {
-		demoMaterial.clientCA = x509.NewCertPool()
-		demoMaterial.clientCA.AddCert(mustParseCert(DemoClientCACertPEM))
-	})
-	return demoMaterial.clientCA
-}
+// demoClientCAPool trusts the demo client CA; only the mTLS port needs it,
+// so it is parsed on that port's first use.
+var demoClientCAPool = sync.OnceValue(func() *x509.CertPool {
+	pool := x509.NewCertPool()
+	pool.AddCert(mustParseCert(DemoClientCACertPEM))
+	return pool
+})
 
 // certThumbprint is RFC 8705 §3.1's x5t#S256: base64url of the SHA-256 of
 // the certificate's DER.

@@ -36,7 +36,7 @@ func TestDemoPublicMaterialMatchesTheKeys(t *testing.T) {
 	if string(gotJSON) != string(wantJSON) {
 		t.Errorf("demoClientPublicJWKS is not the keys' public half:\n got %s\nwant %s", gotJSON, wantJSON)
 	}
-	if got, want := demoSelfSignedThumbprint(), certThumbprint(mustParseCert(DemoSelfSignedCertPEM)); got != want {
+	if got, want := demoSelfSignedTP, certThumbprint(mustParseCert(DemoSelfSignedCertPEM)); got != want {
 		t.Errorf("demoSelfSignedTP = %s, the certificate's thumbprint is %s", got, want)
 	}
 	pool := demoClientCAPool()

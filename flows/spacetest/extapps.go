@@ -100,7 +100,7 @@ func withExtensions(apps []App) []App {
 			RequestedRights: []string{allRights}, AuthorizedRights: []string{allRights}, Projects: []string{"*"},
 			Extensions: Extensions{
 				AuthMethods:  []string{AuthTLSClient, AuthSelfSignedTLS},
-				TLSSubjectDN: DemoMTLSSubjectDN, TLSThumbprints: []string{demoSelfSignedThumbprint()},
+				TLSSubjectDN: DemoMTLSSubjectDN, TLSThumbprints: []string{demoSelfSignedTP},
 			},
 		},
 	)
